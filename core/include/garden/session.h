@@ -1,0 +1,80 @@
+// The public runtime API: load a model once, run it many times.
+//
+//   garden::Model model = garden::load_model_file("m.onnx");  // any supported format
+//   garden::Session session(model, {.threads = 2});
+//   std::copy(pixels..., session.input(0).data);
+//   session.run();
+//   const float* out = session.output(0).data;
+//
+// Buffers returned by input()/output() stay valid for the session's lifetime:
+// nothing is allocated per run.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "garden/error.h"
+#include "garden/graph.h"
+
+namespace garden {
+
+// A model ready to run: the optimized graph (NHWC inside, declared layout at
+// its inputs and outputs).
+struct Model {
+  Graph graph;
+};
+
+enum class ModelFormat { kGarden, kOnnx, kTflite, kTfjs, kUnknown };
+
+// Guesses from the file name and the first bytes.
+ModelFormat detect_format(const std::string& path, const uint8_t* data, size_t size);
+
+// Imports any supported format and runs the standard passes.
+Model load_model_file(const std::string& path);
+Model load_model_bytes(const uint8_t* data, size_t size, ModelFormat format);
+
+// Runs the standard pass pipeline on an imported graph.
+Model optimize(Graph graph);
+
+struct SessionOptions {
+  int threads = 1;       // 1 = run on the calling thread only
+  bool profile = false;  // collect per-node times (see Session::profile)
+};
+
+struct TensorView {
+  std::string name;
+  Shape shape;    // declared layout (as the source model had it)
+  Layout layout;  // kNCHW, kNHWC or kAny
+  float* data;    // element_count(shape) floats
+};
+
+struct NodeTime {
+  std::string name;
+  double milliseconds;
+};
+
+class Session {
+ public:
+  Session(const Model& model, const SessionOptions& options = {});
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  size_t input_count() const;
+  size_t output_count() const;
+  TensorView input(size_t index);
+  TensorView output(size_t index);
+
+  void run();
+  // Per-operator times of the last run (needs options.profile).
+  std::vector<NodeTime> profile() const;
+  int threads() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace garden

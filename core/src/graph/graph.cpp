@@ -1,0 +1,124 @@
+#include "garden/graph.h"
+
+#include <string>
+
+#include "garden/error.h"
+
+namespace garden {
+
+const char* error_code_name(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::kInvalidModel: return "INVALID_MODEL";
+    case ErrorCode::kUnsupportedOp: return "UNSUPPORTED_OP";
+    case ErrorCode::kUnsupportedModel: return "UNSUPPORTED_MODEL";
+    case ErrorCode::kInvalidArgument: return "INVALID_ARGUMENT";
+    case ErrorCode::kLimitExceeded: return "LIMIT_EXCEEDED";
+    case ErrorCode::kIo: return "IO";
+    case ErrorCode::kBackend: return "BACKEND";
+  }
+  return "UNKNOWN";
+}
+
+size_t dtype_size(DType dtype) {
+  switch (dtype) {
+    case DType::kF32: return 4;
+    case DType::kF16: return 2;
+    case DType::kI32: return 4;
+    case DType::kI64: return 8;
+  }
+  return 0;
+}
+
+int64_t element_count(const Shape& shape) {
+  int64_t count = 1;
+  for (int64_t d : shape) count *= d;
+  return count;
+}
+
+const char* op_name(OpType op) {
+  switch (op) {
+    case OpType::kConv2D: return "Conv2D";
+    case OpType::kConvTranspose2D: return "ConvTranspose2D";
+    case OpType::kFullyConnected: return "FullyConnected";
+    case OpType::kAdd: return "Add";
+    case OpType::kSub: return "Sub";
+    case OpType::kMul: return "Mul";
+    case OpType::kDiv: return "Div";
+    case OpType::kClamp: return "Clamp";
+    case OpType::kSigmoid: return "Sigmoid";
+    case OpType::kHardSigmoid: return "HardSigmoid";
+    case OpType::kHardSwish: return "HardSwish";
+    case OpType::kSwish: return "Swish";
+    case OpType::kTanh: return "Tanh";
+    case OpType::kAveragePool2D: return "AveragePool2D";
+    case OpType::kMaxPool2D: return "MaxPool2D";
+    case OpType::kGlobalAveragePool2D: return "GlobalAveragePool2D";
+    case OpType::kResize2D: return "Resize2D";
+    case OpType::kConcat: return "Concat";
+    case OpType::kReshape: return "Reshape";
+    case OpType::kTranspose: return "Transpose";
+    case OpType::kSoftmax: return "Softmax";
+    case OpType::kPad: return "Pad";
+    case OpType::kBatchNorm: return "BatchNorm";
+    case OpType::kSlice: return "Slice";
+    case OpType::kMean: return "Mean";
+    case OpType::kDepthToSpace: return "DepthToSpace";
+  }
+  return "?";
+}
+
+TensorId Graph::add_tensor(Tensor tensor) {
+  tensors.push_back(std::move(tensor));
+  return static_cast<TensorId>(tensors.size() - 1);
+}
+
+Tensor& Graph::tensor(TensorId id) {
+  require(id >= 0 && static_cast<size_t>(id) < tensors.size(), ErrorCode::kInvalidModel,
+          "tensor id " + std::to_string(id) + " out of range");
+  return tensors[static_cast<size_t>(id)];
+}
+
+const Tensor& Graph::tensor(TensorId id) const {
+  require(id >= 0 && static_cast<size_t>(id) < tensors.size(), ErrorCode::kInvalidModel,
+          "tensor id " + std::to_string(id) + " out of range");
+  return tensors[static_cast<size_t>(id)];
+}
+
+void Graph::validate() const {
+  std::vector<bool> defined(tensors.size(), false);
+  for (size_t i = 0; i < tensors.size(); ++i) {
+    const Tensor& t = tensors[i];
+    for (int64_t d : t.shape)
+      require(d >= 0, ErrorCode::kInvalidModel, "tensor '" + t.name + "' has a negative dimension");
+    if (t.is_constant()) {
+      require(t.data.size() == static_cast<size_t>(element_count(t.shape)) * dtype_size(t.dtype),
+              ErrorCode::kInvalidModel, "constant '" + t.name + "' has the wrong byte count");
+      defined[i] = true;
+    }
+  }
+  for (TensorId id : inputs) {
+    tensor(id);
+    defined[static_cast<size_t>(id)] = true;
+  }
+  for (const Node& node : nodes) {
+    for (TensorId id : node.inputs) {
+      tensor(id);
+      require(defined[static_cast<size_t>(id)], ErrorCode::kInvalidModel,
+              std::string(op_name(node.op)) + " node '" + node.name + "' reads tensor '" +
+                  tensors[static_cast<size_t>(id)].name + "' before it is produced");
+    }
+    for (TensorId id : node.outputs) {
+      tensor(id);
+      require(!defined[static_cast<size_t>(id)], ErrorCode::kInvalidModel,
+              "tensor '" + tensors[static_cast<size_t>(id)].name + "' is produced twice");
+      defined[static_cast<size_t>(id)] = true;
+    }
+  }
+  for (TensorId id : outputs) {
+    tensor(id);
+    require(defined[static_cast<size_t>(id)], ErrorCode::kInvalidModel,
+            "graph output '" + tensors[static_cast<size_t>(id)].name + "' is never produced");
+  }
+}
+
+}  // namespace garden

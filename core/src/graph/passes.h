@@ -1,0 +1,32 @@
+// Graph-to-graph rewrites, run in order by optimize() (see run_standard_passes).
+// Each pass keeps the graph valid (Graph::validate) and its outputs' values.
+#pragma once
+
+#include "garden/graph.h"
+
+namespace garden {
+
+// Evaluates nodes whose inputs are all constants (shape arithmetic, weight
+// reshapes/transposes, Mul/Add of constants) and replaces them by constants.
+void fold_constants(Graph& graph);
+
+// Folds BatchNorm into the Conv2D / ConvTranspose2D / FullyConnected that feeds
+// it (when that op's output has no other reader); the remaining BatchNorms
+// become Mul + Add with constant per-channel vectors.
+void fold_batch_norm(Graph& graph);
+
+// Merges Clamp (Relu, Relu6, clip) into the op before it when that op can apply
+// an output clamp (convolutions, fully connected, binary element-wise ops).
+void fuse_activations(Graph& graph);
+
+// Makes every 4-D activation NHWC; graph inputs and outputs keep their
+// declared layout through one Transpose each.
+void convert_to_nhwc(Graph& graph);
+
+// Removes nodes whose outputs nobody reads and tensors nobody references.
+void remove_dead_code(Graph& graph);
+
+// fold_constants, fold_batch_norm, fuse_activations, convert_to_nhwc, remove_dead_code.
+void run_standard_passes(Graph& graph);
+
+}  // namespace garden
