@@ -26,7 +26,11 @@ void convert_to_nhwc(Graph& graph);
 // Removes nodes whose outputs nobody reads and tensors nobody references.
 void remove_dead_code(Graph& graph);
 
-// fold_constants, fold_batch_norm, fuse_activations, convert_to_nhwc, remove_dead_code.
+// Reshape(Reshape(x)) reads x directly; a Reshape that changes neither shape
+// nor layout is removed (unless it produces a graph output).
+void simplify_reshapes(Graph& graph);
+
+// fold_constants, simplify_reshapes, fold_batch_norm, fuse_activations, convert_to_nhwc, remove_dead_code.
 void run_standard_passes(Graph& graph);
 
 }  // namespace garden

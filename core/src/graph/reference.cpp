@@ -1,0 +1,174 @@
+#include "graph/reference.h"
+
+#include <algorithm>
+#include <string>
+
+#include "garden/error.h"
+#include "graph/graph_utils.h"
+#include "graph/reference_ops.h"
+
+namespace garden {
+namespace reference {
+
+void check(const OpContext& context, bool condition, const std::string& what) {
+  if (!condition)
+    fail(ErrorCode::kInvalidModel, std::string(op_name(context.node.op)) + " node '" +
+                                       context.node.name + "': " + what);
+}
+
+ImageView image_view(const OpContext& context, const Tensor& tensor) {
+  check(context, tensor.shape.size() == 4, "tensor '" + tensor.name + "' is not 4-D");
+  const Shape& s = tensor.shape;
+  ImageView view;
+  view.n = s[0];
+  if (tensor.layout == Layout::kNCHW) {
+    view.c = s[1], view.h = s[2], view.w = s[3];
+    view.stride_w = 1, view.stride_h = view.w, view.stride_c = view.h * view.w;
+    view.stride_n = view.c * view.h * view.w;
+  } else {
+    view.h = s[1], view.w = s[2], view.c = s[3];
+    view.stride_c = 1, view.stride_w = view.c, view.stride_h = view.w * view.c;
+    view.stride_n = view.h * view.w * view.c;
+  }
+  return view;
+}
+
+namespace {
+
+Values dispatch(const OpContext& context) {
+  switch (context.node.op) {
+    case OpType::kConv2D: return conv2d(context);
+    case OpType::kConvTranspose2D: return conv_transpose2d(context);
+    case OpType::kFullyConnected: return fully_connected(context);
+    case OpType::kAdd:
+    case OpType::kSub:
+    case OpType::kMul:
+    case OpType::kDiv: return binary(context);
+    case OpType::kClamp:
+    case OpType::kSigmoid:
+    case OpType::kHardSigmoid:
+    case OpType::kHardSwish:
+    case OpType::kSwish:
+    case OpType::kTanh: return unary(context);
+    case OpType::kAveragePool2D:
+    case OpType::kMaxPool2D: return pool2d(context);
+    case OpType::kGlobalAveragePool2D: return global_average_pool(context);
+    case OpType::kResize2D: return resize2d(context);
+    case OpType::kConcat: return concat(context);
+    case OpType::kReshape: return reshape(context);
+    case OpType::kTranspose: return transpose(context);
+    case OpType::kSoftmax: return softmax(context);
+    case OpType::kPad: return pad(context);
+    case OpType::kBatchNorm: return batch_norm(context);
+    case OpType::kSlice: return slice(context);
+    case OpType::kMean: return mean(context);
+    case OpType::kDepthToSpace: return depth_to_space(context);
+  }
+  fail(ErrorCode::kUnsupportedOp, "reference evaluator: unknown op in node '" + context.node.name + "'");
+}
+
+// Which input counts each op accepts; checked before any kernel indexes them.
+bool input_count_ok(OpType op, size_t count) {
+  switch (op) {
+    case OpType::kConv2D:
+    case OpType::kConvTranspose2D:
+    case OpType::kFullyConnected: return count == 2 || count == 3;
+    case OpType::kAdd:
+    case OpType::kSub:
+    case OpType::kMul:
+    case OpType::kDiv: return count == 2;
+    case OpType::kBatchNorm: return count == 5;
+    case OpType::kConcat: return count >= 1;
+    default: return count == 1;
+  }
+}
+
+}  // namespace
+}  // namespace reference
+
+std::vector<std::vector<float>> evaluate_node(const Graph& graph, const Node& node,
+                                              const std::vector<const std::vector<float>*>& inputs) {
+  require(inputs.size() == node.inputs.size(), ErrorCode::kInvalidArgument,
+          "evaluate_node: node '" + node.name + "' needs one value per input");
+  require(node.outputs.size() == 1, ErrorCode::kInvalidModel,
+          std::string(op_name(node.op)) + " node '" + node.name + "' must have exactly one output");
+  require(reference::input_count_ok(node.op, node.inputs.size()), ErrorCode::kInvalidModel,
+          std::string(op_name(node.op)) + " node '" + node.name + "' has a wrong number of inputs");
+  std::vector<const Tensor*> input_tensors;
+  for (size_t i = 0; i < node.inputs.size(); ++i) {
+    const Tensor& tensor = graph.tensor(node.inputs[i]);
+    require(inputs[i] != nullptr && inputs[i]->size() == static_cast<size_t>(element_count(tensor.shape)),
+            ErrorCode::kInvalidArgument,
+            "evaluate_node: value of '" + tensor.name + "' does not match its shape");
+    input_tensors.push_back(&tensor);
+  }
+  const Tensor& output = graph.tensor(node.outputs[0]);
+  const reference::OpContext context{node, input_tensors, inputs, output};
+  std::vector<float> result = reference::dispatch(context);
+  reference::check(context, result.size() == static_cast<size_t>(element_count(output.shape)),
+                   "output '" + output.name + "' has the wrong element count");
+  if (node.attrs.has_activation()) {
+    for (float& v : result) v = std::min(std::max(v, node.attrs.activation_min), node.attrs.activation_max);
+  }
+  std::vector<std::vector<float>> outputs;
+  outputs.push_back(std::move(result));
+  return outputs;
+}
+
+std::vector<std::vector<float>> evaluate(const Graph& graph,
+                                         const std::vector<std::vector<float>>& inputs) {
+  graph.validate();  // every id below is in range and every read follows its write
+  require(inputs.size() == graph.inputs.size(), ErrorCode::kInvalidArgument,
+          "evaluate: expected " + std::to_string(graph.inputs.size()) + " inputs, got " +
+              std::to_string(inputs.size()));
+  std::vector<std::vector<float>> values(graph.tensors.size());
+  std::vector<bool> ready(graph.tensors.size(), false);
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    const Tensor& tensor = graph.tensor(graph.inputs[i]);
+    require(inputs[i].size() == static_cast<size_t>(element_count(tensor.shape)), ErrorCode::kInvalidArgument,
+            "evaluate: input '" + tensor.name + "' needs " + std::to_string(element_count(tensor.shape)) +
+                " values, got " + std::to_string(inputs[i].size()));
+    values[static_cast<size_t>(graph.inputs[i])] = inputs[i];
+    ready[static_cast<size_t>(graph.inputs[i])] = true;
+  }
+  // Free each intermediate after its last reader so large models fit in memory.
+  std::vector<int> last_reader(graph.tensors.size(), -1);
+  for (size_t n = 0; n < graph.nodes.size(); ++n)
+    for (TensorId id : graph.nodes[n].inputs) last_reader[static_cast<size_t>(id)] = static_cast<int>(n);
+  std::vector<bool> keep(graph.tensors.size(), false);
+  for (TensorId id : graph.outputs) keep[static_cast<size_t>(id)] = true;
+
+  auto value_of = [&](TensorId id) -> const std::vector<float>* {
+    const size_t index = static_cast<size_t>(id);
+    if (!ready[index]) {
+      const Tensor& tensor = graph.tensor(id);
+      require(tensor.is_constant(), ErrorCode::kInvalidModel,
+              "evaluate: tensor '" + tensor.name + "' is read before it is produced");
+      values[index] = constant_as_f32(tensor);
+      ready[index] = true;
+    }
+    return &values[index];
+  };
+
+  for (size_t n = 0; n < graph.nodes.size(); ++n) {
+    const Node& node = graph.nodes[n];
+    std::vector<const std::vector<float>*> node_inputs;
+    for (TensorId id : node.inputs) node_inputs.push_back(value_of(id));
+    std::vector<std::vector<float>> results = evaluate_node(graph, node, node_inputs);
+    const size_t out = static_cast<size_t>(node.outputs[0]);
+    values[out] = std::move(results[0]);
+    ready[out] = true;
+    for (TensorId id : node.inputs) {
+      const size_t index = static_cast<size_t>(id);
+      if (last_reader[index] == static_cast<int>(n) && !keep[index]) {
+        values[index] = std::vector<float>();
+        ready[index] = false;
+      }
+    }
+  }
+  std::vector<std::vector<float>> outputs;
+  for (TensorId id : graph.outputs) outputs.push_back(*value_of(id));
+  return outputs;
+}
+
+}  // namespace garden
