@@ -1,0 +1,83 @@
+// The text-detection runner: an image in, boxes around text out.
+//
+//   garden::Model model = garden::load_model_file("ppocr_det.onnx", {.input_height = 640, .input_width = 640});
+//   garden::text::TextDetector detector(model, {});        // PP-OCR DB by default
+//   for (const auto& box : detector.detect(image)) ...     // box.points in image pixels
+//
+// The model's input size is fixed when it is loaded; every image is resized
+// (aspect kept) into that tensor and the boxes are mapped back to the image.
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include "db_postprocess.h"
+#include "garden/image.h"
+#include "garden/session.h"
+#include "pse_postprocess.h"
+#include "text_box.h"
+
+namespace garden {
+namespace text {
+
+enum class DetectorKind {
+  kDb,   // PP-OCR: one probability map
+  kPse,  // PSENet: kernel logits, map 0 the full text region
+};
+
+struct TextDetectorOptions {
+  DetectorKind kind = DetectorKind::kDb;
+  DbOptions db;
+  PseOptions pse;
+  // Unset: ImageNet mean/std, BGR for DB (PaddleOCR), RGB for PSE.
+  std::optional<Normalization> normalization;
+  // Unset: never enlarge for DB (PaddleOCR's "max" side limit), fit for PSE.
+  std::optional<Fit> fit;
+  SessionOptions session;
+};
+
+struct InputSize {
+  int width;
+  int height;
+};
+
+// PaddleOCR's det_limit_side_len/"max" rule: shrink so the longer side is at
+// most `limit_side_len`, then round each side to a multiple of 32 (>= 32).
+InputSize paddle_det_input_size(int image_width, int image_height, int limit_side_len = 960);
+// tfjs-models text-detection's rule for PSENet with `resize_length`.
+InputSize pse_input_size(int image_width, int image_height, int resize_length = 256);
+
+class TextDetector {
+ public:
+  TextDetector(const Model& model, const TextDetectorOptions& options = {});
+
+  std::vector<TextBox> detect(const ImageView& image);
+
+  int input_width() const { return input_width_; }
+  int input_height() const { return input_height_; }
+  // The model's output of the last detect(): probability map (DB) or kernel
+  // logits (PSE), in the output's declared layout.
+  TensorView last_output() { return session_.output(0); }
+
+ private:
+  std::vector<TextBox> postprocess_db(const Letterbox& box, const ImageView& image);
+  std::vector<TextBox> postprocess_pse(const Letterbox& box, const ImageView& image);
+
+  TextDetectorOptions options_;
+  Normalization normalization_;
+  Fit fit_;
+  Session session_;
+  Layout input_layout_ = Layout::kNCHW;
+  int input_width_ = 0;
+  int input_height_ = 0;
+  Layout output_layout_ = Layout::kNCHW;
+  int map_width_ = 0;
+  int map_height_ = 0;
+  int map_count_ = 0;
+  Resizer resizer_;
+  DbPostprocessor db_;
+  PsePostprocessor pse_;
+};
+
+}  // namespace text
+}  // namespace garden
