@@ -1,0 +1,137 @@
+// Element-wise ops: binary arithmetic, unary activations, and the activations
+// XNNPACK lacks, built from the ones it has (HardSigmoid, Swish, BatchNorm).
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "xnn/lower.h"
+
+namespace garden {
+namespace xnn {
+namespace {
+
+xnn_binary_params clamp_params(const Attributes& a) {
+  xnn_binary_params params;
+  params.output_min = a.activation_min;
+  params.output_max = a.activation_max;
+  return params;
+}
+
+// xnn_define_binary adds a Clamp node of its own when the output is clamped.
+int binary_node_count(const Attributes& a) { return a.has_activation() ? 2 : 1; }
+
+void define_binary(SubgraphBuilder& b, const Node& node, xnn_binary_operator op, uint32_t lhs,
+                   uint32_t rhs, uint32_t out, const Attributes& activation) {
+  const xnn_binary_params params = clamp_params(activation);
+  b.defined(xnn_define_binary(b.get(), op, &params, lhs, rhs, out, 0), node, "binary op",
+            binary_node_count(activation));
+}
+
+void define_clamp(SubgraphBuilder& b, const Node& node, float min, float max, uint32_t in,
+                  uint32_t out) {
+  xnn_unary_params params;
+  params.clamp.min = min;
+  params.clamp.max = max;
+  b.defined(xnn_define_unary(b.get(), xnn_unary_clamp, &params, in, out, 0), node, "clamp");
+}
+
+// Where a unary op should write: the node's output, or, when the node carries
+// a fused clamp the op cannot apply itself, an intermediate clamped afterwards.
+uint32_t unary_target(SubgraphBuilder& b, const Node& node) {
+  if (!node.attrs.has_activation()) return b.output_value(node);
+  return b.internal_value(b.output(node).shape, node);
+}
+
+void finish_unary(SubgraphBuilder& b, const Node& node, uint32_t target) {
+  if (!node.attrs.has_activation()) return;
+  define_clamp(b, node, node.attrs.activation_min, node.attrs.activation_max, target,
+               b.output_value(node));
+}
+
+xnn_unary_operator unary_operator(const Node& node) {
+  switch (node.op) {
+    case OpType::kSigmoid: return xnn_unary_sigmoid;
+    case OpType::kHardSwish: return xnn_unary_hardswish;
+    case OpType::kTanh: return xnn_unary_tanh;
+    default: unsupported(node, "not a unary XNNPACK op");
+  }
+}
+
+Attributes no_activation() { return Attributes{}; }
+
+}  // namespace
+
+void lower_binary(SubgraphBuilder& b, const Node& node) {
+  if (node.inputs.size() != 2) unsupported(node, "needs exactly two inputs");
+  xnn_binary_operator op = xnn_binary_invalid;
+  switch (node.op) {
+    case OpType::kAdd: op = xnn_binary_add; break;
+    case OpType::kSub: op = xnn_binary_subtract; break;
+    case OpType::kMul: op = xnn_binary_multiply; break;
+    case OpType::kDiv: op = xnn_binary_divide; break;
+    default: unsupported(node, "not a binary op");
+  }
+  define_binary(b, node, op, b.input_value(node, 0), b.input_value(node, 1), b.output_value(node),
+                node.attrs);
+}
+
+void lower_unary(SubgraphBuilder& b, const Node& node) {
+  if (node.op == OpType::kClamp) {
+    return define_clamp(b, node, node.attrs.activation_min, node.attrs.activation_max,
+                        b.input_value(node, 0), b.output_value(node));
+  }
+  const xnn_unary_operator op = unary_operator(node);
+  const uint32_t target = unary_target(b, node);
+  b.defined(xnn_define_unary(b.get(), op, nullptr, b.input_value(node, 0), target, 0), node,
+            "unary op");
+  finish_unary(b, node, target);
+}
+
+// clamp(alpha * x + beta, 0, 1) = Add(Mul(x, alpha), beta) with a [0, 1] clamp.
+void lower_hard_sigmoid(SubgraphBuilder& b, const Node& node) {
+  const Shape& shape = b.output(node).shape;
+  const uint32_t alpha = b.static_value({1}, {node.attrs.alpha}, node);
+  const uint32_t beta = b.static_value({1}, {node.attrs.beta}, node);
+  const uint32_t scaled = b.internal_value(shape, node);
+  define_binary(b, node, xnn_binary_multiply, b.input_value(node, 0), alpha, scaled,
+                no_activation());
+  Attributes clamp;
+  clamp.activation_min = std::max(0.f, node.attrs.activation_min);
+  clamp.activation_max = std::min(1.f, node.attrs.activation_max);
+  define_binary(b, node, xnn_binary_add, scaled, beta, b.output_value(node), clamp);
+}
+
+// x * sigmoid(x)
+void lower_swish(SubgraphBuilder& b, const Node& node) {
+  const uint32_t x = b.input_value(node, 0);
+  const uint32_t gate = b.internal_value(b.output(node).shape, node);
+  b.defined(xnn_define_unary(b.get(), xnn_unary_sigmoid, nullptr, x, gate, 0), node, "sigmoid");
+  define_binary(b, node, xnn_binary_multiply, x, gate, b.output_value(node), node.attrs);
+}
+
+// A BatchNorm the passes could not fold: x * scale' + shift' per channel, with
+// the channel axis last (NHWC, or [N, C]).
+void lower_batch_norm(SubgraphBuilder& b, const Node& node) {
+  const Tensor& x = b.input(node, 0);
+  if (x.shape.size() != 4 && x.shape.size() != 2) unsupported(node, "needs a 2-D or NHWC input");
+  if (x.shape.size() == 4 && x.layout == Layout::kNCHW) unsupported(node, "needs an NHWC input");
+  const int64_t channels = x.shape.back();
+  const std::vector<float> scale = b.constant_f32(node, 1), bias = b.constant_f32(node, 2),
+                           mean = b.constant_f32(node, 3), var = b.constant_f32(node, 4);
+  for (const auto* v : {&scale, &bias, &mean, &var}) {
+    if (static_cast<int64_t>(v->size()) != channels) unsupported(node, "parameter size != channels");
+  }
+  std::vector<float> multiplier(channels), shift(channels);
+  for (int64_t c = 0; c < channels; ++c) {
+    multiplier[c] = scale[c] / std::sqrt(var[c] + node.attrs.epsilon);
+    shift[c] = bias[c] - mean[c] * multiplier[c];
+  }
+  const uint32_t scaled = b.internal_value(x.shape, node);
+  define_binary(b, node, xnn_binary_multiply, b.input_value(node, 0),
+                b.static_value({channels}, std::move(multiplier), node), scaled, no_activation());
+  define_binary(b, node, xnn_binary_add, scaled, b.static_value({channels}, std::move(shift), node),
+                b.output_value(node), node.attrs);
+}
+
+}  // namespace xnn
+}  // namespace garden

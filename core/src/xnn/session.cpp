@@ -1,0 +1,81 @@
+// garden::Session on top of one XNNPACK runtime (xnn_runtime.h).
+#include "garden/session.h"
+
+#include <string>
+
+#include "xnn/xnn_runtime.h"
+
+namespace garden {
+namespace {
+
+// What a TensorView says about a buffer, copied so the session does not
+// depend on the Model outliving it.
+struct Port {
+  std::string name;
+  Shape shape;
+  Layout layout;
+};
+
+std::vector<Port> ports(const Graph& graph, const std::vector<TensorId>& ids) {
+  std::vector<Port> result;
+  for (TensorId id : ids) {
+    const Tensor& t = graph.tensor(id);
+    result.push_back({t.name, t.shape, t.layout});
+  }
+  return result;
+}
+
+}  // namespace
+
+struct Session::Impl {
+  Impl(const Graph& graph, const SessionOptions& options)
+      : runtime(graph, options.threads, options.profile),
+        inputs(ports(graph, graph.inputs)),
+        outputs(ports(graph, graph.outputs)),
+        threads(options.threads) {}
+
+  xnn::XnnRuntime runtime;
+  std::vector<Port> inputs;
+  std::vector<Port> outputs;
+  int threads;
+};
+
+namespace {
+
+TensorView view(const Port& port, xnn::ExternalBuffer& buffer) {
+  return {port.name, port.shape, port.layout, buffer.data.data()};
+}
+
+void require_index(size_t index, size_t count, const char* what) {
+  require(index < count, ErrorCode::kInvalidArgument,
+          std::string(what) + " index " + std::to_string(index) + " out of range (" +
+              std::to_string(count) + ")");
+}
+
+}  // namespace
+
+Session::Session(const Model& model, const SessionOptions& options)
+    : impl_(new Impl(model.graph, options)) {}
+
+Session::~Session() = default;
+
+size_t Session::input_count() const { return impl_->inputs.size(); }
+size_t Session::output_count() const { return impl_->outputs.size(); }
+
+TensorView Session::input(size_t index) {
+  require_index(index, input_count(), "input");
+  return view(impl_->inputs[index], impl_->runtime.inputs()[index]);
+}
+
+TensorView Session::output(size_t index) {
+  require_index(index, output_count(), "output");
+  return view(impl_->outputs[index], impl_->runtime.outputs()[index]);
+}
+
+void Session::run() { impl_->runtime.invoke(); }
+
+std::vector<NodeTime> Session::profile() const { return impl_->runtime.profile(); }
+
+int Session::threads() const { return impl_->threads; }
+
+}  // namespace garden

@@ -1,0 +1,193 @@
+#include "xnn/subgraph_builder.h"
+
+#include <cstring>
+
+namespace garden {
+namespace xnn {
+
+std::string describe(const Node& node) {
+  return std::string(op_name(node.op)) + " node '" + node.name + "'";
+}
+
+void check_status(xnn_status status, const Node& node, const char* what) {
+  if (status == xnn_status_success) return;
+  fail(ErrorCode::kBackend, std::string("XNNPACK refused ") + what + " for " + describe(node) +
+                                " (xnn_status " + std::to_string(static_cast<int>(status)) + ")");
+}
+
+void unsupported(const Node& node, const std::string& why) {
+  fail(ErrorCode::kUnsupportedModel, describe(node) + ": " + why);
+}
+
+float half_to_float(uint16_t bits) {
+  const uint32_t sign = static_cast<uint32_t>(bits & 0x8000u) << 16;
+  const uint32_t exponent = (bits >> 10) & 0x1fu;
+  uint32_t mantissa = bits & 0x3ffu;
+  uint32_t result;
+  if (exponent == 0x1f) {  // inf / nan
+    result = sign | 0x7f800000u | (mantissa << 13);
+  } else if (exponent != 0) {  // normal
+    result = sign | ((exponent + 112) << 23) | (mantissa << 13);
+  } else if (mantissa == 0) {  // zero
+    result = sign;
+  } else {  // subnormal: normalize
+    int shift = 0;
+    while ((mantissa & 0x400u) == 0) {
+      mantissa <<= 1;
+      ++shift;
+    }
+    mantissa &= 0x3ffu;
+    result = sign | (static_cast<uint32_t>(113 - shift) << 23) | (mantissa << 13);
+  }
+  float value;
+  std::memcpy(&value, &result, sizeof value);
+  return value;
+}
+
+std::vector<size_t> xnn_dims(const Shape& shape, const Node& user) {
+  if (shape.size() > XNN_MAX_TENSOR_DIMS) {
+    unsupported(user, "rank " + std::to_string(shape.size()) + " exceeds XNNPACK's " +
+                          std::to_string(XNN_MAX_TENSOR_DIMS));
+  }
+  std::vector<size_t> dims;
+  for (int64_t d : shape) {
+    if (d < 0) unsupported(user, "negative dimension");
+    dims.push_back(static_cast<size_t>(d));
+  }
+  return dims;
+}
+
+SubgraphBuilder::SubgraphBuilder(const Graph& graph, StaticStore& store)
+    : graph_(graph), store_(store) {
+  for (TensorId id : graph.inputs) external_id_of_.emplace(id, external_ids_++);
+  for (TensorId id : graph.outputs) {
+    require(external_id_of_.count(id) == 0, ErrorCode::kUnsupportedModel,
+            "tensor '" + graph.tensor(id).name + "' is both a graph input and output (or listed twice)");
+    external_id_of_.emplace(id, external_ids_++);
+  }
+  const xnn_status status = xnn_create_subgraph(external_ids_, 0, &subgraph_);
+  if (status != xnn_status_success) {
+    fail(ErrorCode::kBackend, "xnn_create_subgraph failed (xnn_status " +
+                                  std::to_string(static_cast<int>(status)) + ")");
+  }
+}
+
+SubgraphBuilder::~SubgraphBuilder() {
+  if (subgraph_ != nullptr) xnn_delete_subgraph(subgraph_);
+}
+
+xnn_subgraph_t SubgraphBuilder::release() {
+  xnn_subgraph_t subgraph = subgraph_;
+  subgraph_ = nullptr;
+  return subgraph;
+}
+
+bool SubgraphBuilder::has_input(const Node& node, size_t index) const {
+  return index < node.inputs.size() && node.inputs[index] >= 0;
+}
+
+const Tensor& SubgraphBuilder::input(const Node& node, size_t index) const {
+  if (!has_input(node, index)) unsupported(node, "missing input " + std::to_string(index));
+  return graph_.tensor(node.inputs[index]);
+}
+
+const Tensor& SubgraphBuilder::output(const Node& node, size_t index) const {
+  if (index >= node.outputs.size()) unsupported(node, "missing output " + std::to_string(index));
+  return graph_.tensor(node.outputs[index]);
+}
+
+uint32_t SubgraphBuilder::optional_input_value(const Node& node, size_t index) {
+  return has_input(node, index) ? value(node.inputs[index], node) : XNN_INVALID_VALUE_ID;
+}
+
+uint32_t SubgraphBuilder::define(const Tensor& tensor, const float* data, uint32_t external_id,
+                                 uint32_t flags, const Node& user) {
+  const std::vector<size_t> dims = xnn_dims(tensor.shape, user);
+  uint32_t id = XNN_INVALID_VALUE_ID;
+  check_status(xnn_define_tensor_value(subgraph_, xnn_datatype_fp32, dims.size(), dims.data(), data,
+                                       external_id, flags, &id),
+               user, ("tensor '" + tensor.name + "'").c_str());
+  return id;
+}
+
+uint32_t SubgraphBuilder::value(TensorId id, const Node& user) {
+  const auto known = values_.find(id);
+  if (known != values_.end()) return known->second;
+  const Tensor& t = graph_.tensor(id);
+  uint32_t xnn_id;
+  if (t.is_constant()) {
+    if (t.dtype != DType::kF32 && t.dtype != DType::kF16) {
+      unsupported(user, "integer constant '" + t.name + "' used as data");
+    }
+    store_.push_back(to_f32(t));
+    xnn_id = define(t, store_.back().data(), XNN_INVALID_VALUE_ID, 0, user);
+  } else {
+    if (t.dtype != DType::kF32) unsupported(user, "non-f32 activation '" + t.name + "'");
+    const auto external = external_id_of_.find(id);
+    if (external == external_id_of_.end()) {
+      xnn_id = define(t, nullptr, XNN_INVALID_VALUE_ID, 0, user);
+    } else {
+      const bool is_input = external->second < graph_.inputs.size();
+      xnn_id = define(t, nullptr, external->second,
+                      is_input ? XNN_VALUE_FLAG_EXTERNAL_INPUT : XNN_VALUE_FLAG_EXTERNAL_OUTPUT, user);
+    }
+  }
+  values_.emplace(id, xnn_id);
+  return xnn_id;
+}
+
+uint32_t SubgraphBuilder::internal_value(const Shape& shape, const Node& user) {
+  Tensor t;
+  t.name = user.name + ":internal";
+  t.shape = shape;
+  return define(t, nullptr, XNN_INVALID_VALUE_ID, 0, user);
+}
+
+uint32_t SubgraphBuilder::static_value(const Shape& shape, std::vector<float> data, const Node& user) {
+  require(static_cast<int64_t>(data.size()) == element_count(shape), ErrorCode::kInvalidModel,
+          describe(user) + ": static data size does not match its shape");
+  // Kernels may read a little past the end of their operands.
+  data.reserve(data.size() + XNN_EXTRA_BYTES / sizeof(float));
+  store_.push_back(std::move(data));
+  Tensor t;
+  t.name = user.name + ":static";
+  t.shape = shape;
+  return define(t, store_.back().data(), XNN_INVALID_VALUE_ID, 0, user);
+}
+
+std::vector<float> SubgraphBuilder::to_f32(const Tensor& t) {
+  const size_t count = static_cast<size_t>(element_count(t.shape));
+  require(t.data.size() == count * dtype_size(t.dtype), ErrorCode::kInvalidModel,
+          "constant '" + t.name + "' holds " + std::to_string(t.data.size()) +
+              " bytes, its shape needs " + std::to_string(count * dtype_size(t.dtype)));
+  std::vector<float> values(count);
+  values.reserve(count + XNN_EXTRA_BYTES / sizeof(float));
+  if (t.dtype == DType::kF32) {
+    std::memcpy(values.data(), t.data.data(), count * sizeof(float));
+  } else if (t.dtype == DType::kF16) {
+    for (size_t i = 0; i < count; ++i) {
+      uint16_t bits;
+      std::memcpy(&bits, t.data.data() + 2 * i, sizeof bits);
+      values[i] = half_to_float(bits);
+    }
+  } else {
+    fail(ErrorCode::kUnsupportedModel, "constant '" + t.name + "' is not floating point");
+  }
+  return values;
+}
+
+std::vector<float> SubgraphBuilder::constant_f32(const Node& node, size_t index) const {
+  const Tensor& t = input(node, index);
+  if (!t.is_constant()) {
+    unsupported(node, "input " + std::to_string(index) + " ('" + t.name + "') must be a constant");
+  }
+  return to_f32(t);
+}
+
+void SubgraphBuilder::defined(xnn_status status, const Node& node, const char* what, int xnn_nodes) {
+  check_status(status, node, what);
+  for (int i = 0; i < xnn_nodes; ++i) xnn_node_names_.push_back(node.name);
+}
+
+}  // namespace xnn
+}  // namespace garden

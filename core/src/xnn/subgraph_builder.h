@@ -1,0 +1,94 @@
+// Builds one xnn_subgraph from a Graph: maps graph tensors to XNNPACK values,
+// owns the static data those values point at, and turns every failed XNNPACK
+// call into a garden::Error naming the node.
+#pragma once
+
+#include <xnnpack.h>
+
+#include <cstdint>
+#include <list>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "garden/error.h"
+#include "garden/graph.h"
+
+namespace garden {
+namespace xnn {
+
+// Static buffers referenced by a runtime. XNNPACK keeps raw pointers to them,
+// so they must outlive the runtime; a list never moves its elements.
+using StaticStore = std::list<std::vector<float>>;
+
+class SubgraphBuilder {
+ public:
+  // Graph inputs get external ids [0, inputs), outputs [inputs, inputs + outputs).
+  SubgraphBuilder(const Graph& graph, StaticStore& store);
+  ~SubgraphBuilder();
+  SubgraphBuilder(const SubgraphBuilder&) = delete;
+  SubgraphBuilder& operator=(const SubgraphBuilder&) = delete;
+
+  xnn_subgraph_t get() const { return subgraph_; }
+  const Graph& graph() const { return graph_; }
+  const Tensor& tensor(TensorId id) const { return graph_.tensor(id); }
+  const Tensor& input(const Node& node, size_t index) const;
+  const Tensor& output(const Node& node, size_t index = 0) const;
+  bool has_input(const Node& node, size_t index) const;
+
+  // The XNNPACK value of a graph tensor, defined on first use: constants become
+  // static f32 values, graph inputs/outputs external values, the rest internal.
+  uint32_t value(TensorId id, const Node& user);
+  uint32_t input_value(const Node& node, size_t index) { return value(node.inputs.at(index), node); }
+  uint32_t output_value(const Node& node, size_t index = 0) { return value(node.outputs.at(index), node); }
+  // XNN_INVALID_VALUE_ID when the node has no such (optional) input.
+  uint32_t optional_input_value(const Node& node, size_t index);
+
+  // A new intermediate f32 value.
+  uint32_t internal_value(const Shape& shape, const Node& user);
+  // A new static f32 value holding `data` (moved into the store).
+  uint32_t static_value(const Shape& shape, std::vector<float> data, const Node& user);
+  // A constant input as f32 values (f16 converted); kUnsupportedModel if not constant.
+  std::vector<float> constant_f32(const Node& node, size_t index) const;
+
+  // Checks the status of an xnn_define_<op> call that added `xnn_nodes` XNNPACK
+  // nodes for `node`; remembers which graph node they belong to (for profiles).
+  void defined(xnn_status status, const Node& node, const char* what, int xnn_nodes = 1);
+
+  // Hands the finished subgraph over (the caller deletes it).
+  xnn_subgraph_t release();
+  // Graph node name of each XNNPACK node, in definition order.
+  const std::vector<std::string>& xnn_node_names() const { return xnn_node_names_; }
+  uint32_t external_id_count() const { return external_ids_; }
+
+ private:
+  static std::vector<float> to_f32(const Tensor& tensor);
+  uint32_t define(const Tensor& tensor, const float* data, uint32_t external_id, uint32_t flags,
+                  const Node& user);
+
+  const Graph& graph_;
+  StaticStore& store_;
+  xnn_subgraph_t subgraph_ = nullptr;
+  uint32_t external_ids_ = 0;
+  std::unordered_map<TensorId, uint32_t> values_;
+  std::unordered_map<TensorId, uint32_t> external_id_of_;
+  std::vector<std::string> xnn_node_names_;
+};
+
+// "Conv2D node 'conv1'": how errors name a node.
+std::string describe(const Node& node);
+
+// Throws kBackend naming the node when an XNNPACK call failed.
+void check_status(xnn_status status, const Node& node, const char* what);
+
+[[noreturn]] void unsupported(const Node& node, const std::string& why);
+
+// Converts IEEE half-precision bits to float.
+float half_to_float(uint16_t bits);
+
+// A shape as XNNPACK dims; kUnsupportedModel for rank > XNN_MAX_TENSOR_DIMS
+// or negative dims.
+std::vector<size_t> xnn_dims(const Shape& shape, const Node& user);
+
+}  // namespace xnn
+}  // namespace garden

@@ -1,0 +1,205 @@
+#include "xnn/xnn_runtime.h"
+
+#include <cstring>
+#include <mutex>
+#include <string>
+
+#include "xnn/lower.h"
+
+namespace garden {
+namespace xnn {
+namespace {
+
+// XNNPACK's own flag (src/xnnpack/subgraph.h) that keeps it from fusing nodes:
+// with it every node we define stays one operator, so profiles map to nodes.
+constexpr uint32_t kNoOperatorFusion = 0x80000000u;
+
+void check_backend(xnn_status status, const std::string& what) {
+  if (status != xnn_status_success) {
+    fail(ErrorCode::kBackend,
+         what + " failed (xnn_status " + std::to_string(static_cast<int>(status)) + ")");
+  }
+}
+
+std::vector<float> padded_buffer(const Tensor& tensor) {
+  const size_t count = static_cast<size_t>(element_count(tensor.shape));
+  return std::vector<float>(count + XNN_EXTRA_BYTES / sizeof(float), 0.f);
+}
+
+}  // namespace
+
+void initialize_xnnpack() {
+  static std::once_flag once;
+  static xnn_status status = xnn_status_uninitialized;
+  std::call_once(once, [] { status = xnn_initialize(nullptr); });
+  check_backend(status, "xnn_initialize");
+}
+
+void require_rank(const Node& node, const Tensor& tensor, size_t rank) {
+  if (tensor.shape.size() != rank) {
+    unsupported(node, "tensor '" + tensor.name + "' has rank " + std::to_string(tensor.shape.size()) +
+                          ", expected " + std::to_string(rank));
+  }
+}
+
+void require_window(const Node& node) {
+  const Attributes& a = node.attrs;
+  for (int i = 0; i < 2; ++i) {
+    if (a.stride[i] < 1 || a.dilation[i] < 1) unsupported(node, "stride and dilation must be >= 1");
+  }
+  for (int32_t p : a.pad) {
+    if (p < 0) unsupported(node, "negative padding");
+  }
+}
+
+void lower_node(SubgraphBuilder& b, const Node& node) {
+  switch (node.op) {
+    case OpType::kConv2D: return lower_conv2d(b, node);
+    case OpType::kConvTranspose2D: return lower_conv_transpose2d(b, node);
+    case OpType::kFullyConnected: return lower_fully_connected(b, node);
+    case OpType::kAdd:
+    case OpType::kSub:
+    case OpType::kMul:
+    case OpType::kDiv: return lower_binary(b, node);
+    case OpType::kClamp:
+    case OpType::kSigmoid:
+    case OpType::kHardSwish:
+    case OpType::kTanh: return lower_unary(b, node);
+    case OpType::kHardSigmoid: return lower_hard_sigmoid(b, node);
+    case OpType::kSwish: return lower_swish(b, node);
+    case OpType::kBatchNorm: return lower_batch_norm(b, node);
+    case OpType::kAveragePool2D: return lower_average_pool(b, node);
+    case OpType::kMaxPool2D: return lower_max_pool(b, node);
+    case OpType::kGlobalAveragePool2D: return lower_global_average_pool(b, node);
+    case OpType::kMean: return lower_mean(b, node);
+    case OpType::kResize2D: return lower_resize(b, node);
+    case OpType::kConcat: return lower_concat(b, node);
+    case OpType::kReshape: return lower_reshape(b, node);
+    case OpType::kTranspose: return lower_transpose(b, node);
+    case OpType::kPad: return lower_pad(b, node);
+    case OpType::kSlice: return lower_slice(b, node);
+    case OpType::kDepthToSpace: return lower_depth_to_space(b, node);
+    case OpType::kSoftmax: return lower_softmax(b, node);
+  }
+  fail(ErrorCode::kUnsupportedOp, describe(node) + ": op not supported by the XNNPACK backend");
+}
+
+XnnRuntime::XnnRuntime(const Graph& graph, int threads, bool profile) : profiling_(profile) {
+  require(threads >= 1, ErrorCode::kInvalidArgument,
+          "threads must be >= 1, got " + std::to_string(threads));
+  initialize_xnnpack();
+  try {
+    if (threads > 1) {
+      threadpool_ = pthreadpool_create(static_cast<size_t>(threads));
+      require(threadpool_ != nullptr, ErrorCode::kBackend, "pthreadpool_create failed");
+    }
+    build(graph, profile);
+    bind(graph);
+  } catch (...) {
+    release();  // the destructor does not run for a constructor that throws
+    throw;
+  }
+}
+
+XnnRuntime::~XnnRuntime() { release(); }
+
+void XnnRuntime::release() {
+  if (runtime_ != nullptr) xnn_delete_runtime(runtime_);
+  if (weights_cache_ != nullptr) xnn_delete_weights_cache(weights_cache_);
+  if (threadpool_ != nullptr) pthreadpool_destroy(threadpool_);
+  runtime_ = nullptr;
+  weights_cache_ = nullptr;
+  threadpool_ = nullptr;
+}
+
+void XnnRuntime::build(const Graph& graph, bool profile) {
+  require(!graph.outputs.empty(), ErrorCode::kInvalidModel, "the graph has no outputs");
+  SubgraphBuilder builder(graph, static_data_);
+  for (const Node& node : graph.nodes) lower_node(builder, node);
+  // Inputs nobody reads and outputs nobody writes still need their values.
+  Node graph_io{OpType::kReshape, "graph inputs/outputs", {}, {}, {}};
+  for (TensorId id : graph.inputs) builder.value(id, graph_io);
+  for (TensorId id : graph.outputs) {
+    require(!graph.tensor(id).is_constant(), ErrorCode::kUnsupportedModel,
+            "graph output '" + graph.tensor(id).name + "' is a constant");
+    builder.value(id, graph_io);
+  }
+  xnn_node_names_ = builder.xnn_node_names();
+
+  std::unique_ptr<xnn_subgraph, decltype(&xnn_delete_subgraph)> subgraph(builder.release(),
+                                                                          &xnn_delete_subgraph);
+  check_backend(xnn_create_weights_cache(&weights_cache_), "xnn_create_weights_cache");
+  // Workers go to sleep after the last operator instead of spinning between
+  // runs: a frame loop leaves the pool idle most of the time.
+  uint32_t flags = XNN_FLAG_YIELD_WORKERS;
+  if (profile) flags |= XNN_FLAG_BASIC_PROFILING | kNoOperatorFusion;
+  check_backend(xnn_create_runtime_v4(subgraph.get(), weights_cache_, /*workspace=*/nullptr,
+                                      threadpool_, flags, &runtime_),
+                "xnn_create_runtime_v4");
+  // Weights are packed; nothing more will be inserted.
+  check_backend(xnn_finalize_weights_cache(weights_cache_, xnn_weights_cache_finalization_kind_hard),
+                "xnn_finalize_weights_cache");
+}
+
+void XnnRuntime::bind(const Graph& graph) {
+  std::vector<xnn_external_value> externals;
+  uint32_t external_id = 0;
+  for (TensorId id : graph.inputs) {
+    inputs_.push_back({id, external_id++, padded_buffer(graph.tensor(id))});
+  }
+  for (TensorId id : graph.outputs) {
+    outputs_.push_back({id, external_id++, padded_buffer(graph.tensor(id))});
+  }
+  for (auto* list : {&inputs_, &outputs_}) {
+    for (ExternalBuffer& buffer : *list) externals.push_back({buffer.external_id, buffer.data.data()});
+  }
+  check_backend(xnn_reshape_runtime(runtime_), "xnn_reshape_runtime");
+  // The shapes XNNPACK inferred must be the ones the graph declares, or the
+  // output buffers would be the wrong size.
+  for (const ExternalBuffer& out : outputs_) {
+    size_t rank = 0;
+    size_t dims[XNN_MAX_TENSOR_DIMS];
+    check_backend(xnn_get_external_value_shape(runtime_, out.external_id, &rank, dims),
+                  "xnn_get_external_value_shape");
+    const Tensor& t = graph.tensor(out.tensor);
+    bool same = rank == t.shape.size();
+    for (size_t d = 0; same && d < rank; ++d) same = dims[d] == static_cast<size_t>(t.shape[d]);
+    require(same, ErrorCode::kInvalidModel,
+            "output '" + t.name + "': computed shape differs from the declared shape");
+  }
+  check_backend(xnn_setup_runtime_v2(runtime_, externals.size(), externals.data()),
+                "xnn_setup_runtime_v2");
+}
+
+void XnnRuntime::invoke() { check_backend(xnn_invoke_runtime(runtime_), "xnn_invoke_runtime"); }
+
+std::vector<NodeTime> XnnRuntime::profile() const {
+  require(profiling_, ErrorCode::kInvalidArgument, "the session was not created with profile = true");
+  size_t count = 0, size = 0;
+  check_backend(xnn_get_runtime_profiling_info(runtime_, xnn_profile_info_num_operators,
+                                               sizeof count, &count, &size),
+                "profiling info");
+  std::vector<uint64_t> micros(count);
+  check_backend(xnn_get_runtime_profiling_info(runtime_, xnn_profile_info_operator_timing,
+                                               micros.size() * sizeof(uint64_t), micros.data(), &size),
+                "profiling info");
+  // Names come back as one block of NUL-separated strings; ask for its size first.
+  xnn_get_runtime_profiling_info(runtime_, xnn_profile_info_operator_name, 0, nullptr, &size);
+  std::vector<char> names(size + 1, '\0');
+  check_backend(xnn_get_runtime_profiling_info(runtime_, xnn_profile_info_operator_name, size,
+                                               names.data(), &size),
+                "profiling info");
+  const bool by_node = count == xnn_node_names_.size();
+  std::vector<NodeTime> times;
+  const char* op = names.data();
+  for (size_t i = 0; i < count; ++i) {
+    const std::string op_name(op);
+    op += op_name.size() + 1;
+    const std::string name = by_node ? xnn_node_names_[i] + " (" + op_name + ")" : op_name;
+    times.push_back({name, static_cast<double>(micros[i]) / 1000.0});
+  }
+  return times;
+}
+
+}  // namespace xnn
+}  // namespace garden

@@ -1,0 +1,61 @@
+// The whole optimized Graph as one XNNPACK runtime: lowered once, weights
+// packed once, external buffers for the graph's inputs and outputs allocated
+// once and bound once, so invoke() does no allocation.
+#pragma once
+
+#include <pthreadpool.h>
+#include <xnnpack.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "garden/graph.h"
+#include "garden/session.h"
+#include "xnn/subgraph_builder.h"
+
+namespace garden {
+namespace xnn {
+
+// Calls xnn_initialize once per process (thread-safe); throws kBackend on failure.
+void initialize_xnnpack();
+
+struct ExternalBuffer {
+  TensorId tensor;
+  uint32_t external_id;
+  std::vector<float> data;  // element_count + XNN_EXTRA_BYTES of slack
+};
+
+class XnnRuntime {
+ public:
+  XnnRuntime(const Graph& graph, int threads, bool profile);
+  ~XnnRuntime();
+  XnnRuntime(const XnnRuntime&) = delete;
+  XnnRuntime& operator=(const XnnRuntime&) = delete;
+
+  std::vector<ExternalBuffer>& inputs() { return inputs_; }
+  std::vector<ExternalBuffer>& outputs() { return outputs_; }
+  const std::vector<ExternalBuffer>& inputs() const { return inputs_; }
+  const std::vector<ExternalBuffer>& outputs() const { return outputs_; }
+  void invoke();
+  // Per-operator times of the last invoke(), named by graph node when the
+  // XNNPACK operators map one-to-one onto the nodes we defined.
+  std::vector<NodeTime> profile() const;
+
+ private:
+  void build(const Graph& graph, bool profile);
+  void bind(const Graph& graph);
+  void release();
+
+  StaticStore static_data_;
+  std::vector<std::string> xnn_node_names_;
+  std::vector<ExternalBuffer> inputs_;
+  std::vector<ExternalBuffer> outputs_;
+  pthreadpool_t threadpool_ = nullptr;
+  xnn_weights_cache_t weights_cache_ = nullptr;
+  xnn_runtime_t runtime_ = nullptr;
+  bool profiling_ = false;
+};
+
+}  // namespace xnn
+}  // namespace garden

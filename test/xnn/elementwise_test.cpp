@@ -1,0 +1,87 @@
+// Binary and unary element-wise ops, including the ones built from others
+// (HardSigmoid, Swish, BatchNorm), vs the reference.
+#include "graph_maker.h"
+
+using namespace garden_test;
+
+namespace {
+
+void run_binary(OpType op, const Shape& a, const Shape& b, const Shape& out, bool b_constant,
+                Attributes attrs = {}) {
+  GraphMaker m;
+  const TensorId x = m.input(a);
+  // Divisors kept away from zero so the comparison measures arithmetic, not blow-up.
+  const TensorId y = b_constant ? (op == OpType::kDiv ? m.constant(b, 0.5f, 2.f) : m.constant(b))
+                                : m.input(b);
+  m.output(m.node(op, {x, y}, out, attrs));
+  check_against_reference(m.graph());
+}
+
+void run_unary(OpType op, Attributes attrs = {}) {
+  GraphMaker m;
+  const TensorId x = m.input({1, 5, 6, 7});
+  // Scale the input so the interesting range of each activation is covered.
+  const TensorId scaled = m.node(OpType::kMul, {x, m.constant_values({1}, {4.f})}, {1, 5, 6, 7});
+  m.output(m.node(op, {scaled}, {1, 5, 6, 7}, attrs));
+  check_against_reference(m.graph());
+}
+
+Attributes clamp(float lo, float hi) {
+  Attributes a;
+  a.activation_min = lo;
+  a.activation_max = hi;
+  return a;
+}
+
+}  // namespace
+
+TEST_CASE("Binary ops with broadcasting match the reference", "[xnn][elementwise]") {
+  SECTION("Add, same shapes") { run_binary(OpType::kAdd, {1, 4, 5, 8}, {1, 4, 5, 8}, {1, 4, 5, 8}, false); }
+  SECTION("Add with fused relu") {
+    run_binary(OpType::kAdd, {1, 4, 5, 8}, {1, 4, 5, 8}, {1, 4, 5, 8}, false, clamp(0.f, INFINITY));
+  }
+  SECTION("Mul by a per-channel constant") {
+    run_binary(OpType::kMul, {1, 4, 5, 8}, {1, 1, 1, 8}, {1, 4, 5, 8}, true);
+  }
+  SECTION("Sub of a rank-1 constant") { run_binary(OpType::kSub, {1, 4, 5, 8}, {8}, {1, 4, 5, 8}, true); }
+  SECTION("Div, both sides broadcast") {
+    run_binary(OpType::kDiv, {1, 4, 1, 8}, {1, 1, 5, 1}, {1, 4, 5, 8}, true);
+  }
+  SECTION("Mul, SE-style gate from two activations") {
+    run_binary(OpType::kMul, {1, 6, 6, 16}, {1, 1, 1, 16}, {1, 6, 6, 16}, false);
+  }
+  SECTION("Add of a scalar with relu6") {
+    run_binary(OpType::kAdd, {2, 9}, {1}, {2, 9}, true, clamp(0.f, 6.f));
+  }
+}
+
+TEST_CASE("Unary ops match the reference", "[xnn][elementwise]") {
+  SECTION("Clamp (relu6)") { run_unary(OpType::kClamp, clamp(0.f, 6.f)); }
+  SECTION("Sigmoid") { run_unary(OpType::kSigmoid); }
+  SECTION("Tanh") { run_unary(OpType::kTanh); }
+  SECTION("HardSwish") { run_unary(OpType::kHardSwish); }
+  SECTION("Swish") { run_unary(OpType::kSwish); }
+  SECTION("Sigmoid with a fused clamp") { run_unary(OpType::kSigmoid, clamp(0.2f, 0.7f)); }
+  SECTION("HardSigmoid alpha 0.2 beta 0.5 (ONNX default)") {
+    Attributes a;
+    a.alpha = 0.2f;
+    a.beta = 0.5f;
+    run_unary(OpType::kHardSigmoid, a);
+  }
+  SECTION("HardSigmoid alpha 1/6 beta 0.5 (PyTorch)") {
+    Attributes a;
+    a.alpha = 1.f / 6.f;
+    a.beta = 0.5f;
+    run_unary(OpType::kHardSigmoid, a);
+  }
+}
+
+TEST_CASE("An unfolded BatchNorm matches the reference", "[xnn][elementwise]") {
+  GraphMaker m;
+  const TensorId x = m.input({1, 4, 5, 6});
+  const TensorId y = m.node(OpType::kBatchNorm,
+                            {x, m.constant({6}), m.constant({6}), m.constant({6}), m.constant({6}, 0.5f, 2.f)},
+                            {1, 4, 5, 6});
+  m.output(y);
+  check_against_reference(m.graph());
+}

@@ -1,0 +1,95 @@
+// The Session contract: declared layouts at the boundary, stable buffers,
+// repeatable runs, typed errors, profiles.
+#include "graph_maker.h"
+
+using namespace garden_test;
+
+namespace {
+
+// NCHW input -> Transpose -> conv (NHWC) -> Transpose -> NCHW output, the
+// shape the layout pass gives every imported ONNX model.
+Graph nchw_model() {
+  GraphMaker m;
+  const TensorId x = m.input({1, 3, 8, 8});
+  m.graph().tensor(x).layout = Layout::kNCHW;
+  Attributes to_nhwc, to_nchw;
+  to_nhwc.ints = {0, 2, 3, 1};
+  to_nchw.ints = {0, 3, 1, 2};
+  const TensorId x_nhwc = m.node(OpType::kTranspose, {x}, {1, 8, 8, 3}, to_nhwc);
+  const TensorId y = m.node(OpType::kConv2D, {x_nhwc, m.constant({4, 3, 3, 3}), m.constant({4})},
+                            {1, 8, 8, 4}, conv_attrs(1, 1));
+  const TensorId z = m.node(OpType::kSigmoid, {y}, {1, 8, 8, 4});
+  const TensorId out = m.node(OpType::kTranspose, {z}, {1, 4, 8, 8}, to_nchw);
+  m.graph().tensor(out).layout = Layout::kNCHW;
+  m.output(out);
+  return m.graph();
+}
+
+}  // namespace
+
+TEST_CASE("A model with NCHW inputs and outputs matches the reference", "[xnn][session]") {
+  Graph graph = nchw_model();
+  check_against_reference(graph);
+}
+
+TEST_CASE("Session keeps declared layouts, stable buffers and repeatable results", "[xnn][session]") {
+  garden::Model model{nchw_model()};
+  garden::Session session(model, {2, false});
+  CHECK(session.threads() == 2);
+  const garden::TensorView in = session.input(0);
+  CHECK(in.layout == Layout::kNCHW);
+  CHECK(in.shape == Shape{1, 3, 8, 8});
+  CHECK(session.output(0).shape == Shape{1, 4, 8, 8});
+  const auto values = random_values(3 * 8 * 8, 3);
+  std::copy(values.begin(), values.end(), in.data);
+  session.run();
+  const float* out = session.output(0).data;
+  const std::vector<float> first(out, out + 4 * 8 * 8);
+  session.run();
+  CHECK(session.output(0).data == out);
+  CHECK(std::vector<float>(out, out + 4 * 8 * 8) == first);
+}
+
+TEST_CASE("Session outlives the Model it was built from", "[xnn][session]") {
+  std::unique_ptr<garden::Session> session;
+  {
+    garden::Model model{nchw_model()};
+    session.reset(new garden::Session(model));
+  }
+  const auto values = random_values(3 * 8 * 8, 3);
+  std::copy(values.begin(), values.end(), session->input(0).data);
+  session->run();
+  const float* out = session->output(0).data;
+  // Sigmoid outputs: strictly inside (0, 1) and not all equal.
+  CHECK(*std::min_element(out, out + 256) > 0.f);
+  CHECK(*std::max_element(out, out + 256) < 1.f);
+  CHECK(*std::min_element(out, out + 256) < *std::max_element(out, out + 256));
+  CHECK(session->input(0).name == "t0");
+}
+
+TEST_CASE("Session rejects bad arguments with kInvalidArgument", "[xnn][session]") {
+  garden::Model model{nchw_model()};
+  try {
+    garden::Session session(model, {0, false});
+    FAIL("threads = 0 accepted");
+  } catch (const garden::Error& e) {
+    CHECK(e.code() == garden::ErrorCode::kInvalidArgument);
+  }
+  garden::Session session(model);
+  CHECK_THROWS_AS(session.input(1), garden::Error);
+  CHECK_THROWS_AS(session.output(1), garden::Error);
+  CHECK_THROWS_AS(session.profile(), garden::Error);
+}
+
+TEST_CASE("Session profile names graph nodes with their times", "[xnn][session]") {
+  garden::Model model{nchw_model()};
+  garden::Session session(model, {1, true});
+  session.run();
+  const auto times = session.profile();
+  REQUIRE(times.size() == model.graph.nodes.size());
+  for (size_t i = 0; i < times.size(); ++i) {
+    INFO(times[i].name);
+    CHECK(times[i].name.rfind(model.graph.nodes[i].name + " (", 0) == 0);
+    CHECK(times[i].milliseconds >= 0.0);
+  }
+}

@@ -1,0 +1,91 @@
+// Concat, Reshape, Transpose, Pad, Slice, DepthToSpace and Softmax vs the reference.
+#include "graph_maker.h"
+
+using namespace garden_test;
+
+TEST_CASE("Concat matches the reference", "[xnn][shape]") {
+  SECTION("two inputs on the channel axis") {
+    GraphMaker m;
+    const TensorId a = m.input({1, 4, 5, 3}), b = m.input({1, 4, 5, 6});
+    Attributes attrs;
+    attrs.axis = 3;
+    m.output(m.node(OpType::kConcat, {a, b}, {1, 4, 5, 9}, attrs));
+    check_against_reference(m.graph());
+  }
+  SECTION("seven inputs (chained: XNNPACK takes five at most) on the height axis") {
+    GraphMaker m;
+    std::vector<TensorId> inputs;
+    int64_t total = 0;
+    for (int i = 0; i < 7; ++i) {
+      inputs.push_back(m.input({1, i + 1, 3, 2}));
+      total += i + 1;
+    }
+    Attributes attrs;
+    attrs.axis = 1;
+    m.output(m.node(OpType::kConcat, inputs, {1, total, 3, 2}, attrs));
+    check_against_reference(m.graph());
+  }
+  SECTION("five inputs with a constant") {
+    GraphMaker m;
+    std::vector<TensorId> inputs{m.input({2, 3}), m.input({2, 1}), m.constant({2, 4}), m.input({2, 2}),
+                                 m.input({2, 5})};
+    Attributes attrs;
+    attrs.axis = 1;
+    m.output(m.node(OpType::kConcat, inputs, {2, 15}, attrs));
+    check_against_reference(m.graph());
+  }
+}
+
+TEST_CASE("Data movement ops match the reference", "[xnn][shape]") {
+  SECTION("Reshape") {
+    GraphMaker m;
+    m.output(m.node(OpType::kReshape, {m.input({1, 4, 6, 2})}, {1, 48}));
+    check_against_reference(m.graph());
+  }
+  SECTION("Transpose NHWC -> NCHW") {
+    GraphMaker m;
+    Attributes a;
+    a.ints = {0, 3, 1, 2};
+    const TensorId y = m.node(OpType::kTranspose, {m.input({1, 4, 6, 3})}, {1, 3, 4, 6}, a);
+    m.graph().tensor(y).layout = Layout::kNCHW;
+    m.output(y);
+    check_against_reference(m.graph());
+  }
+  SECTION("Pad, asymmetric, with a value") {
+    GraphMaker m;
+    Attributes a;
+    a.ints = {0, 1, 2, 0, 0, 3, 0, 1};
+    a.pad_value = 0.5f;
+    m.output(m.node(OpType::kPad, {m.input({1, 4, 5, 3})}, {1, 8, 7, 4}, a));
+    check_against_reference(m.graph());
+  }
+  SECTION("Slice") {
+    GraphMaker m;
+    Attributes a;
+    a.ints = {0, 1, 2, 1, 1, 3, 2, 2};
+    m.output(m.node(OpType::kSlice, {m.input({1, 5, 6, 4})}, {1, 3, 2, 2}, a));
+    check_against_reference(m.graph());
+  }
+  SECTION("DepthToSpace block 2") {
+    GraphMaker m;
+    Attributes a;
+    a.block_size = 2;
+    m.output(m.node(OpType::kDepthToSpace, {m.input({1, 3, 4, 8})}, {1, 6, 8, 2}, a));
+    check_against_reference(m.graph());
+  }
+  SECTION("Softmax over the last axis") {
+    GraphMaker m;
+    Attributes a;
+    a.axis = 1;
+    m.output(m.node(OpType::kSoftmax, {m.input({3, 10})}, {3, 10}, a));
+    check_against_reference(m.graph());
+  }
+}
+
+TEST_CASE("Softmax over another axis is refused with kUnsupportedModel", "[xnn][shape]") {
+  GraphMaker m;
+  Attributes a;
+  a.axis = 0;
+  m.output(m.node(OpType::kSoftmax, {m.input({3, 10})}, {3, 10}, a));
+  CHECK(session_error(m.graph()) == garden::ErrorCode::kUnsupportedModel);
+}
