@@ -1,0 +1,202 @@
+#include "import/onnx_constant.h"
+
+#include <cmath>
+#include <cstring>
+
+#include "garden/error.h"
+
+namespace garden {
+namespace onnx {
+
+int64_t checked_element_count(const Shape& shape, const std::string& what) {
+  int64_t count = 1;
+  for (int64_t d : shape) {
+    require(d >= 0, ErrorCode::kInvalidModel, what + " has a negative dimension");
+    if (d == 0) return 0;
+    require(count <= kMaxTensorElements / d, ErrorCode::kLimitExceeded,
+            what + " has more than " + std::to_string(kMaxTensorElements) + " elements");
+    count *= d;
+  }
+  return count;
+}
+
+Constant Constant::floats(Shape shape, std::vector<float> values) {
+  Constant c;
+  c.dtype = DType::kF32;
+  c.shape = std::move(shape);
+  c.f = std::move(values);
+  return c;
+}
+
+Constant Constant::ints(Shape shape, std::vector<int64_t> values) {
+  Constant c;
+  c.dtype = DType::kI64;
+  c.shape = std::move(shape);
+  c.i = std::move(values);
+  return c;
+}
+
+int64_t Constant::as_int(size_t k, const std::string& what) const {
+  if (!is_float()) return i[k];
+  float v = f[k];
+  // 9.2e18 is just below 2^63; anything outside cannot be converted without UB.
+  require(std::isfinite(v) && std::fabs(v) < 9.2e18f, ErrorCode::kInvalidModel,
+          what + " holds a float that is not a valid integer");
+  return static_cast<int64_t>(v);
+}
+
+std::vector<int64_t> Constant::to_ints(const std::string& what) const {
+  std::vector<int64_t> out(size());
+  for (size_t k = 0; k < out.size(); ++k) out[k] = as_int(k, what);
+  return out;
+}
+
+Tensor Constant::to_tensor(const std::string& name) const {
+  Tensor t;
+  t.name = name;
+  t.dtype = dtype;
+  t.shape = shape;
+  size_t bytes = size() * dtype_size(dtype);
+  t.data.resize(bytes);
+  if (bytes > 0) std::memcpy(t.data.data(), is_float() ? static_cast<const void*>(f.data()) : i.data(), bytes);
+  return t;
+}
+
+float half_to_float(uint16_t bits) {
+  uint32_t sign = static_cast<uint32_t>(bits & 0x8000) << 16;
+  uint32_t exponent = (bits >> 10) & 0x1f;
+  uint32_t mantissa = bits & 0x3ff;
+  uint32_t out;
+  if (exponent == 0x1f) {
+    out = sign | 0x7f800000u | (mantissa << 13);  // inf / nan
+  } else if (exponent != 0) {
+    out = sign | ((exponent + 112) << 23) | (mantissa << 13);
+  } else if (mantissa == 0) {
+    out = sign;
+  } else {
+    // Subnormal half: value = mantissa * 2^-24, exact in float.
+    float value = static_cast<float>(mantissa) * 5.9604644775390625e-8f;
+    return sign ? -value : value;
+  }
+  float value;
+  std::memcpy(&value, &out, sizeof value);
+  return value;
+}
+
+namespace {
+
+size_t element_bytes(int32_t type) {
+  switch (type) {
+    case kFloat: case kInt32: case kUint32: return 4;
+    case kDouble: case kInt64: case kUint64: return 8;
+    case kFloat16: case kInt16: case kUint16: return 2;
+    case kInt8: case kUint8: case kBool: return 1;
+    default: return 0;
+  }
+}
+
+bool is_floating(int32_t type) { return type == kFloat || type == kFloat16 || type == kDouble; }
+
+// Reads element k of little-endian raw bytes as the tensor's element type.
+double raw_float(const uint8_t* p, int32_t type) {
+  if (type == kFloat) { float v; std::memcpy(&v, p, 4); return v; }
+  if (type == kDouble) { double v; std::memcpy(&v, p, 8); return v; }
+  uint16_t h; std::memcpy(&h, p, 2); return half_to_float(h);
+}
+
+int64_t raw_int(const uint8_t* p, int32_t type) {
+  switch (type) {
+    case kInt64: { int64_t v; std::memcpy(&v, p, 8); return v; }
+    case kUint64: { uint64_t v; std::memcpy(&v, p, 8); return v > INT64_MAX ? INT64_MAX : static_cast<int64_t>(v); }
+    case kInt32: { int32_t v; std::memcpy(&v, p, 4); return v; }
+    case kUint32: { uint32_t v; std::memcpy(&v, p, 4); return v; }
+    case kInt16: { int16_t v; std::memcpy(&v, p, 2); return v; }
+    case kUint16: { uint16_t v; std::memcpy(&v, p, 2); return v; }
+    case kInt8: return static_cast<int8_t>(*p);
+    default: return *p;  // uint8, bool
+  }
+}
+
+float narrow_to_float(double v) {
+  // Out-of-range doubles become +-inf instead of undefined behaviour.
+  if (std::isfinite(v) && std::fabs(v) > 3.4028234663852886e38) return v > 0 ? INFINITY : -INFINITY;
+  return static_cast<float>(v);
+}
+
+Constant decode_raw(const TensorProto& proto, Shape shape, size_t count, const std::string& what) {
+  size_t bytes = element_bytes(proto.data_type);
+  require(proto.raw_data.size == count * bytes, ErrorCode::kInvalidModel,
+          what + ": raw_data holds " + std::to_string(proto.raw_data.size) + " bytes, its shape needs " +
+              std::to_string(count * bytes));
+  const uint8_t* p = proto.raw_data.data;
+  if (is_floating(proto.data_type)) {
+    std::vector<float> values(count);
+    if (proto.data_type == kFloat && count > 0) {
+      std::memcpy(values.data(), p, count * 4);
+    } else {
+      for (size_t k = 0; k < count; ++k) values[k] = narrow_to_float(raw_float(p + k * bytes, proto.data_type));
+    }
+    return Constant::floats(std::move(shape), std::move(values));
+  }
+  std::vector<int64_t> values(count);
+  for (size_t k = 0; k < count; ++k) values[k] = raw_int(p + k * bytes, proto.data_type);
+  return Constant::ints(std::move(shape), std::move(values));
+}
+
+void require_field_count(size_t have, size_t count, const std::string& what) {
+  require(have == count, ErrorCode::kInvalidModel,
+          what + " holds " + std::to_string(have) + " values, its shape needs " + std::to_string(count));
+}
+
+Constant decode_typed_fields(const TensorProto& proto, Shape shape, size_t count, const std::string& what) {
+  switch (proto.data_type) {
+    case kFloat:
+      require_field_count(proto.float_data.size(), count, what);
+      return Constant::floats(std::move(shape), proto.float_data);
+    case kDouble: {
+      require_field_count(proto.double_data.size(), count, what);
+      std::vector<float> values(count);
+      for (size_t k = 0; k < count; ++k) values[k] = narrow_to_float(proto.double_data[k]);
+      return Constant::floats(std::move(shape), std::move(values));
+    }
+    case kFloat16: {
+      require_field_count(proto.int32_data.size(), count, what);
+      std::vector<float> values(count);
+      for (size_t k = 0; k < count; ++k) values[k] = half_to_float(static_cast<uint16_t>(proto.int32_data[k]));
+      return Constant::floats(std::move(shape), std::move(values));
+    }
+    case kInt64:
+      require_field_count(proto.int64_data.size(), count, what);
+      return Constant::ints(std::move(shape), proto.int64_data);
+    case kUint32: case kUint64:
+      require_field_count(proto.uint64_data.size(), count, what);
+      return Constant::ints(std::move(shape), proto.uint64_data);
+    default: {
+      require_field_count(proto.int32_data.size(), count, what);
+      std::vector<int64_t> values(proto.int32_data.begin(), proto.int32_data.end());
+      // int32_data carries int32 varints; keep their low 32 bits signed.
+      for (int64_t& v : values) v = static_cast<int32_t>(static_cast<uint32_t>(static_cast<uint64_t>(v)));
+      if (proto.data_type == kUint8 || proto.data_type == kBool)
+        for (int64_t& v : values) v &= 0xff;
+      return Constant::ints(std::move(shape), std::move(values));
+    }
+  }
+}
+
+}  // namespace
+
+Constant constant_from_proto(const TensorProto& proto, const std::string& what) {
+  require(!proto.external, ErrorCode::kUnsupportedModel,
+          what + " keeps its data in an external file; save the model with its weights inside "
+                 "(onnx.save_model(..., save_as_external_data=False))");
+  require(element_bytes(proto.data_type) != 0, ErrorCode::kUnsupportedModel,
+          what + " has data type " + data_type_name(proto.data_type) + " (" +
+              std::to_string(proto.data_type) + "), which is not supported");
+  Shape shape(proto.dims.begin(), proto.dims.end());
+  size_t count = static_cast<size_t>(checked_element_count(shape, what));
+  if (proto.has_raw_data) return decode_raw(proto, std::move(shape), count, what);
+  return decode_typed_fields(proto, std::move(shape), count, what);
+}
+
+}  // namespace onnx
+}  // namespace garden

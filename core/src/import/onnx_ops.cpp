@@ -1,0 +1,57 @@
+// The table of ONNX op types the importer translates.
+#include <unordered_map>
+
+#include "import/onnx_translators.h"
+
+namespace garden {
+namespace onnx {
+
+namespace {
+
+Translator wrap(void (*f)(ImportContext&, const Node&)) { return Translator(f); }
+
+}  // namespace
+
+const Translator* find_translator(const std::string& op_type) {
+  static const std::unordered_map<std::string, Translator> table = {
+      {"Conv", wrap(translate_conv)},
+      {"ConvTranspose", wrap(translate_conv_transpose)},
+      {"AveragePool", wrap(translate_pool)},
+      {"MaxPool", wrap(translate_pool)},
+      {"GlobalAveragePool", wrap(translate_global_average_pool)},
+      {"Gemm", wrap(translate_gemm)},
+      {"MatMul", wrap(translate_matmul)},
+      {"Add", wrap(translate_binary)},
+      {"Sub", wrap(translate_binary)},
+      {"Mul", wrap(translate_binary)},
+      {"Div", wrap(translate_binary)},
+      {"Relu", wrap(translate_unary)},
+      {"Sigmoid", wrap(translate_unary)},
+      {"Tanh", wrap(translate_unary)},
+      {"HardSigmoid", wrap(translate_unary)},
+      {"HardSwish", wrap(translate_unary)},
+      {"Clip", wrap(translate_clip)},
+      {"BatchNormalization", wrap(translate_batch_norm)},
+      {"Softmax", wrap(translate_softmax)},
+      {"Reshape", wrap(translate_reshape)},
+      {"Flatten", wrap(translate_reshape)},
+      {"Squeeze", wrap(translate_reshape)},
+      {"Unsqueeze", wrap(translate_reshape)},
+      {"Identity", wrap(translate_identity)},
+      {"Dropout", wrap(translate_identity)},
+      {"Cast", wrap(translate_identity)},
+      {"Concat", wrap(translate_concat)},
+      {"Transpose", wrap(translate_transpose)},
+      {"Slice", wrap(translate_slice)},
+      {"Pad", wrap(translate_pad)},
+      {"ReduceMean", wrap(translate_reduce_mean)},
+      {"DepthToSpace", wrap(translate_depth_to_space)},
+      {"Resize", wrap(translate_resize)},
+      {"Upsample", wrap(translate_resize)},
+  };
+  auto it = table.find(op_type);
+  return it == table.end() ? nullptr : &it->second;
+}
+
+}  // namespace onnx
+}  // namespace garden

@@ -1,0 +1,342 @@
+// Convolutions, pooling and fully-connected layers.
+#include <algorithm>
+
+#include "import/onnx_translators.h"
+
+namespace garden {
+namespace onnx {
+namespace {
+
+constexpr int64_t kMaxWindow = 1 << 16;  // kernel, stride, dilation and pad bound
+
+// Spatial parameters of a 2-D window op, in ONNX attribute order resolved.
+struct Window {
+  int64_t kernel[2] = {1, 1};
+  int64_t stride[2] = {1, 1};
+  int64_t dilation[2] = {1, 1};
+  int64_t pad[4] = {0, 0, 0, 0};  // top, left, bottom, right
+};
+
+std::vector<int64_t> pair_attribute(const NodeAttributes& attrs, const Node& node, const std::string& name) {
+  std::vector<int64_t> v = attrs.get_ints(name, {1, 1});
+  require(v.size() == 2, ErrorCode::kInvalidModel, describe(node) + ": '" + name + "' must have 2 values");
+  for (int64_t x : v)
+    require(x >= 1 && x <= kMaxWindow, ErrorCode::kInvalidModel,
+            describe(node) + ": '" + name + "' value " + std::to_string(x) + " is out of range");
+  return v;
+}
+
+int64_t effective_kernel(const Window& w, int axis) { return (w.kernel[axis] - 1) * w.dilation[axis] + 1; }
+
+// Reads strides, dilations, pads and auto_pad; kernel must already be set.
+Window read_window(const Node& node, const Shape& input, Window w) {
+  NodeAttributes attrs(node);
+  std::vector<int64_t> stride = pair_attribute(attrs, node, "strides");
+  std::vector<int64_t> dilation = pair_attribute(attrs, node, "dilations");
+  for (int a = 0; a < 2; ++a) {
+    w.stride[a] = stride[static_cast<size_t>(a)];
+    w.dilation[a] = dilation[static_cast<size_t>(a)];
+  }
+  std::string auto_pad = attrs.get_string("auto_pad", "NOTSET");
+  if (auto_pad == "NOTSET") {
+    std::vector<int64_t> pads = attrs.get_ints("pads", {0, 0, 0, 0});
+    require(pads.size() == 4, ErrorCode::kInvalidModel, describe(node) + ": 'pads' must have 4 values");
+    for (size_t k = 0; k < 4; ++k) {
+      require(pads[k] >= 0 && pads[k] <= kMaxWindow, ErrorCode::kUnsupportedModel,
+              describe(node) + ": pad " + std::to_string(pads[k]) + " is out of range");
+      w.pad[k] = pads[k];
+    }
+  } else if (auto_pad == "SAME_UPPER" || auto_pad == "SAME_LOWER") {
+    for (int a = 0; a < 2; ++a) {
+      int64_t in = input[static_cast<size_t>(2 + a)];
+      int64_t out = (in + w.stride[a] - 1) / w.stride[a];
+      int64_t total = std::max<int64_t>(0, (out - 1) * w.stride[a] + effective_kernel(w, a) - in);
+      int64_t small = total / 2, large = total - total / 2;
+      w.pad[a] = auto_pad == "SAME_UPPER" ? small : large;
+      w.pad[a + 2] = auto_pad == "SAME_UPPER" ? large : small;
+    }
+  } else {
+    require(auto_pad == "VALID", ErrorCode::kInvalidModel, describe(node) + ": unknown auto_pad '" + auto_pad + "'");
+  }
+  return w;
+}
+
+int64_t window_output(const Window& w, int axis, int64_t in, bool ceil_mode) {
+  int64_t span = in + w.pad[axis] + w.pad[axis + 2] - effective_kernel(w, axis);
+  if (span < 0) return 0;
+  return (ceil_mode ? (span + w.stride[axis] - 1) / w.stride[axis] : span / w.stride[axis]) + 1;
+}
+
+Attributes window_attributes(const Node& node, const Window& w) {
+  Attributes attrs;
+  for (int a = 0; a < 2; ++a) {
+    attrs.kernel[a] = to_int32(w.kernel[a], 1, kMaxWindow, node, "kernel");
+    attrs.stride[a] = to_int32(w.stride[a], 1, kMaxWindow, node, "stride");
+    attrs.dilation[a] = to_int32(w.dilation[a], 1, kMaxWindow, node, "dilation");
+  }
+  for (int k = 0; k < 4; ++k) attrs.pad[k] = to_int32(w.pad[k], 0, kMaxWindow, node, "pad");
+  return attrs;
+}
+
+const Shape& activation_4d(ImportContext& context, const Node& node) {
+  const Value& x = context.input(node, 0);
+  require(x.shape.size() == 4, ErrorCode::kUnsupportedModel,
+          describe(node) + ": input has rank " + std::to_string(x.shape.size()) + "; only 2-D (NCHW) is supported");
+  return x.shape;
+}
+
+const Constant& float_weight(ImportContext& context, const Node& node, size_t index, size_t rank) {
+  const Constant& w = context.constant_input(node, index);
+  require(w.is_float(), ErrorCode::kInvalidModel, describe(node) + ": weight is not floating point");
+  require(w.shape.size() == rank, ErrorCode::kInvalidModel,
+          describe(node) + ": weight has rank " + std::to_string(w.shape.size()) + ", expected " + std::to_string(rank));
+  return w;
+}
+
+// Optional bias input of `channels` floats; -1 if absent.
+TensorId bias_tensor(ImportContext& context, const Node& node, size_t index, int64_t channels) {
+  if (!context.has_input(node, index)) return -1;
+  const Constant& b = context.constant_input(node, index);
+  require(b.is_float() && b.size() == static_cast<size_t>(channels), ErrorCode::kInvalidModel,
+          describe(node) + ": bias must hold " + std::to_string(channels) + " floats");
+  Constant bias = Constant::floats({channels}, b.f);
+  return context.constant_tensor(node.inputs[index], bias);
+}
+
+void require_kernel_attribute(const Node& node, int64_t kh, int64_t kw) {
+  std::vector<int64_t> kernel = NodeAttributes(node).get_ints("kernel_shape", {kh, kw});
+  require(kernel.size() == 2 && kernel[0] == kh && kernel[1] == kw, ErrorCode::kInvalidModel,
+          describe(node) + ": kernel_shape does not match the weight");
+}
+
+// OIHW -> OHWI.
+Constant conv_weight_to_ohwi(const Constant& w) {
+  const int64_t O = w.shape[0], I = w.shape[1], H = w.shape[2], W = w.shape[3];
+  std::vector<float> out(w.f.size());
+  for (int64_t o = 0; o < O; ++o)
+    for (int64_t i = 0; i < I; ++i)
+      for (int64_t y = 0; y < H; ++y)
+        for (int64_t x = 0; x < W; ++x)
+          out[static_cast<size_t>(((o * H + y) * W + x) * I + i)] =
+              w.f[static_cast<size_t>(((o * I + i) * H + y) * W + x)];
+  return Constant::floats({O, H, W, I}, std::move(out));
+}
+
+// [I, O/g, kH, kW] (ONNX ConvTranspose) -> [O, kH, kW, I/g].
+Constant deconv_weight_to_ohwi(const Constant& w, int64_t groups) {
+  const int64_t I = w.shape[0], Og = w.shape[1], H = w.shape[2], W = w.shape[3];
+  const int64_t Ig = I / groups, O = Og * groups;
+  std::vector<float> out(w.f.size());
+  for (int64_t g = 0; g < groups; ++g)
+    for (int64_t i = 0; i < Ig; ++i)
+      for (int64_t o = 0; o < Og; ++o)
+        for (int64_t y = 0; y < H; ++y)
+          for (int64_t x = 0; x < W; ++x)
+            out[static_cast<size_t>((((g * Og + o) * H + y) * W + x) * Ig + i)] =
+                w.f[static_cast<size_t>((((g * Ig + i) * Og + o) * H + y) * W + x)];
+  return Constant::floats({O, H, W, Ig}, std::move(out));
+}
+
+int64_t read_groups(const Node& node, int64_t channels) {
+  int64_t groups = NodeAttributes(node).get_int("group", 1);
+  require(groups >= 1 && groups <= channels && channels % groups == 0, ErrorCode::kInvalidModel,
+          describe(node) + ": group " + std::to_string(groups) + " does not divide " + std::to_string(channels) +
+              " input channels");
+  return groups;
+}
+
+std::vector<TensorId> with_optional(std::vector<TensorId> ids, TensorId optional) {
+  if (optional >= 0) ids.push_back(optional);
+  return ids;
+}
+
+}  // namespace
+
+int32_t to_int32(int64_t value, int64_t min, int64_t max, const Node& node, const std::string& what) {
+  require(value >= min && value <= max, ErrorCode::kUnsupportedModel,
+          describe(node) + ": " + what + " " + std::to_string(value) + " is out of the supported range");
+  return static_cast<int32_t>(value);
+}
+
+void translate_conv(ImportContext& context, const Node& node) {
+  const Shape x = activation_4d(context, node);
+  const Constant& w = float_weight(context, node, 1, 4);
+  const int64_t groups = read_groups(node, x[1]);
+  require(w.shape[1] * groups == x[1] && w.shape[0] % groups == 0 && w.shape[0] > 0, ErrorCode::kInvalidModel,
+          describe(node) + ": weight shape does not match " + std::to_string(x[1]) + " input channels in " +
+              std::to_string(groups) + " groups");
+  require_kernel_attribute(node, w.shape[2], w.shape[3]);
+  Window window;
+  window.kernel[0] = w.shape[2];
+  window.kernel[1] = w.shape[3];
+  window = read_window(node, x, window);
+  Shape out{x[0], w.shape[0], window_output(window, 0, x[2], false), window_output(window, 1, x[3], false)};
+  Attributes attrs = window_attributes(node, window);
+  attrs.kernel = {1, 1};  // the kernel size of a convolution lives in its weight
+  attrs.groups = to_int32(groups, 1, INT32_MAX, node, "group");
+  TensorId input = context.input_tensor(node, 0);
+  TensorId weight = context.constant_tensor(node.inputs[1] + "_ohwi", conv_weight_to_ohwi(w));
+  TensorId bias = bias_tensor(context, node, 2, w.shape[0]);
+  TensorId output = context.define_output(node, out);
+  context.emit(OpType::kConv2D, node, with_optional({input, weight}, bias), {output}, attrs);
+}
+
+void translate_conv_transpose(ImportContext& context, const Node& node) {
+  const Shape x = activation_4d(context, node);
+  const Constant& w = float_weight(context, node, 1, 4);
+  require(w.shape[0] == x[1], ErrorCode::kInvalidModel,
+          describe(node) + ": weight has " + std::to_string(w.shape[0]) + " input channels, the input " +
+              std::to_string(x[1]));
+  const int64_t groups = read_groups(node, x[1]);
+  require(w.shape[1] > 0, ErrorCode::kInvalidModel, describe(node) + ": weight has no output channels");
+  require_kernel_attribute(node, w.shape[2], w.shape[3]);
+  NodeAttributes attrs_in(node);
+  Window window;
+  window.kernel[0] = w.shape[2];
+  window.kernel[1] = w.shape[3];
+  // auto_pad SAME_* of a transposed convolution is resolved through output_shape below.
+  std::string auto_pad = attrs_in.get_string("auto_pad", "NOTSET");
+  Node plain = node;
+  plain.attributes.erase(std::remove_if(plain.attributes.begin(), plain.attributes.end(),
+                                        [](const Attribute& a) { return a.name == "auto_pad"; }),
+                         plain.attributes.end());
+  window = read_window(plain, x, window);
+  std::vector<int64_t> output_padding = attrs_in.get_ints("output_padding", {0, 0});
+  require(output_padding.size() == 2, ErrorCode::kInvalidModel, describe(node) + ": output_padding needs 2 values");
+  std::vector<int64_t> output_shape = attrs_in.get_ints("output_shape");
+  if (output_shape.empty() && (auto_pad == "SAME_UPPER" || auto_pad == "SAME_LOWER"))
+    output_shape = {x[2] * window.stride[0], x[3] * window.stride[1]};
+  Shape out{x[0], w.shape[1] * groups, 0, 0};
+  for (int a = 0; a < 2; ++a) {
+    int64_t in = x[static_cast<size_t>(2 + a)];
+    int64_t op = output_padding[static_cast<size_t>(a)];
+    require(op >= 0 && op < std::max(window.stride[a], window.dilation[a]), ErrorCode::kUnsupportedModel,
+            describe(node) + ": output_padding must be smaller than the stride");
+    int64_t full = window.stride[a] * (in - 1) + op + effective_kernel(window, a);
+    if (!output_shape.empty()) {
+      require(output_shape.size() >= 2, ErrorCode::kInvalidModel, describe(node) + ": output_shape needs 2 values");
+      int64_t target = output_shape[output_shape.size() - 2 + static_cast<size_t>(a)];
+      int64_t total = full - target;
+      require(target > 0 && total >= 0, ErrorCode::kUnsupportedModel,
+              describe(node) + ": output_shape needs negative padding");
+      bool upper = auto_pad == "SAME_UPPER";
+      window.pad[a] = upper ? total / 2 : total - total / 2;
+      window.pad[a + 2] = upper ? total - total / 2 : total / 2;
+    }
+    out[static_cast<size_t>(2 + a)] = full - window.pad[a] - window.pad[a + 2];
+  }
+  Attributes attrs = window_attributes(node, window);
+  attrs.kernel = {1, 1};
+  attrs.groups = to_int32(groups, 1, INT32_MAX, node, "group");
+  attrs.output_padding = {static_cast<int32_t>(output_padding[0]), static_cast<int32_t>(output_padding[1])};
+  TensorId input = context.input_tensor(node, 0);
+  TensorId weight = context.constant_tensor(node.inputs[1] + "_ohwi", deconv_weight_to_ohwi(w, groups));
+  TensorId bias = bias_tensor(context, node, 2, out[1]);
+  TensorId output = context.define_output(node, out);
+  context.emit(OpType::kConvTranspose2D, node, with_optional({input, weight}, bias), {output}, attrs);
+}
+
+void translate_pool(ImportContext& context, const Node& node) {
+  const Shape x = activation_4d(context, node);
+  NodeAttributes attrs_in(node);
+  std::vector<int64_t> kernel = attrs_in.get_ints("kernel_shape");
+  require(kernel.size() == 2, ErrorCode::kInvalidModel, describe(node) + ": kernel_shape must have 2 values");
+  Window window;
+  for (int a = 0; a < 2; ++a) {
+    window.kernel[a] = kernel[static_cast<size_t>(a)];
+    require(window.kernel[a] >= 1 && window.kernel[a] <= kMaxWindow, ErrorCode::kInvalidModel,
+            describe(node) + ": kernel size out of range");
+  }
+  window = read_window(node, x, window);
+  require(window.dilation[0] == 1 && window.dilation[1] == 1, ErrorCode::kUnsupportedModel,
+          describe(node) + ": dilated pooling is not supported");
+  require(node.outputs.size() < 2 || node.outputs[1].empty(), ErrorCode::kUnsupportedModel,
+          describe(node) + ": the Indices output is not supported");
+  Shape out{x[0], x[1], window_output(window, 0, x[2], false), window_output(window, 1, x[3], false)};
+  if (attrs_in.get_int("ceil_mode", 0) != 0) {
+    require(window_output(window, 0, x[2], true) == out[2] && window_output(window, 1, x[3], true) == out[3],
+            ErrorCode::kUnsupportedModel,
+            describe(node) + ": ceil_mode changes the output size, which is not supported");
+  }
+  Attributes attrs = window_attributes(node, window);
+  attrs.count_include_pad = attrs_in.get_int("count_include_pad", 0) != 0;
+  OpType op = node.op_type == "MaxPool" ? OpType::kMaxPool2D : OpType::kAveragePool2D;
+  TensorId input = context.input_tensor(node, 0);
+  TensorId output = context.define_output(node, out);
+  context.emit(op, node, {input}, {output}, attrs);
+}
+
+void translate_global_average_pool(ImportContext& context, const Node& node) {
+  const Shape x = activation_4d(context, node);
+  TensorId input = context.input_tensor(node, 0);
+  TensorId output = context.define_output(node, {x[0], x[1], 1, 1});
+  context.emit(OpType::kGlobalAveragePool2D, node, {input}, {output});
+}
+
+namespace {
+
+void emit_fully_connected(ImportContext& context, const Node& node, Shape out, Constant weight,
+                          std::optional<Constant> bias) {
+  TensorId input = context.input_tensor(node, 0);
+  TensorId w = context.constant_tensor(node.inputs[1] + "_fc", weight);
+  TensorId b = bias ? context.constant_tensor(node.name + "_bias", *bias) : -1;
+  TensorId output = context.define_output(node, std::move(out));
+  context.emit(OpType::kFullyConnected, node, with_optional({input, w}, b), {output});
+}
+
+// [K, N] -> [N, K] times scale.
+Constant transposed_scaled(const Constant& b, float scale) {
+  const int64_t K = b.shape[0], N = b.shape[1];
+  std::vector<float> out(b.f.size());
+  for (int64_t k = 0; k < K; ++k)
+    for (int64_t n = 0; n < N; ++n) out[static_cast<size_t>(n * K + k)] = scale * b.f[static_cast<size_t>(k * N + n)];
+  return Constant::floats({N, K}, std::move(out));
+}
+
+}  // namespace
+
+void translate_gemm(ImportContext& context, const Node& node) {
+  NodeAttributes attrs(node);
+  const Value& a = context.input(node, 0);
+  require(a.shape.size() == 2, ErrorCode::kInvalidModel, describe(node) + ": A must be 2-D");
+  require(attrs.get_int("transA", 0) == 0, ErrorCode::kUnsupportedModel, describe(node) + ": transA is not supported");
+  const Constant& b = float_weight(context, node, 1, 2);
+  const float alpha = attrs.get_float("alpha", 1.f), beta = attrs.get_float("beta", 1.f);
+  const bool trans_b = attrs.get_int("transB", 0) != 0;
+  // The graph's weight is [O, I] = B^T, with alpha folded in.
+  Constant weight = trans_b ? b : transposed_scaled(b, 1.f);
+  if (alpha != 1.f)
+    for (float& v : weight.f) v *= alpha;
+  const int64_t N = weight.shape[0], K = weight.shape[1];
+  require(a.shape[1] == K, ErrorCode::kInvalidModel,
+          describe(node) + ": A has " + std::to_string(a.shape[1]) + " columns, B " + std::to_string(K) + " rows");
+  std::optional<Constant> bias;
+  if (context.has_input(node, 2)) {
+    const Constant& c = context.constant_input(node, 2);
+    require(c.is_float() && (c.size() == static_cast<size_t>(N) || c.size() == 1), ErrorCode::kUnsupportedModel,
+            describe(node) + ": C must be a per-output bias");
+    std::vector<float> values(static_cast<size_t>(N));
+    for (size_t n = 0; n < values.size(); ++n) values[n] = beta * c.f[c.size() == 1 ? 0 : n];
+    bias = Constant::floats({N}, std::move(values));
+  }
+  emit_fully_connected(context, node, {a.shape[0], N}, std::move(weight), std::move(bias));
+}
+
+void translate_matmul(ImportContext& context, const Node& node) {
+  const Value& a = context.input(node, 0);
+  require(!a.constant, ErrorCode::kUnsupportedModel, describe(node) + ": only activation x constant is supported");
+  require(a.shape.size() >= 2, ErrorCode::kUnsupportedModel, describe(node) + ": A must have rank 2 or more");
+  const Value& b_value = context.input(node, 1);
+  require(b_value.constant.has_value() && b_value.shape.size() == 2, ErrorCode::kUnsupportedModel,
+          describe(node) + ": the right operand must be a constant 2-D matrix");
+  const Constant& b = float_weight(context, node, 1, 2);
+  require(a.shape.back() == b.shape[0], ErrorCode::kInvalidModel,
+          describe(node) + ": inner dimensions differ (" + std::to_string(a.shape.back()) + " vs " +
+              std::to_string(b.shape[0]) + ")");
+  Shape out = a.shape;
+  out.back() = b.shape[1];
+  emit_fully_connected(context, node, std::move(out), transposed_scaled(b, 1.f), std::nullopt);
+}
+
+}  // namespace onnx
+}  // namespace garden

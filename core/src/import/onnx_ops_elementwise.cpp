@@ -1,0 +1,117 @@
+// Element-wise ops, BatchNormalization and Softmax.
+#include <cmath>
+#include <limits>
+
+#include "import/onnx_translators.h"
+
+namespace garden {
+namespace onnx {
+namespace {
+
+constexpr float kInf = std::numeric_limits<float>::infinity();
+
+void emit_same_shape(ImportContext& context, const Node& node, OpType op, Attributes attrs = {}) {
+  const Shape shape = context.input(node, 0).shape;
+  TensorId input = context.input_tensor(node, 0);
+  TensorId output = context.define_output(node, shape);
+  context.emit(op, node, {input}, {output}, std::move(attrs));
+}
+
+float scalar_input(ImportContext& context, const Node& node, size_t index, float fallback) {
+  if (!context.has_input(node, index)) return fallback;
+  const Constant& c = context.constant_input(node, index);
+  require(c.size() == 1, ErrorCode::kInvalidModel, describe(node) + ": input #" + std::to_string(index) +
+                                                       " must be a scalar");
+  return static_cast<float>(c.as_double(0));
+}
+
+}  // namespace
+
+void translate_binary(ImportContext& context, const Node& node) {
+  require(node.inputs.size() == 2, ErrorCode::kInvalidModel, describe(node) + " needs 2 inputs");
+  const Shape a = context.input(node, 0).shape;
+  const Shape b = context.input(node, 1).shape;
+  Shape out = broadcast_shapes(a, b, node);
+  const std::string& op = node.op_type;
+  OpType type = op == "Add" ? OpType::kAdd : op == "Sub" ? OpType::kSub : op == "Mul" ? OpType::kMul : OpType::kDiv;
+  TensorId lhs = context.input_tensor(node, 0);
+  TensorId rhs = context.input_tensor(node, 1);
+  TensorId output = context.define_output(node, out);
+  context.emit(type, node, {lhs, rhs}, {output});
+}
+
+void translate_unary(ImportContext& context, const Node& node) {
+  const std::string& op = node.op_type;
+  NodeAttributes attrs_in(node);
+  Attributes attrs;
+  if (op == "Relu") {
+    attrs.activation_min = 0.f;
+    emit_same_shape(context, node, OpType::kClamp, attrs);
+  } else if (op == "Sigmoid") {
+    emit_same_shape(context, node, OpType::kSigmoid);
+  } else if (op == "Tanh") {
+    emit_same_shape(context, node, OpType::kTanh);
+  } else if (op == "HardSwish") {
+    emit_same_shape(context, node, OpType::kHardSwish);
+  } else if (op == "HardSigmoid") {
+    attrs.alpha = attrs_in.get_float("alpha", 0.2f);
+    attrs.beta = attrs_in.get_float("beta", 0.5f);
+    emit_same_shape(context, node, OpType::kHardSigmoid, attrs);
+  } else {
+    fail(ErrorCode::kUnsupportedOp, "unsupported ONNX op '" + op + "' (node '" + node.name + "')");
+  }
+}
+
+void translate_clip(ImportContext& context, const Node& node) {
+  Attributes attrs;
+  if (context.opset() >= 11) {
+    attrs.activation_min = scalar_input(context, node, 1, -kInf);
+    attrs.activation_max = scalar_input(context, node, 2, kInf);
+  } else {
+    NodeAttributes attrs_in(node);
+    attrs.activation_min = attrs_in.get_float("min", -kInf);
+    attrs.activation_max = attrs_in.get_float("max", kInf);
+  }
+  require(!std::isnan(attrs.activation_min) && !std::isnan(attrs.activation_max) &&
+              attrs.activation_min <= attrs.activation_max,
+          ErrorCode::kInvalidModel, describe(node) + ": min is above max");
+  emit_same_shape(context, node, OpType::kClamp, attrs);
+}
+
+void translate_batch_norm(ImportContext& context, const Node& node) {
+  const Shape x = context.input(node, 0).shape;
+  require(x.size() >= 2, ErrorCode::kInvalidModel, describe(node) + ": input rank below 2");
+  require(NodeAttributes(node).get_int("training_mode", 0) == 0 && (node.outputs.size() < 2 || node.outputs[1].empty()),
+          ErrorCode::kUnsupportedModel, describe(node) + ": training mode is not supported");
+  std::vector<TensorId> inputs{context.input_tensor(node, 0)};
+  for (size_t k = 1; k <= 4; ++k) {
+    const Constant& c = context.constant_input(node, k);
+    require(c.is_float() && c.size() == static_cast<size_t>(x[1]), ErrorCode::kInvalidModel,
+            describe(node) + ": parameter '" + node.inputs[k] + "' must hold " + std::to_string(x[1]) + " floats");
+    inputs.push_back(context.constant_tensor(node.inputs[k], Constant::floats({x[1]}, c.f)));
+  }
+  Attributes attrs;
+  attrs.epsilon = NodeAttributes(node).get_float("epsilon", 1e-5f);
+  require(attrs.epsilon >= 0.f, ErrorCode::kInvalidModel, describe(node) + ": negative epsilon");
+  TensorId output = context.define_output(node, x);
+  context.emit(OpType::kBatchNorm, node, inputs, {output}, attrs);
+}
+
+void translate_softmax(ImportContext& context, const Node& node) {
+  const Shape x = context.input(node, 0).shape;
+  require(!x.empty(), ErrorCode::kInvalidModel, describe(node) + ": scalar input");
+  int64_t axis = normalize_axis(NodeAttributes(node).get_int("axis", context.opset() >= 13 ? -1 : 1), x.size(), node);
+  if (context.opset() < 13) {
+    // Before opset 13 Softmax flattens [axis, rank) into one dimension; that is
+    // a softmax over `axis` alone when every later dimension is 1.
+    for (size_t k = static_cast<size_t>(axis) + 1; k < x.size(); ++k)
+      require(x[k] == 1, ErrorCode::kUnsupportedModel,
+              describe(node) + ": softmax over several flattened axes (opset < 13) is not supported");
+  }
+  Attributes attrs;
+  attrs.axis = static_cast<int32_t>(axis);
+  emit_same_shape(context, node, OpType::kSoftmax, attrs);
+}
+
+}  // namespace onnx
+}  // namespace garden

@@ -1,0 +1,196 @@
+// Data-movement ops on activations: reshapes, concat, transpose, slice, pad,
+// reductions over H and W, depth-to-space.
+#include <algorithm>
+
+#include "import/onnx_shapes.h"
+#include "import/onnx_translators.h"
+
+namespace garden {
+namespace onnx {
+namespace {
+
+void emit_reshape(ImportContext& context, const Node& node, Shape out) {
+  TensorId input = context.input_tensor(node, 0);
+  TensorId output = context.define_output(node, std::move(out));
+  context.emit(OpType::kReshape, node, {input}, {output});
+}
+
+}  // namespace
+
+void translate_reshape(ImportContext& context, const Node& node) {
+  const Shape x = context.input(node, 0).shape;
+  const std::string& op = node.op_type;
+  NodeAttributes attrs(node);
+  Shape out;
+  if (op == "Reshape") {
+    std::vector<int64_t> target = context.constant_input(node, 1).to_ints(describe(node) + " shape");
+    out = reshape_shape(node, x, target, attrs.get_int("allowzero", 0) != 0);
+  } else if (op == "Flatten") {
+    out = flatten_shape(node, x, attrs.get_int("axis", 1));
+  } else if (op == "Squeeze") {
+    out = squeeze_shape(node, x, squeeze_axes(context, node));
+  } else {
+    out = unsqueeze_shape(node, x, squeeze_axes(context, node));
+  }
+  emit_reshape(context, node, std::move(out));
+}
+
+void translate_identity(ImportContext& context, const Node& node) {
+  if (node.op_type == "Cast") {
+    int64_t to = NodeAttributes(node).get_int("to", kFloat);
+    require(to == kFloat, ErrorCode::kUnsupportedModel,
+            describe(node) + ": casting activations to " + data_type_name(static_cast<int32_t>(to)) +
+                " is not supported");
+  }
+  if (node.op_type == "Dropout")
+    require(node.outputs.size() < 2 || node.outputs[1].empty(), ErrorCode::kUnsupportedModel,
+            describe(node) + ": the mask output is not supported");
+  context.set_alias(context.output_name(node), context.input(node, 0));
+}
+
+void translate_concat(ImportContext& context, const Node& node) {
+  std::vector<Shape> shapes;
+  std::vector<size_t> used;
+  for (size_t k = 0; k < node.inputs.size(); ++k) {
+    const Shape& s = context.input(node, k).shape;
+    shapes.push_back(s);
+    if (element_count(s) > 0) used.push_back(k);  // empty parts add nothing
+  }
+  int64_t axis = NodeAttributes(node).get_int("axis", 1);
+  Shape out = concat_shape(node, shapes, axis);
+  require(!used.empty(), ErrorCode::kInvalidModel, describe(node) + ": every input is empty");
+  if (used.size() == 1) {
+    context.set_alias(context.output_name(node), context.input(node, used[0]));
+    return;
+  }
+  std::vector<TensorId> inputs;
+  for (size_t k : used) inputs.push_back(context.input_tensor(node, k));
+  Attributes attrs;
+  attrs.axis = static_cast<int32_t>(normalize_axis(axis, out.size(), node));
+  TensorId output = context.define_output(node, out);
+  context.emit(OpType::kConcat, node, inputs, {output}, attrs);
+}
+
+void translate_transpose(ImportContext& context, const Node& node) {
+  const Shape x = context.input(node, 0).shape;
+  std::vector<int64_t> perm = transpose_permutation(node, x.size());
+  Shape out;
+  for (int64_t p : perm) out.push_back(x[static_cast<size_t>(p)]);
+  Attributes attrs;
+  attrs.ints = perm;
+  TensorId input = context.input_tensor(node, 0);
+  TensorId output = context.define_output(node, out);
+  context.emit(OpType::kTranspose, node, {input}, {output}, attrs);
+}
+
+void translate_slice(ImportContext& context, const Node& node) {
+  const Shape x = context.input(node, 0).shape;
+  std::vector<SliceAxis> ranges = slice_ranges(context, node, x);
+  Attributes attrs;
+  Shape out;
+  for (const SliceAxis& r : ranges) {
+    require(r.step == 1 || r.count == 1, ErrorCode::kUnsupportedModel,
+            describe(node) + ": strided slices of activations are not supported");
+    attrs.ints.push_back(r.start);
+    out.push_back(r.count);
+  }
+  for (const SliceAxis& r : ranges) attrs.ints.push_back(r.count);
+  TensorId input = context.input_tensor(node, 0);
+  TensorId output = context.define_output(node, out);
+  context.emit(OpType::kSlice, node, {input}, {output}, attrs);
+}
+
+void translate_pad(ImportContext& context, const Node& node) {
+  const Shape x = context.input(node, 0).shape;
+  NodeAttributes attrs_in(node);
+  require(attrs_in.get_string("mode", "constant") == "constant", ErrorCode::kUnsupportedModel,
+          describe(node) + ": only constant padding is supported");
+  std::vector<int64_t> pads;
+  float value = 0.f;
+  if (context.opset() >= 11) {
+    pads = context.constant_input(node, 1).to_ints(describe(node) + " pads");
+    if (context.has_input(node, 2)) {
+      const Constant& v = context.constant_input(node, 2);
+      require(v.size() == 1, ErrorCode::kInvalidModel, describe(node) + ": constant_value must be a scalar");
+      value = static_cast<float>(v.as_double(0));
+    }
+    require(!context.has_input(node, 3), ErrorCode::kUnsupportedModel, describe(node) + ": 'axes' is not supported");
+  } else {
+    pads = attrs_in.get_ints("pads");
+    value = attrs_in.get_float("value", 0.f);
+  }
+  require(pads.size() == 2 * x.size(), ErrorCode::kInvalidModel,
+          describe(node) + ": pads must have 2 values per dimension");
+  Shape out = x;
+  for (size_t k = 0; k < x.size(); ++k) {
+    int64_t begin = pads[k], end = pads[k + x.size()];
+    require(begin >= 0 && end >= 0 && begin <= (1 << 20) && end <= (1 << 20), ErrorCode::kUnsupportedModel,
+            describe(node) + ": negative or huge pads are not supported");
+    out[k] += begin + end;
+  }
+  Attributes attrs;
+  attrs.ints = pads;
+  attrs.pad_value = value;
+  TensorId input = context.input_tensor(node, 0);
+  TensorId output = context.define_output(node, out);
+  context.emit(OpType::kPad, node, {input}, {output}, attrs);
+}
+
+void translate_reduce_mean(ImportContext& context, const Node& node) {
+  const Shape x = context.input(node, 0).shape;
+  NodeAttributes attrs_in(node);
+  std::vector<int64_t> axes = attrs_in.get_ints("axes");
+  if (context.opset() >= 18 && context.has_input(node, 1))
+    axes = context.constant_input(node, 1).to_ints(describe(node) + " axes");
+  if (axes.empty()) {
+    require(attrs_in.get_int("noop_with_empty_axes", 0) == 0, ErrorCode::kUnsupportedModel,
+            describe(node) + ": noop_with_empty_axes is not supported");
+    for (size_t k = 0; k < x.size(); ++k) axes.push_back(static_cast<int64_t>(k));
+  }
+  std::vector<bool> reduced(x.size(), false);
+  for (int64_t& a : axes) {
+    a = normalize_axis(a, x.size(), node);
+    require(!reduced[static_cast<size_t>(a)], ErrorCode::kInvalidModel, describe(node) + ": axis listed twice");
+    reduced[static_cast<size_t>(a)] = true;
+  }
+  std::sort(axes.begin(), axes.end());
+  Shape kept = x;
+  for (int64_t a : axes) kept[static_cast<size_t>(a)] = 1;
+  const bool keep_dims = attrs_in.get_int("keepdims", 1) != 0;
+  const bool spatial = x.size() == 4 && axes == std::vector<int64_t>{2, 3};
+  TensorId input = context.input_tensor(node, 0);
+  TensorId mean;
+  if (keep_dims) {
+    mean = context.define_output(node, kept);
+  } else {
+    mean = context.define_intermediate(context.output_name(node) + "_keepdims", kept);
+  }
+  Attributes attrs;
+  if (!spatial) attrs.ints = axes;
+  context.emit(spatial ? OpType::kGlobalAveragePool2D : OpType::kMean, node, {input}, {mean}, attrs);
+  if (keep_dims) return;
+  Shape squeezed;
+  for (size_t k = 0; k < x.size(); ++k)
+    if (!reduced[k]) squeezed.push_back(x[k]);
+  TensorId output = context.define_output(node, squeezed);
+  context.emit(OpType::kReshape, node, {mean}, {output});
+}
+
+void translate_depth_to_space(ImportContext& context, const Node& node) {
+  const Shape x = context.input(node, 0).shape;
+  require(x.size() == 4, ErrorCode::kInvalidModel, describe(node) + ": input must be 4-D");
+  NodeAttributes attrs_in(node);
+  require(attrs_in.get_string("mode", "DCR") == "DCR", ErrorCode::kUnsupportedModel,
+          describe(node) + ": only mode DCR is supported");
+  int64_t block = attrs_in.get_int("blocksize", 0);
+  require(block >= 1 && block <= 64 && x[1] % (block * block) == 0, ErrorCode::kInvalidModel,
+          describe(node) + ": blocksize does not divide the channels");
+  Attributes attrs;
+  attrs.block_size = static_cast<int32_t>(block);
+  TensorId input = context.input_tensor(node, 0);
+  TensorId output = context.define_output(node, {x[0], x[1] / (block * block), x[2] * block, x[3] * block});
+  context.emit(OpType::kDepthToSpace, node, {input}, {output}, attrs);
+}
+
+}  // namespace onnx
+}  // namespace garden

@@ -1,0 +1,44 @@
+// Translators from ONNX ops to graph ops, grouped by kind. Each reads the
+// node's inputs from the ImportContext, checks them (kInvalidModel naming the
+// node when the model is inconsistent, kUnsupportedModel for valid ONNX we do
+// not run), computes the static output shape and emits graph nodes.
+#pragma once
+
+#include "import/onnx_import_context.h"
+
+namespace garden {
+namespace onnx {
+
+// onnx_ops_conv.cpp
+void translate_conv(ImportContext& context, const Node& node);
+void translate_conv_transpose(ImportContext& context, const Node& node);
+void translate_pool(ImportContext& context, const Node& node);  // AveragePool, MaxPool
+void translate_global_average_pool(ImportContext& context, const Node& node);
+void translate_gemm(ImportContext& context, const Node& node);
+void translate_matmul(ImportContext& context, const Node& node);
+
+// onnx_ops_elementwise.cpp
+void translate_binary(ImportContext& context, const Node& node);  // Add, Sub, Mul, Div
+void translate_unary(ImportContext& context, const Node& node);   // Relu, Sigmoid, Tanh, HardSwish...
+void translate_clip(ImportContext& context, const Node& node);
+void translate_batch_norm(ImportContext& context, const Node& node);
+void translate_softmax(ImportContext& context, const Node& node);
+
+// onnx_ops_shape.cpp
+void translate_reshape(ImportContext& context, const Node& node);  // Reshape, Flatten, Squeeze, Unsqueeze
+void translate_identity(ImportContext& context, const Node& node); // Identity, Dropout, Cast to float
+void translate_concat(ImportContext& context, const Node& node);
+void translate_transpose(ImportContext& context, const Node& node);
+void translate_slice(ImportContext& context, const Node& node);
+void translate_pad(ImportContext& context, const Node& node);
+void translate_reduce_mean(ImportContext& context, const Node& node);
+void translate_depth_to_space(ImportContext& context, const Node& node);
+
+// onnx_ops_resize.cpp
+void translate_resize(ImportContext& context, const Node& node);  // Resize, Upsample
+
+// Range-checked narrowing of an attribute to the graph's int32 fields.
+int32_t to_int32(int64_t value, int64_t min, int64_t max, const Node& node, const std::string& what);
+
+}  // namespace onnx
+}  // namespace garden
