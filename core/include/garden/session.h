@@ -35,6 +35,20 @@ ModelFormat detect_format(const std::string& path, const uint8_t* data, size_t s
 Model load_model_file(const std::string& path);
 Model load_model_bytes(const uint8_t* data, size_t size, ModelFormat format);
 
+// Options for importing a model from a source format (ignored for .garden
+// files, whose shapes are already fixed).
+struct LoadOptions {
+  // Sizes for dynamic input dimensions (e.g. PP-OCR's [1,3,?,?]); 0 = no override.
+  int64_t input_height = 0;
+  int64_t input_width = 0;
+  // Files larger than this are refused with Error(kLimitExceeded).
+  size_t max_file_bytes = size_t{1} << 31;
+};
+
+Model load_model_file(const std::string& path, const LoadOptions& options);
+Model load_model_bytes(const uint8_t* data, size_t size, ModelFormat format,
+                       const LoadOptions& options);
+
 // Runs the standard pass pipeline on an imported graph.
 Model optimize(Graph graph);
 

@@ -11,7 +11,21 @@
 
 namespace garden {
 
+// The version this runtime writes and the only one it reads.
+constexpr uint32_t kGardenFormatVersion = 1;
+// Every weight starts at a multiple of this, counted from the start of the file.
+constexpr size_t kGardenWeightAlignment = 64;
+// Bounds a reader enforces (a writer refuses graphs beyond them).
+constexpr size_t kGardenMaxRank = 8;
+constexpr int64_t kGardenMaxTensorElements = int64_t{1} << 31;
+// Files must be smaller than this (FlatBuffers' own bound on a buffer).
+constexpr size_t kGardenMaxFileBytes = (size_t{1} << 31) - 1;
+
+// Serializes an optimized graph. Throws Error(kInvalidModel) for a graph that
+// fails Graph::validate or the per-op checks, kLimitExceeded beyond the bounds.
 std::vector<uint8_t> write_garden(const Graph& graph);
+
+// Parses and fully checks a .garden file; `data` need not be aligned.
 Graph read_garden(const uint8_t* data, size_t size);
 
 }  // namespace garden

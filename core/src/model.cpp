@@ -1,0 +1,137 @@
+// Model loading: format detection, file reading and the per-format paths to an
+// optimized graph (see garden/session.h).
+#include <algorithm>
+#include <cctype>
+#include <cstring>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "format/garden_format.h"
+#include "garden/error.h"
+#include "garden/session.h"
+#include "import/importers.h"
+
+namespace garden {
+namespace {
+
+bool has_identifier(const uint8_t* data, size_t size, const char identifier[4]) {
+  // FlatBuffers put the 4-byte file identifier right after the root offset.
+  return data != nullptr && size >= 8 && std::memcmp(data + 4, identifier, 4) == 0;
+}
+
+std::string lowercase_extension(const std::string& path) {
+  const size_t slash = path.find_last_of("/\\");
+  const size_t dot = path.rfind('.');
+  if (dot == std::string::npos || (slash != std::string::npos && dot < slash)) return "";
+  std::string ext = path.substr(dot);
+  std::transform(ext.begin(), ext.end(), ext.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return ext;
+}
+
+// An ONNX ModelProto starts with the tag of one of its fields; exporters write
+// ir_version (field 1, varint) first.
+bool looks_like_onnx(const uint8_t* data, size_t size) {
+  if (data == nullptr || size < 2) return false;
+  static const uint8_t kModelProtoTags[] = {0x08, 0x12, 0x1a, 0x22, 0x28, 0x32, 0x3a, 0x42};
+  return std::find(std::begin(kModelProtoTags), std::end(kModelProtoTags), data[0]) !=
+         std::end(kModelProtoTags);
+}
+
+bool looks_like_json_object(const uint8_t* data, size_t size) {
+  for (size_t i = 0; data != nullptr && i < size; ++i) {
+    if (std::isspace(data[i])) continue;
+    return data[i] == '{';
+  }
+  return false;
+}
+
+ModelFormat format_from_extension(const std::string& path) {
+  const std::string ext = lowercase_extension(path);
+  if (ext == ".garden") return ModelFormat::kGarden;
+  if (ext == ".onnx") return ModelFormat::kOnnx;
+  if (ext == ".tflite") return ModelFormat::kTflite;
+  if (ext == ".json") return ModelFormat::kTfjs;
+  return ModelFormat::kUnknown;
+}
+
+std::vector<uint8_t> read_file(const std::string& path, size_t max_bytes) {
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
+  require(in.good(), ErrorCode::kIo, "cannot open model file '" + path + "'");
+  const std::streamoff end = in.tellg();
+  require(end >= 0, ErrorCode::kIo, "cannot read model file '" + path + "'");
+  require(static_cast<uint64_t>(end) <= max_bytes, ErrorCode::kLimitExceeded,
+          "model file '" + path + "' is " + std::to_string(end) + " bytes (limit " +
+              std::to_string(max_bytes) + ")");
+  std::vector<uint8_t> bytes(static_cast<size_t>(end));
+  in.seekg(0);
+  in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  require(in.good() || bytes.empty(), ErrorCode::kIo, "cannot read model file '" + path + "'");
+  return bytes;
+}
+
+const char* format_name(ModelFormat format) {
+  switch (format) {
+    case ModelFormat::kTflite:
+      return "TFLite";
+    case ModelFormat::kTfjs:
+      return "TF.js graph model";
+    default:
+      return "this";
+  }
+}
+
+}  // namespace
+
+ModelFormat detect_format(const std::string& path, const uint8_t* data, size_t size) {
+  if (has_identifier(data, size, "GRDN")) return ModelFormat::kGarden;
+  if (has_identifier(data, size, "TFL3")) return ModelFormat::kTflite;
+  const ModelFormat by_name = format_from_extension(path);
+  if (by_name != ModelFormat::kUnknown) return by_name;
+  if (looks_like_json_object(data, size)) return ModelFormat::kTfjs;
+  if (looks_like_onnx(data, size)) return ModelFormat::kOnnx;
+  return ModelFormat::kUnknown;
+}
+
+Model load_model_bytes(const uint8_t* data, size_t size, ModelFormat format,
+                       const LoadOptions& options) {
+  require(data != nullptr || size == 0, ErrorCode::kInvalidArgument, "model bytes are null");
+  switch (format) {
+    case ModelFormat::kGarden:
+      // .garden files hold graphs that already went through the passes.
+      return Model{read_garden(data, size)};
+    case ModelFormat::kOnnx: {
+      ImportOptions import_options;
+      import_options.input_height = options.input_height;
+      import_options.input_width = options.input_width;
+      return optimize(import_onnx(data, size, import_options));
+    }
+    case ModelFormat::kTflite:
+    case ModelFormat::kTfjs:
+      fail(ErrorCode::kUnsupportedModel,
+           std::string(format_name(format)) + " importer not available yet");
+    case ModelFormat::kUnknown:
+      break;
+  }
+  fail(ErrorCode::kInvalidModel, "not a model in any supported format (.garden, .onnx)");
+}
+
+Model load_model_bytes(const uint8_t* data, size_t size, ModelFormat format) {
+  return load_model_bytes(data, size, format, LoadOptions{});
+}
+
+Model load_model_file(const std::string& path, const LoadOptions& options) {
+  const std::vector<uint8_t> bytes = read_file(path, options.max_file_bytes);
+  const ModelFormat format = detect_format(path, bytes.data(), bytes.size());
+  try {
+    return load_model_bytes(bytes.data(), bytes.size(), format, options);
+  } catch (const Error& error) {
+    // Name the file: the caller may be loading several.
+    throw Error(error.code(), path + ": " + error.what());
+  }
+}
+
+Model load_model_file(const std::string& path) { return load_model_file(path, LoadOptions{}); }
+
+}  // namespace garden

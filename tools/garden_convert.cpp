@@ -1,0 +1,130 @@
+// garden-convert IN OUT.garden [--input-size HxW]
+//
+// Imports a model (any format load_model_file reads), runs the standard passes
+// and writes the optimized graph as a .garden file. OUT is written to a
+// temporary file next to it and renamed into place, so a failed conversion
+// never leaves a partial OUT behind.
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "format/garden_format.h"
+#include "garden/error.h"
+#include "garden/session.h"
+
+namespace {
+
+using garden::ErrorCode;
+using garden::require;
+
+struct Arguments {
+  std::string input;
+  std::string output;
+  garden::LoadOptions load;
+};
+
+const char kUsage[] = "usage: garden-convert IN OUT.garden [--input-size HxW]";
+
+int64_t parse_dimension(const std::string& text, const std::string& whole) {
+  char* end = nullptr;
+  const long long value = std::strtoll(text.c_str(), &end, 10);
+  require(!text.empty() && *end == '\0' && value > 0 && value <= 65536, ErrorCode::kInvalidArgument,
+          "--input-size expects HxW with sizes 1..65536, got '" + whole + "'");
+  return value;
+}
+
+void parse_input_size(const std::string& text, garden::LoadOptions& load) {
+  const size_t x = text.find('x');
+  require(x != std::string::npos, ErrorCode::kInvalidArgument,
+          "--input-size expects HxW, got '" + text + "'");
+  load.input_height = parse_dimension(text.substr(0, x), text);
+  load.input_width = parse_dimension(text.substr(x + 1), text);
+}
+
+Arguments parse_arguments(int argc, char** argv) {
+  Arguments args;
+  std::vector<std::string> positional;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--input-size") {
+      require(i + 1 < argc, ErrorCode::kInvalidArgument,
+              "--input-size needs a value; " + std::string(kUsage));
+      parse_input_size(argv[++i], args.load);
+    } else if (arg.rfind("--input-size=", 0) == 0) {
+      parse_input_size(arg.substr(13), args.load);
+    } else {
+      require(arg.empty() || arg[0] != '-', ErrorCode::kInvalidArgument,
+              "unknown option '" + arg + "'; " + kUsage);
+      positional.push_back(arg);
+    }
+  }
+  require(positional.size() == 2, ErrorCode::kInvalidArgument, kUsage);
+  args.input = positional[0];
+  args.output = positional[1];
+  return args;
+}
+
+// Writes OUT.tmp.<pid> then renames it over OUT (atomic on POSIX file systems).
+void write_file_atomically(const std::string& path, const std::vector<uint8_t>& bytes) {
+  const std::string temp = path + ".tmp." + std::to_string(getpid());
+  {
+    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+    out.write(reinterpret_cast<const char*>(bytes.data()),
+              static_cast<std::streamsize>(bytes.size()));
+    out.close();
+    if (!out) {
+      std::remove(temp.c_str());
+      garden::fail(ErrorCode::kIo, "cannot write '" + temp + "'");
+    }
+  }
+  if (std::rename(temp.c_str(), path.c_str()) != 0) {
+    std::remove(temp.c_str());
+    garden::fail(ErrorCode::kIo, "cannot rename '" + temp + "' to '" + path + "'");
+  }
+}
+
+size_t weight_bytes(const garden::Graph& graph) {
+  size_t total = 0;
+  for (const garden::Tensor& tensor : graph.tensors) total += tensor.data.size();
+  return total;
+}
+
+int convert(int argc, char** argv) {
+  const auto start = std::chrono::steady_clock::now();
+  const Arguments args = parse_arguments(argc, argv);
+  const garden::Model model = garden::load_model_file(args.input, args.load);
+  const std::vector<uint8_t> file = garden::write_garden(model.graph);
+  write_file_atomically(args.output, file);
+  const double ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  std::printf("%s: %zu nodes, %zu tensors, %zu weight bytes, %zu file bytes, %.1f ms\n",
+              args.output.c_str(), model.graph.nodes.size(), model.graph.tensors.size(),
+              weight_bytes(model.graph), file.size(), ms);
+  return 0;
+}
+
+// Errors are one line, so scripts can show or match them.
+void print_error(const char* code, std::string message) {
+  for (char& c : message)
+    if (c == '\n' || c == '\r') c = ' ';
+  std::fprintf(stderr, "garden-convert: %s: %s\n", code, message.c_str());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return convert(argc, argv);
+  } catch (const garden::Error& error) {
+    print_error(garden::error_code_name(error.code()), error.what());
+  } catch (const std::exception& error) {
+    // Only allocation failures should get here.
+    print_error("INTERNAL", error.what());
+  }
+  return 1;
+}
