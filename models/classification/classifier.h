@@ -1,0 +1,60 @@
+// The classification runner: an image in, the k most likely classes out.
+//
+//   garden::Model model = garden::load_model_file("efficientnet_b0.onnx");
+//   garden::classification::Classifier classifier(model, garden::classification::preset("efficientnet-b0"));
+//   for (const auto& p : classifier.classify(image, 5)) ...   // p.class_name, p.probability
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "garden/image.h"
+#include "garden/session.h"
+
+namespace garden {
+namespace classification {
+
+struct ClassifierOptions {
+  Normalization normalization = imagenet_normalization();
+  Fit fit = Fit::kStretch;
+  // Labels by class index. Empty: the model's own (ModelInfo::labels), else "class N".
+  std::vector<std::string> labels;
+  // The model's output is logits (apply softmax) rather than probabilities.
+  bool output_is_logits = true;
+  // Index of the first real class: 1 for models with a "background" class 0
+  // (TF-slim MobileNets have 1001 outputs), else 0.
+  int label_offset = 0;
+  SessionOptions session;
+};
+
+// Options for a known model family: "efficientnet-b0".."b7", "efficientnet-lite0".."lite4",
+// "mobilenet-v2", "nsfwjs". Throws Error(kInvalidArgument) naming the known names.
+ClassifierOptions preset(const std::string& model_name);
+// The input size a known family was trained at (efficientnet-b3 → 300).
+int preset_input_size(const std::string& model_name);
+
+struct Prediction {
+  int index;
+  std::string class_name;
+  float probability;
+};
+
+class Classifier {
+ public:
+  Classifier(const Model& model, const ClassifierOptions& options);
+  // top_k in [1, number of classes]; anything else is Error(kInvalidArgument).
+  std::vector<Prediction> classify(const ImageView& image, int top_k);
+  int input_width() const;
+  int input_height() const;
+
+ private:
+  ClassifierOptions options_;
+  Session session_;
+  Resizer resizer_;
+  std::vector<float> probabilities_;
+  int input_width_ = 0, input_height_ = 0;
+  Layout input_layout_ = Layout::kNCHW;
+};
+
+}  // namespace classification
+}  // namespace garden

@@ -1,0 +1,68 @@
+// The segmentation runner: an image in, a class per pixel out.
+//
+//   garden::segmentation::Segmenter segmenter(model, garden::segmentation::preset("pascal"));
+//   const auto& result = segmenter.segment(image);   // result.class_map, result.rgba, result.legend
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "garden/image.h"
+#include "garden/session.h"
+
+namespace garden {
+namespace segmentation {
+
+struct SegmenterOptions {
+  Normalization normalization = symmetric_normalization();  // DeepLab: [-1, 1]
+  // DeepLab as tfjs-models runs it: longest side resized to the model's input, aspect kept.
+  Fit fit = Fit::kKeepAspect;
+  std::vector<std::string> labels;                // by class index
+  std::vector<std::array<uint8_t, 3>> colormap;   // by class index
+  // true: a single-channel person probability (selfie); the map is 0/1 at 0.5
+  // and `mask` holds the soft probability.
+  bool binary_soft_mask = false;
+  // Map the result back to the image's own size (nearest), not the model's.
+  bool output_at_image_size = false;
+  SessionOptions session;
+};
+
+// "pascal" (21 classes), "cityscapes" (19), "ade20k" (151), "selfie".
+SegmenterOptions preset(const std::string& base);
+// Pascal VOC's bit-shift colormap, for `count` classes.
+std::vector<std::array<uint8_t, 3>> pascal_colormap(int count);
+
+struct LegendEntry {
+  int index;
+  std::string name;
+  std::array<uint8_t, 3> color;
+};
+
+struct SegmentationResult {
+  int width = 0, height = 0;        // of the maps below
+  std::vector<uint8_t> class_map;   // width * height class indices
+  std::vector<uint8_t> rgba;        // width * height * 4, colormap with alpha 255
+  std::vector<float> mask;          // binary_soft_mask only: width * height probabilities
+  std::vector<LegendEntry> legend;  // the classes present, by index
+};
+
+class Segmenter {
+ public:
+  Segmenter(const Model& model, const SegmenterOptions& options);
+  // The result is owned by the segmenter and reused by the next call (no
+  // per-frame allocation once the size is stable).
+  const SegmentationResult& segment(const ImageView& image);
+
+ private:
+  SegmenterOptions options_;
+  Session session_;
+  Resizer resizer_;
+  SegmentationResult result_;
+  int input_width_ = 0, input_height_ = 0;
+  Layout input_layout_ = Layout::kNCHW;
+};
+
+}  // namespace segmentation
+}  // namespace garden
