@@ -51,10 +51,7 @@ void fuse_activations(Graph& graph) {
     producer[static_cast<size_t>(clamp.outputs[0])] = p;
     removed[i] = true;
   }
-  std::vector<Node> kept;
-  for (size_t i = 0; i < graph.nodes.size(); ++i)
-    if (!removed[i]) kept.push_back(std::move(graph.nodes[i]));
-  graph.nodes = std::move(kept);
+  erase_nodes(graph, removed);
 }
 
 }  // namespace garden

@@ -105,4 +105,12 @@ Shape permute(const Shape& values, const std::vector<int64_t>& perm) {
   return result;
 }
 
+void erase_nodes(Graph& graph, const std::vector<bool>& removed) {
+  std::vector<Node> kept;
+  kept.reserve(graph.nodes.size());
+  for (size_t i = 0; i < graph.nodes.size(); ++i)
+    if (!removed[i]) kept.push_back(std::move(graph.nodes[i]));
+  graph.nodes = std::move(kept);
+}
+
 }  // namespace garden

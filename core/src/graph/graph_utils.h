@@ -28,6 +28,9 @@ int producer_of(const Graph& graph, TensorId id);
 
 bool is_graph_output(const Graph& graph, TensorId id);
 
+// Drops graph.nodes[i] for every i with removed[i], keeping the order of the rest.
+void erase_nodes(Graph& graph, const std::vector<bool>& removed);
+
 // Rewires every node input reading `from` to read `to` instead.
 void replace_reads(Graph& graph, TensorId from, TensorId to);
 

@@ -30,10 +30,7 @@ void simplify_reshapes(Graph& graph) {
       removed[i] = true;
     }
   }
-  std::vector<Node> kept;
-  for (size_t i = 0; i < graph.nodes.size(); ++i)
-    if (!removed[i]) kept.push_back(std::move(graph.nodes[i]));
-  graph.nodes = std::move(kept);
+  erase_nodes(graph, removed);
 }
 
 }  // namespace garden
