@@ -62,6 +62,18 @@ class Segmenter {
   SegmentationResult result_;
   int input_width_ = 0, input_height_ = 0;
   Layout input_layout_ = Layout::kNCHW;
+
+  // The output map, and the argmax over all of it (the content area is then
+  // cropped from it), reused between calls.
+  void crop_map(const Letterbox& box);
+  void compute_classes();
+  void sample_to_image(const Letterbox& box, int image_width, int image_height);
+  void paint_and_list_classes();
+  int map_width_ = 0, map_height_ = 0, map_channels_ = 0;
+  Layout output_layout_ = Layout::kNCHW;
+  std::vector<uint8_t> full_classes_;  // map_width_ * map_height_
+  std::vector<float> full_mask_;       // binary_soft_mask: the probability map, planar
+  int crop_x_ = 0, crop_y_ = 0, crop_width_ = 0, crop_height_ = 0;  // content, in map pixels
 };
 
 }  // namespace segmentation

@@ -1,0 +1,140 @@
+// The classification runner on the EfficientNet-B0 fixture (torchvision's
+// architecture with seeded random weights, so no class is meaningful): its
+// top-k must be the softmax of a direct Session run on the same resized input.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cstdint>
+#include <numeric>
+#include <string>
+#include <vector>
+
+#include "classification/classifier.h"
+#include "garden/error.h"
+#include "garden/image.h"
+#include "garden/session.h"
+#include "labels/labels.h"
+
+namespace cls = garden::classification;
+
+namespace {
+
+const std::string kModel = std::string(GARDEN_FIXTURE_DIR) + "/efficientnet_b0/model.onnx";
+
+// A smooth color field with some structure, so the resize has work to do.
+std::vector<uint8_t> test_image(int width, int height) {
+  std::vector<uint8_t> rgba(static_cast<size_t>(width) * height * 4);
+  for (int y = 0; y < height; ++y)
+    for (int x = 0; x < width; ++x) {
+      uint8_t* p = &rgba[(static_cast<size_t>(y) * width + x) * 4];
+      p[0] = static_cast<uint8_t>(x * 255 / width);
+      p[1] = static_cast<uint8_t>(y * 255 / height);
+      p[2] = static_cast<uint8_t>(((x / 16 + y / 16) % 2) * 200);
+      p[3] = 255;
+    }
+  return rgba;
+}
+
+}  // namespace
+
+TEST_CASE("classifier top-k equals softmax + argmax of a direct Session run", "[classification]") {
+  const garden::Model model = garden::load_model_file(kModel);
+  const int width = 300, height = 200;
+  const std::vector<uint8_t> pixels = test_image(width, height);
+  const garden::ImageView image{pixels.data(), width, height, width * 4};
+
+  cls::Classifier classifier(model, cls::preset("efficientnet-b0"));
+  CHECK(classifier.input_width() == 224);
+  CHECK(classifier.input_height() == 224);
+  const std::vector<cls::Prediction> top = classifier.classify(image, 5);
+  REQUIRE(top.size() == 5);
+
+  // Sorted, a distribution, named from ImageNet.
+  float sum = 0.f;
+  for (size_t i = 0; i < top.size(); ++i) {
+    if (i > 0) CHECK(top[i - 1].probability >= top[i].probability);
+    CHECK(top[i].probability >= 0.f);
+    sum += top[i].probability;
+    REQUIRE(top[i].index >= 0);
+    REQUIRE(top[i].index < 1000);
+    CHECK(top[i].class_name == garden::labels::imagenet()[static_cast<size_t>(top[i].index)]);
+  }
+  CHECK(sum <= 1.f + 1e-5f);
+
+  // The same input by hand: stretch to 224x224, ImageNet mean/std, NCHW.
+  garden::Session session(model);
+  garden::resize_normalize(image, 224, 224, garden::Layout::kNCHW, garden::imagenet_normalization(),
+                           session.input(0).data);
+  session.run();
+  std::vector<float> probabilities(1000);
+  garden::softmax(session.output(0).data, probabilities.size(), probabilities.data());
+  const auto best = std::max_element(probabilities.begin(), probabilities.end());
+  CHECK(top[0].index == static_cast<int>(best - probabilities.begin()));
+  // Same kernels, same input: only summation order may differ.
+  CHECK(top[0].probability == Approx(*best).margin(1e-6));
+  const float total = std::accumulate(probabilities.begin(), probabilities.end(), 0.f);
+  CHECK(total == Approx(1.f).margin(1e-4));
+
+  // A second call on the same frame gives the same answer (buffers reused).
+  const std::vector<cls::Prediction> again = classifier.classify(image, 5);
+  for (size_t i = 0; i < top.size(); ++i) {
+    CHECK(again[i].index == top[i].index);
+    CHECK(again[i].probability == top[i].probability);
+  }
+}
+
+TEST_CASE("classifier rejects top_k outside [1, classes] and bad images", "[classification]") {
+  const garden::Model model = garden::load_model_file(kModel);
+  cls::Classifier classifier(model, cls::preset("efficientnet-b0"));
+  const std::vector<uint8_t> pixels = test_image(8, 8);
+  const garden::ImageView image{pixels.data(), 8, 8, 32};
+  for (const int k : {0, -1, 1001}) {
+    try {
+      classifier.classify(image, k);
+      FAIL("top_k " << k << " accepted");
+    } catch (const garden::Error& error) {
+      CHECK(error.code() == garden::ErrorCode::kInvalidArgument);
+    }
+  }
+  CHECK(classifier.classify(image, 1000).size() == 1000);
+  const garden::ImageView empty{pixels.data(), 0, 8, 32};
+  CHECK_THROWS_AS(classifier.classify(empty, 1), garden::Error);
+}
+
+TEST_CASE("classifier presets: sizes, normalization, labels", "[classification]") {
+  const int sizes[] = {224, 240, 260, 300, 380, 456, 528, 600};
+  for (int b = 0; b < 8; ++b)
+    CHECK(cls::preset_input_size("efficientnet-b" + std::to_string(b)) == sizes[b]);
+  const int lite_sizes[] = {224, 240, 260, 280, 300};
+  for (int l = 0; l < 5; ++l)
+    CHECK(cls::preset_input_size("efficientnet-lite" + std::to_string(l)) == lite_sizes[l]);
+
+  const cls::ClassifierOptions b3 = cls::preset("efficientnet-b3");
+  CHECK(b3.normalization.mean[0] == Approx(0.485f));
+  CHECK(b3.normalization.std[2] == Approx(0.225f));
+  CHECK(b3.labels.size() == 1000);
+  CHECK(b3.output_is_logits);
+
+  // (pixel - 127) / 128: pixel 255 → 1.0, pixel 127 → 0.
+  const cls::ClassifierOptions lite = cls::preset("efficientnet-lite2");
+  CHECK((1.f - lite.normalization.mean[0]) / lite.normalization.std[0] == Approx(1.f));
+  CHECK((127.f / 255.f - lite.normalization.mean[1]) / lite.normalization.std[1] == Approx(0.f).margin(1e-6));
+
+  const cls::ClassifierOptions mobilenet = cls::preset("mobilenet-v2");
+  CHECK(mobilenet.label_offset == 1);
+  CHECK(mobilenet.labels.size() == 1000);
+
+  const cls::ClassifierOptions nsfw = cls::preset("nsfwjs");
+  CHECK_FALSE(nsfw.output_is_logits);
+  CHECK(nsfw.labels == std::vector<std::string>{"Drawing", "Hentai", "Neutral", "Porn", "Sexy"});
+  CHECK(nsfw.normalization.mean[0] == 0.f);
+  CHECK(nsfw.normalization.std[0] == 1.f);
+
+  try {
+    cls::preset("resnet-50");
+    FAIL("unknown preset accepted");
+  } catch (const garden::Error& error) {
+    CHECK(error.code() == garden::ErrorCode::kInvalidArgument);
+    CHECK(std::string(error.what()).find("efficientnet-b0") != std::string::npos);
+  }
+}

@@ -1,0 +1,378 @@
+// garden: run a model garden runner on an image file and print JSON.
+//
+//   garden classify IMAGE [--model NAME|PATH] [--preset NAME] [--topk N]
+//   garden segment  IMAGE [--model NAME|PATH] [--preset NAME]
+//   garden detect   IMAGE [--model NAME|PATH] [--preset db|pse]
+//   common: [--threads N] [--input-size HxW] [--out overlay.png]
+//
+// Output (stdout, one JSON value, the shapes tfjs-models returns):
+//   classify  [{"className": ..., "probability": ...}, ...]       highest first
+//   segment   {"width": W, "height": H, "legend": {"name": [r, g, b], ...}}
+//             (the map is mapped back to the image's own size)
+//   detect    [[{"x": ..., "y": ...}, ...], ...]                   image pixels
+// --out writes the image as PNG with the result drawn on it: the class
+// colors blended at 50 % (segment), the boxes' outlines (detect), or the
+// image itself (classify).
+//
+// Models: a PATH (anything containing '/' or ending in .onnx, .garden,
+// .tflite or .json) is loaded as is, with --preset saying how to run it
+// (default efficientnet-b0, pascal, db). A NAME is one of the models the
+// fixtures provide (see kKnownModels), found in $GARDEN_FIXTURE_DIR or the
+// build's fixture directory. Defaults: classify efficientnet-b0 (seeded random
+// weights), segment deeplabv3-mobilenetv2 (seeded random weights), detect
+// ppocrv4-det (PP-OCRv4's real DB detector).
+//
+// Input size: --input-size HxW sets the size of models with free input
+// dimensions. Without it, detect uses PaddleOCR's rule for the image (longer
+// side at most 960, sides multiples of 32); classification and segmentation
+// models use their own fixed size.
+// DB boxes are scored over the text region itself (PaddleOCR's
+// det_db_score_mode=slow), which keeps curved lines of scanned pages.
+//
+// Errors: exit 1 and one line on stderr, "garden: <CODE>: <message>".
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "classification/classifier.h"
+#include "garden/error.h"
+#include "garden/session.h"
+#include "image_io.h"
+#include "segmentation/segmenter.h"
+#include "text_detection/text_detector.h"
+
+#ifndef GARDEN_FIXTURE_DIR
+#define GARDEN_FIXTURE_DIR "build/fixtures"
+#endif
+
+namespace {
+
+using garden::ErrorCode;
+using garden::fail;
+using garden::require;
+using garden::tools::RgbaImage;
+
+const char kUsage[] =
+    "usage: garden classify|segment|detect IMAGE [--model NAME|PATH] [--preset NAME] "
+    "[--topk N] [--threads N] [--input-size HxW] [--out overlay.png]";
+
+enum class Task { kClassify, kSegment, kDetect };
+
+struct KnownModel {
+  Task task;
+  const char* name;
+  const char* fixture;  // model file under the fixture directory
+  const char* preset;   // classifier preset, segmenter base, or db|pse
+};
+
+constexpr KnownModel kKnownModels[] = {
+    {Task::kClassify, "efficientnet-b0", "efficientnet_b0/model.onnx", "efficientnet-b0"},
+    {Task::kSegment, "deeplabv3-mobilenetv2", "deeplabv3_mnv2/model.onnx", "pascal"},
+    {Task::kSegment, "deeplabv3-mobilenetv2-050", "deeplabv3_mnv2_050/model.onnx", "pascal"},
+    {Task::kDetect, "ppocrv4-det", "ppocrv4_det/model.onnx", "db"},
+    {Task::kDetect, "psenet-r50", "psenet_r50/model.onnx", "pse"},
+};
+
+struct Arguments {
+  Task task = Task::kClassify;
+  std::string image;
+  std::string model;   // empty: the task's default
+  std::string preset;  // empty: the known model's, or the task's default
+  int top_k = 3;
+  int threads = 1;
+  garden::LoadOptions load;
+  std::string out;
+};
+
+// ---- arguments -------------------------------------------------------------
+
+int parse_int(const std::string& text, const char* option, int low, int high) {
+  char* end = nullptr;
+  const long long value = std::strtoll(text.c_str(), &end, 10);
+  require(!text.empty() && *end == '\0' && value >= low && value <= high, ErrorCode::kInvalidArgument,
+          std::string(option) + " expects an integer in [" + std::to_string(low) + ", " +
+              std::to_string(high) + "], got '" + text + "'");
+  return static_cast<int>(value);
+}
+
+void parse_input_size(const std::string& text, garden::LoadOptions& load) {
+  const size_t x = text.find('x');
+  require(x != std::string::npos, ErrorCode::kInvalidArgument,
+          "--input-size expects HxW, got '" + text + "'");
+  load.input_height = parse_int(text.substr(0, x), "--input-size", 1, garden::kMaxImageSide);
+  load.input_width = parse_int(text.substr(x + 1), "--input-size", 1, garden::kMaxImageSide);
+}
+
+Task parse_task(const std::string& command) {
+  if (command == "classify") return Task::kClassify;
+  if (command == "segment") return Task::kSegment;
+  if (command == "detect") return Task::kDetect;
+  fail(ErrorCode::kInvalidArgument, "unknown command '" + command + "'; " + kUsage);
+}
+
+Arguments parse_arguments(int argc, char** argv) {
+  Arguments args;
+  std::vector<std::string> positional;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    auto value = [&]() -> std::string {
+      require(i + 1 < argc, ErrorCode::kInvalidArgument, arg + " needs a value; " + kUsage);
+      return argv[++i];
+    };
+    if (arg == "--model") args.model = value();
+    else if (arg == "--preset") args.preset = value();
+    else if (arg == "--topk") args.top_k = parse_int(value(), "--topk", 1, 100000);
+    else if (arg == "--threads") args.threads = parse_int(value(), "--threads", 1, 64);
+    else if (arg == "--input-size") parse_input_size(value(), args.load);
+    else if (arg == "--out") args.out = value();
+    else if (arg.size() > 1 && arg[0] == '-') fail(ErrorCode::kInvalidArgument, "unknown option '" + arg + "'; " + kUsage);
+    else positional.push_back(arg);
+  }
+  require(positional.size() == 2, ErrorCode::kInvalidArgument, kUsage);
+  args.task = parse_task(positional[0]);
+  args.image = positional[1];
+  return args;
+}
+
+// ---- models ----------------------------------------------------------------
+
+bool ends_with(const std::string& text, const char* suffix) {
+  const std::string s(suffix);
+  return text.size() >= s.size() && text.compare(text.size() - s.size(), s.size(), s) == 0;
+}
+
+bool looks_like_path(const std::string& model) {
+  return model.find('/') != std::string::npos || ends_with(model, ".onnx") ||
+         ends_with(model, ".garden") || ends_with(model, ".tflite") || ends_with(model, ".json");
+}
+
+std::string fixture_dir() {
+  const char* from_environment = std::getenv("GARDEN_FIXTURE_DIR");
+  return from_environment && *from_environment ? from_environment : GARDEN_FIXTURE_DIR;
+}
+
+const char* default_model(Task task) {
+  switch (task) {
+    case Task::kClassify: return "efficientnet-b0";
+    case Task::kSegment: return "deeplabv3-mobilenetv2";
+    case Task::kDetect: return "ppocrv4-det";
+  }
+  return "";
+}
+
+const char* default_preset(Task task) {
+  switch (task) {
+    case Task::kClassify: return "efficientnet-b0";
+    case Task::kSegment: return "pascal";
+    case Task::kDetect: return "db";
+  }
+  return "";
+}
+
+struct ResolvedModel {
+  std::string path;
+  std::string preset;
+};
+
+ResolvedModel resolve_model(const Arguments& args) {
+  const std::string name = args.model.empty() ? default_model(args.task) : args.model;
+  if (looks_like_path(name)) return {name, args.preset.empty() ? default_preset(args.task) : args.preset};
+  std::string known;
+  for (const KnownModel& model : kKnownModels) {
+    if (model.task != args.task) continue;
+    if (name == model.name)
+      return {fixture_dir() + "/" + model.fixture, args.preset.empty() ? model.preset : args.preset};
+    known += (known.empty() ? "" : ", ") + std::string(model.name);
+  }
+  fail(ErrorCode::kInvalidArgument, "unknown model '" + name + "' (known: " + known +
+                                        "; or give a path to a model file)");
+}
+
+// ---- JSON ------------------------------------------------------------------
+
+std::string json_string(const std::string& text) {
+  std::string out = "\"";
+  for (const char c : text) {
+    const unsigned char u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (u < 0x20) {
+      char escaped[8];
+      std::snprintf(escaped, sizeof escaped, "\\u%04x", u);
+      out += escaped;
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
+std::string json_number(double value, const char* format) {
+  if (!std::isfinite(value)) return "null";
+  char text[32];
+  std::snprintf(text, sizeof text, format, value);
+  return text;
+}
+
+// ---- overlays --------------------------------------------------------------
+
+void blend_pixel(uint8_t* pixel, const std::array<uint8_t, 3>& color, float alpha) {
+  for (int c = 0; c < 3; ++c)
+    pixel[c] = static_cast<uint8_t>(std::lround(pixel[c] * (1.f - alpha) + color[c] * alpha));
+}
+
+// Class colors at 50 % over the image; black (background) leaves it as is.
+// A soft mask (selfie) weighs the blend by its probability.
+void draw_segmentation(RgbaImage& image, const garden::segmentation::SegmentationResult& result,
+                       const std::vector<std::array<uint8_t, 3>>& colors) {
+  for (size_t i = 0; i < result.class_map.size(); ++i) {
+    const std::array<uint8_t, 3>& color = colors[result.class_map[i]];
+    const bool soft = !result.mask.empty();
+    if (!soft && color == std::array<uint8_t, 3>{0, 0, 0}) continue;
+    const float alpha = soft ? 0.5f * std::clamp(result.mask[i], 0.f, 1.f) : 0.5f;
+    blend_pixel(&image.rgba[i * 4], soft ? colors[1] : color, alpha);
+  }
+}
+
+void draw_dot(RgbaImage& image, int cx, int cy, int radius, const std::array<uint8_t, 3>& color) {
+  for (int y = std::max(cy - radius, 0); y <= std::min(cy + radius, image.height - 1); ++y)
+    for (int x = std::max(cx - radius, 0); x <= std::min(cx + radius, image.width - 1); ++x)
+      blend_pixel(&image.rgba[(static_cast<size_t>(y) * image.width + x) * 4], color, 1.f);
+}
+
+void draw_line(RgbaImage& image, garden::text::Point a, garden::text::Point b,
+               const std::array<uint8_t, 3>& color) {
+  const float length = std::max(std::abs(b.x - a.x), std::abs(b.y - a.y));
+  const int steps = std::max(1, static_cast<int>(std::ceil(length)));
+  for (int i = 0; i <= steps; ++i) {
+    const float t = static_cast<float>(i) / steps;
+    draw_dot(image, static_cast<int>(std::lround(a.x + (b.x - a.x) * t)),
+             static_cast<int>(std::lround(a.y + (b.y - a.y) * t)), 1, color);
+  }
+}
+
+void draw_boxes(RgbaImage& image, const std::vector<garden::text::TextBox>& boxes) {
+  const std::array<uint8_t, 3> red = {255, 0, 0};
+  for (const garden::text::TextBox& box : boxes)
+    for (size_t i = 0; i < box.points.size(); ++i)
+      draw_line(image, box.points[i], box.points[(i + 1) % box.points.size()], red);
+}
+
+// ---- tasks -----------------------------------------------------------------
+
+garden::Model load(const std::string& path, const garden::LoadOptions& options) {
+  return garden::load_model_file(path, options);
+}
+
+void classify(const Arguments& args, const RgbaImage& image) {
+  const ResolvedModel resolved = resolve_model(args);
+  garden::classification::ClassifierOptions options = garden::classification::preset(resolved.preset);
+  options.session.threads = args.threads;
+  garden::classification::Classifier classifier(load(resolved.path, args.load), options);
+  const auto predictions = classifier.classify(image.view(), args.top_k);
+  std::string json = "[";
+  for (size_t i = 0; i < predictions.size(); ++i)
+    json += std::string(i ? ", " : "") + "{\"className\": " + json_string(predictions[i].class_name) +
+            ", \"probability\": " + json_number(predictions[i].probability, "%.6g") + "}";
+  std::printf("%s]\n", json.c_str());
+  if (!args.out.empty()) garden::tools::write_png(args.out, image);
+}
+
+void segment(const Arguments& args, RgbaImage& image) {
+  const ResolvedModel resolved = resolve_model(args);
+  garden::segmentation::SegmenterOptions options = garden::segmentation::preset(resolved.preset);
+  options.session.threads = args.threads;
+  options.output_at_image_size = true;
+  garden::segmentation::Segmenter segmenter(load(resolved.path, args.load), options);
+  const auto& result = segmenter.segment(image.view());
+  std::string json = "{\"width\": " + std::to_string(result.width) +
+                     ", \"height\": " + std::to_string(result.height) + ", \"legend\": {";
+  for (size_t i = 0; i < result.legend.size(); ++i) {
+    const auto& entry = result.legend[i];
+    json += std::string(i ? ", " : "") + json_string(entry.name) + ": [" + std::to_string(entry.color[0]) +
+            ", " + std::to_string(entry.color[1]) + ", " + std::to_string(entry.color[2]) + "]";
+  }
+  std::printf("%s}}\n", json.c_str());
+  if (args.out.empty()) return;
+  // The segmenter fills in colors for classes the preset does not name.
+  std::vector<std::array<uint8_t, 3>> colors = options.colormap;
+  const auto fallback = garden::segmentation::pascal_colormap(256);
+  colors.insert(colors.end(), fallback.begin() + static_cast<long>(std::min<size_t>(colors.size(), 256)),
+                fallback.end());
+  draw_segmentation(image, result, colors);
+  garden::tools::write_png(args.out, image);
+}
+
+garden::text::TextDetectorOptions detector_options(const std::string& preset, int threads) {
+  garden::text::TextDetectorOptions options;
+  require(preset == "db" || preset == "pse", ErrorCode::kInvalidArgument,
+          "detect: unknown preset '" + preset + "' (known: db, pse)");
+  options.kind = preset == "db" ? garden::text::DetectorKind::kDb : garden::text::DetectorKind::kPse;
+  options.db.score_mode = garden::text::ScoreMode::kSlow;
+  options.session.threads = threads;
+  return options;
+}
+
+void detect(const Arguments& args, RgbaImage& image) {
+  const ResolvedModel resolved = resolve_model(args);
+  const garden::text::TextDetectorOptions options = detector_options(resolved.preset, args.threads);
+  garden::LoadOptions load_options = args.load;
+  if (load_options.input_width == 0 || load_options.input_height == 0) {
+    const garden::text::InputSize size =
+        options.kind == garden::text::DetectorKind::kDb
+            ? garden::text::paddle_det_input_size(image.width, image.height)
+            : garden::text::pse_input_size(image.width, image.height, options.pse.resize_length);
+    load_options.input_width = size.width;
+    load_options.input_height = size.height;
+  }
+  garden::text::TextDetector detector(load(resolved.path, load_options), options);
+  const auto boxes = detector.detect(image.view());
+  std::string json = "[";
+  for (size_t i = 0; i < boxes.size(); ++i) {
+    json += i ? ", [" : "[";
+    for (size_t j = 0; j < boxes[i].points.size(); ++j)
+      json += std::string(j ? ", " : "") + "{\"x\": " + json_number(boxes[i].points[j].x, "%.1f") +
+              ", \"y\": " + json_number(boxes[i].points[j].y, "%.1f") + "}";
+    json += "]";
+  }
+  std::printf("%s]\n", json.c_str());
+  if (args.out.empty()) return;
+  draw_boxes(image, boxes);
+  garden::tools::write_png(args.out, image);
+}
+
+int run(int argc, char** argv) {
+  const Arguments args = parse_arguments(argc, argv);
+  RgbaImage image = garden::tools::read_image(args.image);
+  switch (args.task) {
+    case Task::kClassify: classify(args, image); break;
+    case Task::kSegment: segment(args, image); break;
+    case Task::kDetect: detect(args, image); break;
+  }
+  return 0;
+}
+
+// Errors are one line, so scripts can show or match them.
+void print_error(const char* code, std::string message) {
+  for (char& c : message)
+    if (c == '\n' || c == '\r') c = ' ';
+  std::fprintf(stderr, "garden: %s: %s\n", code, message.c_str());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const garden::Error& error) {
+    print_error(garden::error_code_name(error.code()), error.what());
+  } catch (const std::exception& error) {
+    // Only allocation failures should get here.
+    print_error("INTERNAL", error.what());
+  }
+  return 1;
+}
