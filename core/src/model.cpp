@@ -82,6 +82,30 @@ const char* format_name(ModelFormat format) {
   }
 }
 
+// The weight files model.json names, read from its folder. Names are plain
+// file names (TF.js writes "group1-shard1of2"): anything that could leave the
+// folder is refused.
+std::vector<std::vector<uint8_t>> read_tfjs_weight_files(const std::string& json_path, const std::string& model_json,
+                                                         size_t max_bytes) {
+  const size_t slash = json_path.find_last_of("/\\");
+  const std::string folder = slash == std::string::npos ? "" : json_path.substr(0, slash + 1);
+  std::vector<std::vector<uint8_t>> files;
+  for (const std::string& name : tfjs_weight_paths(model_json)) {
+    require(!name.empty() && name.find("..") == std::string::npos && name[0] != '/' &&
+                name.find('\\') == std::string::npos,
+            ErrorCode::kInvalidModel, "weight file name '" + name + "' is not a plain relative path");
+    files.push_back(read_file(folder + name, max_bytes));
+  }
+  return files;
+}
+
+ImportOptions import_options_from(const LoadOptions& options) {
+  ImportOptions import_options;
+  import_options.input_height = options.input_height;
+  import_options.input_width = options.input_width;
+  return import_options;
+}
+
 }  // namespace
 
 ModelFormat detect_format(const std::string& path, const uint8_t* data, size_t size) {
@@ -97,6 +121,11 @@ ModelFormat detect_format(const std::string& path, const uint8_t* data, size_t s
 Model load_model_bytes(const uint8_t* data, size_t size, ModelFormat format,
                        const LoadOptions& options) {
   require(data != nullptr || size == 0, ErrorCode::kInvalidArgument, "model bytes are null");
+  // The same bound load_model_file applies, for bytes that came another way
+  // (fetched by the browser, embedded).
+  require(size <= options.max_file_bytes, ErrorCode::kLimitExceeded,
+          "model of " + std::to_string(size) + " bytes exceeds the limit of " +
+              std::to_string(options.max_file_bytes) + " bytes");
   switch (format) {
     case ModelFormat::kGarden:
       // .garden files hold graphs that already went through the passes.
@@ -108,23 +137,37 @@ Model load_model_bytes(const uint8_t* data, size_t size, ModelFormat format,
       return optimize(import_onnx(data, size, import_options));
     }
     case ModelFormat::kTflite:
-    case ModelFormat::kTfjs:
-      fail(ErrorCode::kUnsupportedModel,
-           std::string(format_name(format)) + " importer not available yet");
+      return optimize(import_tflite(data, size, import_options_from(options)));
+    case ModelFormat::kTfjs: {
+      // model.json alone: enough only when it names no weight files.
+      const std::string model_json(reinterpret_cast<const char*>(data), size);
+      require(tfjs_weight_paths(model_json).empty(), ErrorCode::kInvalidArgument,
+              "a TF.js graph model needs its weight files: use load_tfjs_model or load_model_file");
+      return load_tfjs_model(model_json, {}, options);
+    }
     case ModelFormat::kUnknown:
       break;
   }
-  fail(ErrorCode::kInvalidModel, "not a model in any supported format (.garden, .onnx)");
+  fail(ErrorCode::kInvalidModel, "not a model in any supported format (.garden, .onnx, .tflite)");
 }
 
 Model load_model_bytes(const uint8_t* data, size_t size, ModelFormat format) {
   return load_model_bytes(data, size, format, LoadOptions{});
 }
 
+Model load_tfjs_model(const std::string& model_json, const std::vector<std::vector<uint8_t>>& weight_files,
+                      const LoadOptions& options) {
+  return optimize(import_tfjs(model_json, weight_files, import_options_from(options)));
+}
+
 Model load_model_file(const std::string& path, const LoadOptions& options) {
   const std::vector<uint8_t> bytes = read_file(path, options.max_file_bytes);
   const ModelFormat format = detect_format(path, bytes.data(), bytes.size());
   try {
+    if (format == ModelFormat::kTfjs) {
+      const std::string model_json(bytes.begin(), bytes.end());
+      return load_tfjs_model(model_json, read_tfjs_weight_files(path, model_json, options.max_file_bytes), options);
+    }
     return load_model_bytes(bytes.data(), bytes.size(), format, options);
   } catch (const Error& error) {
     // Name the file: the caller may be loading several.

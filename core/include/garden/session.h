@@ -49,6 +49,12 @@ Model load_model_file(const std::string& path, const LoadOptions& options);
 Model load_model_bytes(const uint8_t* data, size_t size, ModelFormat format,
                        const LoadOptions& options);
 
+// A TF.js graph model from memory: the text of model.json and the bytes of
+// the weight files its weightsManifest names, every group's "paths" in
+// manifest order. (load_model_file reads them from model.json's folder.)
+Model load_tfjs_model(const std::string& model_json, const std::vector<std::vector<uint8_t>>& weight_files,
+                      const LoadOptions& options = {});
+
 // Runs the standard pass pipeline on an imported graph.
 Model optimize(Graph graph);
 

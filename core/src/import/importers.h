@@ -5,6 +5,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
+#include <vector>
 
 #include "garden/graph.h"
 
@@ -17,5 +19,20 @@ struct ImportOptions {
 };
 
 Graph import_onnx(const uint8_t* data, size_t size, const ImportOptions& options = {});
+
+// TF.js graph model: the text of model.json and the bytes of the weight files
+// its weightsManifest names, every group's "paths" in manifest order (see
+// tfjs_weight_paths). Weights may be float32, int32, float16, or uint8/uint16
+// quantized; all are dequantized to float32 here.
+Graph import_tfjs(const std::string& model_json, const std::vector<std::vector<uint8_t>>& weight_files,
+                  const ImportOptions& options = {});
+// The weight file names of model.json (relative to its folder), in the order
+// import_tfjs takes them. Throws Error(kInvalidModel) for malformed JSON.
+std::vector<std::string> tfjs_weight_paths(const std::string& model_json);
+
+// A .tflite FlatBuffer (subgraph 0). TFLite shapes are fixed: a non-zero input
+// size in `options` must match the model's. Quantized weights are dequantized
+// to f32 and quantized activations run in f32.
+Graph import_tflite(const uint8_t* data, size_t size, const ImportOptions& options = {});
 
 }  // namespace garden

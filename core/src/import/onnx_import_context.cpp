@@ -77,6 +77,13 @@ void ImportContext::set_constant(const std::string& name, Constant constant) {
   values_[name] = std::move(v);
 }
 
+void ImportContext::charge_folded_elements(int64_t count, const Node& node) {
+  folded_elements_ += count;
+  require(folded_elements_ <= kMaxFoldedElementsTotal, ErrorCode::kLimitExceeded,
+          describe(node) + ": import-time folding would compute more than " +
+              std::to_string(kMaxFoldedElementsTotal) + " elements in total");
+}
+
 std::string ImportContext::unique_name(const std::string& name) {
   int uses = name_uses_[name]++;
   return uses == 0 ? name : name + "_" + std::to_string(uses);

@@ -64,6 +64,9 @@ class ImportContext {
   const std::string& output_name(const Node& node, size_t index = 0) const;
 
   void set_constant(const std::string& name, Constant constant);
+  // Charges a folded result of `count` elements to the import's folding
+  // budget (kMaxFoldedElementsTotal); kLimitExceeded once it is spent.
+  void charge_folded_elements(int64_t count, const Node& node);
   void set_alias(const std::string& name, const Value& value) { values_[name] = value; }
   void define_input(const std::string& name, Shape shape);
 
@@ -88,6 +91,7 @@ class ImportContext {
   int64_t opset_;
   std::unordered_map<std::string, Value> values_;
   std::unordered_map<std::string, int> name_uses_;
+  int64_t folded_elements_ = 0;
 };
 
 // ---- translators and folding (onnx_ops.cpp, onnx_folding.cpp) ----

@@ -1,0 +1,296 @@
+// Import-time evaluation of TensorFlow ops whose inputs are all known (the
+// shape arithmetic converters leave in graphs: Shape -> StridedSlice -> Pack ->
+// Reshape), and the shape rules those ops share with translation.
+#include <algorithm>
+#include <cmath>
+#include <functional>
+
+#include "import/tfjs_translators.h"
+
+namespace garden {
+namespace tfjs {
+namespace {
+
+int64_t count_of(const Shape& shape, const TfNode& node) {
+  return onnx::checked_element_count(shape, describe(node));
+}
+
+Constant with_shape(Constant c, Shape shape) {
+  c.shape = std::move(shape);
+  return c;
+}
+
+// Element-wise on two constants with broadcasting; ints stay ints except for RealDiv.
+Constant fold_binary(const TfNode& node, const Constant& a, const Constant& b) {
+  const Shape out = broadcast_shapes(a.shape, b.shape, node);
+  const size_t rank = out.size();
+  const int64_t count = count_of(out, node);
+  auto source_index = [&](const Shape& shape, int64_t flat) {
+    int64_t index = 0, stride = 1;
+    for (size_t k = rank; k-- > 0;) {
+      const int64_t coordinate = flat % out[k];
+      flat /= out[k];
+      const size_t offset = rank - shape.size();
+      if (k >= offset) {
+        const int64_t dim = shape[k - offset];
+        index += (dim == 1 ? 0 : coordinate) * stride;
+        stride *= dim;
+      }
+    }
+    return static_cast<size_t>(index);
+  };
+  const std::string& op = node.op;
+  const bool ints = !a.is_float() && !b.is_float() && op != "RealDiv";
+  auto apply = [&](double x, double y) -> double {
+    if (op == "Sub") return x - y;
+    if (op == "Mul") return x * y;
+    if (op == "RealDiv") return x / y;
+    if (op == "FloorDiv") return y == 0 ? 0 : std::floor(x / y);
+    if (op == "Maximum") return std::max(x, y);
+    if (op == "Minimum") return std::min(x, y);
+    return x + y;  // Add, AddV2, BiasAdd
+  };
+  std::vector<double> values(static_cast<size_t>(count));
+  for (int64_t k = 0; k < count; ++k)
+    values[static_cast<size_t>(k)] = apply(a.as_double(source_index(a.shape, k)), b.as_double(source_index(b.shape, k)));
+  if (ints) return Constant::ints(out, std::vector<int64_t>(values.begin(), values.end()));
+  return Constant::floats(out, std::vector<float>(values.begin(), values.end()));
+}
+
+Constant fold_pack(const ImportContext& context, const TfNode& node) {
+  std::vector<const Constant*> parts;
+  for (size_t k = 0; k < context.input_count(node); ++k) parts.push_back(&context.input(node, k).constant.value());
+  require(!parts.empty(), ErrorCode::kInvalidModel, describe(node) + " has no inputs");
+  for (const Constant* p : parts)
+    require(p->shape == parts[0]->shape && p->is_float() == parts[0]->is_float(), ErrorCode::kInvalidModel,
+            describe(node) + ": inputs differ in shape or type");
+  Shape out = parts[0]->shape;
+  const int64_t axis = normalize_axis(attr_int(node, "axis", 0), out.size() + 1, node);
+  out.insert(out.begin() + axis, static_cast<int64_t>(parts.size()));
+  int64_t outer = 1;
+  for (int64_t d = 0; d < axis; ++d) outer *= out[static_cast<size_t>(d)];
+  const size_t inner = parts[0]->size() / static_cast<size_t>(std::max<int64_t>(outer, 1));
+  Constant result = parts[0]->is_float() ? Constant::floats(out, {}) : Constant::ints(out, {});
+  for (int64_t o = 0; o < outer; ++o)
+    for (const Constant* p : parts)
+      for (size_t k = 0; k < inner; ++k) {
+        const size_t at = static_cast<size_t>(o) * inner + k;
+        if (p->is_float()) result.f.push_back(p->f[at]);
+        else result.i.push_back(p->i[at]);
+      }
+  return result;
+}
+
+Constant fold_concat(const ImportContext& context, const TfNode& node) {
+  const size_t count = context.input_count(node);
+  const std::vector<int64_t> axis_values = context.input(node, count - 1).constant->to_ints(describe(node));
+  require(axis_values.size() == 1 && count >= 2, ErrorCode::kInvalidModel, describe(node) + ": bad axis");
+  std::vector<Shape> shapes;
+  for (size_t k = 0; k + 1 < count; ++k) shapes.push_back(context.input(node, k).shape);
+  const int64_t axis = normalize_axis(axis_values[0], shapes[0].size(), node);
+  const Shape out = concat_target(node, shapes, axis);
+  int64_t outer = 1;
+  for (int64_t d = 0; d < axis; ++d) outer *= out[static_cast<size_t>(d)];
+  const bool floats = context.input(node, 0).constant->is_float();
+  Constant result = floats ? Constant::floats(out, {}) : Constant::ints(out, {});
+  for (int64_t o = 0; o < outer; ++o)
+    for (size_t k = 0; k + 1 < count; ++k) {
+      const Constant& p = *context.input(node, k).constant;
+      require(p.is_float() == floats, ErrorCode::kInvalidModel, describe(node) + ": inputs differ in type");
+      const size_t inner = p.size() / static_cast<size_t>(std::max<int64_t>(outer, 1));
+      for (size_t e = 0; e < inner; ++e) {
+        const size_t at = static_cast<size_t>(o) * inner + e;
+        if (floats) result.f.push_back(p.f[at]);
+        else result.i.push_back(p.i[at]);
+      }
+    }
+  return result;
+}
+
+Constant fold_strided_slice(const ImportContext& context, const TfNode& node) {
+  const Constant& x = *context.input(node, 0).constant;
+  const std::vector<SliceAxis> ranges = strided_slice_ranges(context, node, x.shape);
+  Shape out;
+  std::vector<int64_t> strides(x.shape.size(), 1);
+  for (size_t k = x.shape.size(); k-- > 1;) strides[k - 1] = strides[k] * x.shape[k];
+  for (const SliceAxis& r : ranges)
+    if (!r.shrink) out.push_back(r.count);
+  Constant result = x.is_float() ? Constant::floats(out, {}) : Constant::ints(out, {});
+  std::vector<int64_t> index(ranges.size(), 0);
+  const int64_t total = count_of(out, node);
+  for (int64_t n = 0; n < total; ++n) {
+    int64_t at = 0;
+    for (size_t d = 0; d < ranges.size(); ++d) at += (ranges[d].start + index[d] * ranges[d].step) * strides[d];
+    if (x.is_float()) result.f.push_back(x.f[static_cast<size_t>(at)]);
+    else result.i.push_back(x.i[static_cast<size_t>(at)]);
+    for (size_t d = ranges.size(); d-- > 0;) {
+      if (++index[d] < ranges[d].count) break;
+      index[d] = 0;
+    }
+  }
+  return result;
+}
+
+Constant fold_cast(const TfNode& node, const Constant& x) {
+  const AttrValue* type = find_attr(node, "DstT");
+  const std::string dst = type ? type->s : "DT_FLOAT";
+  if (dst == "DT_FLOAT" || dst == "DT_HALF") {
+    std::vector<float> values(x.size());
+    for (size_t k = 0; k < values.size(); ++k) values[k] = static_cast<float>(x.as_double(k));
+    return Constant::floats(x.shape, std::move(values));
+  }
+  require(dst == "DT_INT32" || dst == "DT_INT64" || dst == "DT_BOOL", ErrorCode::kUnsupportedModel,
+          describe(node) + ": cast to " + dst + " is not supported");
+  std::vector<int64_t> values(x.size());
+  for (size_t k = 0; k < values.size(); ++k)
+    values[k] = dst == "DT_BOOL" ? x.as_double(k) != 0 : static_cast<int64_t>(std::trunc(x.as_double(k)));
+  return Constant::ints(x.shape, std::move(values));
+}
+
+bool all_inputs_constant(const ImportContext& context, const TfNode& node) {
+  for (size_t k = 0; k < context.input_count(node); ++k)
+    if (!context.is_constant(node, k)) return false;
+  return context.input_count(node) > 0;
+}
+
+}  // namespace
+
+Shape reshape_target(const TfNode& node, const Shape& input, const std::vector<int64_t>& target) {
+  const int64_t total = count_of(input, node);
+  Shape out(target.begin(), target.end());
+  int64_t known = 1, inferred = -1;
+  for (size_t k = 0; k < out.size(); ++k) {
+    if (out[k] == -1) {
+      require(inferred < 0, ErrorCode::kInvalidModel, describe(node) + ": more than one -1 in the shape");
+      inferred = static_cast<int64_t>(k);
+      continue;
+    }
+    require(out[k] >= 0, ErrorCode::kInvalidModel, describe(node) + ": negative dimension in the shape");
+    known *= std::max<int64_t>(out[k], 1);
+    require(known <= onnx::kMaxTensorElements, ErrorCode::kInvalidModel, describe(node) + ": shape is too large");
+  }
+  if (inferred >= 0) {
+    require(known > 0 && total % known == 0, ErrorCode::kInvalidModel, describe(node) + ": cannot infer the -1");
+    out[static_cast<size_t>(inferred)] = total / known;
+  }
+  require(count_of(out, node) == total, ErrorCode::kInvalidModel,
+          describe(node) + ": reshape changes the element count");
+  return out;
+}
+
+Shape squeeze_target(const TfNode& node, const Shape& input) {
+  std::vector<int64_t> axes = attr_ints(node, "squeeze_dims", {});
+  for (int64_t& a : axes) a = normalize_axis(a, input.size(), node);
+  Shape out;
+  for (size_t d = 0; d < input.size(); ++d) {
+    const bool listed = std::find(axes.begin(), axes.end(), static_cast<int64_t>(d)) != axes.end();
+    if (listed) require(input[d] == 1, ErrorCode::kInvalidModel, describe(node) + ": squeezed dim is not 1");
+    if (listed || (axes.empty() && input[d] == 1)) continue;
+    out.push_back(input[d]);
+  }
+  return out;
+}
+
+Shape expand_dims_target(const TfNode& node, const Shape& input, int64_t axis) {
+  Shape out = input;
+  out.insert(out.begin() + normalize_axis(axis, input.size() + 1, node), 1);
+  return out;
+}
+
+Shape concat_target(const TfNode& node, const std::vector<Shape>& inputs, int64_t axis) {
+  Shape out = inputs.at(0);
+  for (size_t k = 1; k < inputs.size(); ++k) {
+    require(inputs[k].size() == out.size(), ErrorCode::kInvalidModel, describe(node) + ": inputs differ in rank");
+    for (size_t d = 0; d < out.size(); ++d) {
+      if (static_cast<int64_t>(d) == axis) out[d] += inputs[k][d];
+      else require(inputs[k][d] == out[d], ErrorCode::kInvalidModel, describe(node) + ": inputs differ in shape");
+    }
+  }
+  return out;
+}
+
+std::vector<SliceAxis> strided_slice_ranges(const ImportContext& context, const TfNode& node, const Shape& input) {
+  const std::string what = describe(node);
+  const std::vector<int64_t> begin = context.constant_input(node, 1, "begin").to_ints(what);
+  const std::vector<int64_t> end = context.constant_input(node, 2, "end").to_ints(what);
+  const std::vector<int64_t> steps = context.constant_input(node, 3, "strides").to_ints(what);
+  require(begin.size() == end.size() && begin.size() == steps.size() && begin.size() <= input.size(),
+          ErrorCode::kInvalidModel, what + ": begin, end and strides differ in length");
+  require(attr_int(node, "ellipsis_mask", 0) == 0 && attr_int(node, "new_axis_mask", 0) == 0,
+          ErrorCode::kUnsupportedModel, what + ": ellipsis_mask and new_axis_mask are not supported");
+  const int64_t begin_mask = attr_int(node, "begin_mask", 0), end_mask = attr_int(node, "end_mask", 0);
+  const int64_t shrink_mask = attr_int(node, "shrink_axis_mask", 0);
+  std::vector<SliceAxis> ranges(input.size());
+  for (size_t d = 0; d < input.size(); ++d) {
+    SliceAxis& r = ranges[d];
+    const int64_t dim = input[d];
+    r.count = dim;
+    if (d >= begin.size()) continue;
+    const int64_t step = steps[d];
+    require(step != 0, ErrorCode::kInvalidModel, what + ": stride 0");
+    const auto clamp = [&](int64_t v) {
+      if (v < 0) v += dim;
+      return step > 0 ? std::min(std::max<int64_t>(v, 0), dim) : std::min(std::max<int64_t>(v, -1), dim - 1);
+    };
+    if ((shrink_mask >> d) & 1) {
+      const int64_t at = begin[d] < 0 ? begin[d] + dim : begin[d];
+      require(at >= 0 && at < dim, ErrorCode::kInvalidModel, what + ": index out of range");
+      r.start = at, r.count = 1, r.shrink = true;
+      continue;
+    }
+    const int64_t start = ((begin_mask >> d) & 1) ? (step > 0 ? 0 : dim - 1) : clamp(begin[d]);
+    const int64_t stop = ((end_mask >> d) & 1) ? (step > 0 ? dim : -1) : clamp(end[d]);
+    const int64_t span = step > 0 ? stop - start : start - stop;
+    const int64_t magnitude = step > 0 ? step : -step;
+    r.start = start;
+    r.step = step;
+    r.count = span <= 0 ? 0 : (span + magnitude - 1) / magnitude;
+  }
+  return ranges;
+}
+
+bool try_fold(ImportContext& context, const TfNode& node) {
+  const std::string& op = node.op;
+  const std::string key = value_key(node.name, 0);
+  if (op == "Shape" && context.input_count(node) == 1) {
+    const Shape& x = context.input(node, 0).shape;
+    context.set_constant(key, Constant::ints({static_cast<int64_t>(x.size())}, std::vector<int64_t>(x.begin(), x.end())));
+    return true;
+  }
+  if (!all_inputs_constant(context, node)) return false;
+  const Constant& x = *context.input(node, 0).constant;
+  static const char* const kBinary[] = {"Add", "AddV2", "BiasAdd", "Sub", "Mul", "RealDiv", "FloorDiv", "Maximum", "Minimum"};
+  for (const char* name : kBinary) {
+    if (op == name) {
+      context.require_inputs(node, 2);
+      context.set_constant(key, fold_binary(node, x, *context.input(node, 1).constant));
+      return true;
+    }
+  }
+  if (op == "Identity" || op == "StopGradient" || op == "Snapshot") {
+    context.set_constant(key, x);
+  } else if (op == "Cast") {
+    context.set_constant(key, fold_cast(node, x));
+  } else if (op == "Reshape" && context.input_count(node) == 2) {
+    const std::vector<int64_t> target = context.input(node, 1).constant->to_ints(describe(node));
+    context.set_constant(key, with_shape(x, reshape_target(node, x.shape, target)));
+  } else if (op == "Squeeze") {
+    context.set_constant(key, with_shape(x, squeeze_target(node, x.shape)));
+  } else if (op == "ExpandDims" && context.input_count(node) == 2) {
+    const std::vector<int64_t> dim = context.input(node, 1).constant->to_ints(describe(node));
+    require(dim.size() == 1, ErrorCode::kInvalidModel, describe(node) + ": dim must be one value");
+    context.set_constant(key, with_shape(x, expand_dims_target(node, x.shape, dim[0])));
+  } else if (op == "Pack") {
+    context.set_constant(key, fold_pack(context, node));
+  } else if (op == "ConcatV2") {
+    context.set_constant(key, fold_concat(context, node));
+  } else if (op == "StridedSlice" && context.input_count(node) == 4) {
+    context.set_constant(key, fold_strided_slice(context, node));
+  } else {
+    return false;
+  }
+  return true;
+}
+
+}  // namespace tfjs
+}  // namespace garden

@@ -1,0 +1,177 @@
+// TF.js graph model (model.json + weight shards) -> garden::Graph.
+//
+// Nodes are visited in dependency order (a GraphDef need not be sorted).
+// Const nodes take their values from the weights manifest; a node whose inputs
+// are all known at import time is evaluated here and never reaches the graph;
+// every other node is translated to graph ops with static NHWC shapes.
+//
+// The model's outputs are its signature's outputs when model.json has one,
+// else every node result nothing reads. An ArgMax that ends the model is not
+// run: the output is its input (the per-class scores, e.g. DeepLab's
+// "SemanticPredictions" becomes the logits) and taking the argmax is the
+// runner's job, which also lets it report confidences.
+#include <deque>
+#include <set>
+#include <unordered_map>
+
+#include "import/importers.h"
+#include "import/tfjs_import_context.h"
+
+namespace garden {
+namespace {
+
+using tfjs::ImportContext;
+using tfjs::TfModel;
+using tfjs::TfNode;
+
+constexpr int64_t kMaxInputSide = 1 << 16;
+
+// Indices of model.nodes with every data producer before its consumers.
+std::vector<size_t> dependency_order(const TfModel& model) {
+  std::unordered_map<std::string, size_t> index;
+  for (size_t k = 0; k < model.nodes.size(); ++k)
+    require(index.emplace(model.nodes[k].name, k).second, ErrorCode::kInvalidModel,
+            "TF.js model: two nodes are named '" + model.nodes[k].name + "'");
+  std::vector<std::vector<size_t>> readers(model.nodes.size());
+  std::vector<size_t> waiting(model.nodes.size(), 0);
+  for (size_t k = 0; k < model.nodes.size(); ++k) {
+    std::set<size_t> producers;
+    for (const tfjs::NodeInput& in : model.nodes[k].inputs) {
+      const auto it = index.find(in.node);
+      require(it != index.end(), ErrorCode::kInvalidModel,
+              tfjs::describe(model.nodes[k]) + ": input '" + in.node + "' is not a node of the model");
+      producers.insert(it->second);
+    }
+    for (size_t p : producers) readers[p].push_back(k);
+    waiting[k] = producers.size();
+  }
+  std::deque<size_t> ready;
+  for (size_t k = 0; k < model.nodes.size(); ++k)
+    if (waiting[k] == 0) ready.push_back(k);
+  std::vector<size_t> order;
+  while (!ready.empty()) {
+    const size_t k = ready.front();
+    ready.pop_front();
+    order.push_back(k);
+    for (size_t r : readers[k])
+      if (--waiting[r] == 0) ready.push_back(r);
+  }
+  require(order.size() == model.nodes.size(), ErrorCode::kInvalidModel, "TF.js model: the graph has a cycle");
+  return order;
+}
+
+Shape placeholder_shape(const TfNode& node, const ImportOptions& options) {
+  const tfjs::AttrValue* dtype = tfjs::find_attr(node, "dtype");
+  require(dtype == nullptr || dtype->s == "DT_FLOAT", ErrorCode::kUnsupportedModel,
+          "input '" + node.name + "' is " + (dtype ? dtype->s : "") + "; only float32 inputs are supported");
+  const tfjs::AttrValue* shape = tfjs::find_attr(node, "shape");
+  require(shape != nullptr && shape->kind == tfjs::AttrValue::Kind::kShape && !shape->unknown_rank,
+          ErrorCode::kInvalidArgument, "input '" + node.name + "' has no declared shape");
+  Shape out = shape->shape;
+  for (size_t k = 0; k < out.size(); ++k) {
+    if (out[k] < 0 && k == 0) out[k] = 1;
+    if (out[k] < 0 && out.size() == 4 && k == 1) out[k] = options.input_height;
+    if (out[k] < 0 && out.size() == 4 && k == 2) out[k] = options.input_width;
+    require(out[k] > 0, ErrorCode::kInvalidArgument,
+            "input '" + node.name + "' has a dynamic dimension " + std::to_string(k) +
+                "; give the input size (ImportOptions input_height / input_width)");
+  }
+  return out;
+}
+
+std::unordered_map<std::string, int> count_readers(const TfModel& model) {
+  std::unordered_map<std::string, int> readers;
+  for (const TfNode& node : model.nodes)
+    for (const tfjs::NodeInput& in : node.inputs) ++readers[in.node];
+  return readers;
+}
+
+// ArgMax over the last axis with nothing reading it: its input becomes the output.
+void pass_through_final_argmax(ImportContext& context, const TfNode& node, bool is_read) {
+  require(!is_read, ErrorCode::kUnsupportedModel,
+          tfjs::describe(node) + ": ArgMax is supported only as the model's final op");
+  context.require_inputs(node, 2);
+  const Shape& x = context.input(node, 0).shape;
+  const std::vector<int64_t> axis = context.constant_input(node, 1, "axis").to_ints(tfjs::describe(node));
+  require(axis.size() == 1 && tfjs::normalize_axis(axis[0], x.size(), node) == static_cast<int64_t>(x.size()) - 1,
+          ErrorCode::kUnsupportedModel, tfjs::describe(node) + ": ArgMax is supported only over the last axis");
+  context.set_alias(tfjs::value_key(node.name, 0), context.input(node, 0));
+}
+
+void translate_node(ImportContext& context, const TfModel& model, const TfNode& node, bool is_read,
+                    const ImportOptions& options) {
+  if (node.op == "Placeholder") {
+    context.define_input(tfjs::value_key(node.name, 0), placeholder_shape(node, options));
+  } else if (node.op == "Const") {
+    const auto it = model.weights.find(node.name);
+    require(it != model.weights.end(), ErrorCode::kInvalidModel,
+            "TF.js model: Const node '" + node.name + "' has no entry in weightsManifest");
+    context.set_constant(tfjs::value_key(node.name, 0), it->second);
+  } else if (node.op == "NoOp") {
+    // control-flow anchor only
+  } else if (node.op == "ArgMax") {
+    pass_through_final_argmax(context, node, is_read);
+  } else if (!tfjs::try_fold(context, node)) {
+    const tfjs::Translator* translate = tfjs::find_translator(node.op);
+    if (translate == nullptr)
+      fail(ErrorCode::kUnsupportedOp, "unsupported TF.js op '" + node.op + "' (node '" + node.name + "')");
+    (*translate)(context, node);
+  }
+}
+
+std::vector<std::string> output_keys(const TfModel& model, const std::unordered_map<std::string, int>& readers) {
+  std::vector<std::string> keys;
+  for (const std::string& name : model.signature_outputs) {
+    const size_t colon = name.rfind(':');
+    const bool indexed = colon != std::string::npos && colon + 1 < name.size() &&
+                         name.find_first_not_of("0123456789", colon + 1) == std::string::npos;
+    keys.push_back(indexed ? name : tfjs::value_key(name, 0));
+  }
+  if (!keys.empty()) return keys;
+  for (const TfNode& node : model.nodes) {
+    const bool source = node.op == "Const" || node.op == "Placeholder" || node.op == "NoOp";
+    if (!source && readers.count(node.name) == 0) keys.push_back(tfjs::value_key(node.name, 0));
+  }
+  return keys;
+}
+
+void define_outputs(ImportContext& context, const std::vector<std::string>& keys) {
+  require(!keys.empty(), ErrorCode::kInvalidModel, "TF.js model: no outputs");
+  Graph& graph = context.graph();
+  for (const std::string& key : keys) {
+    const tfjs::Value& v = context.value(key);
+    require(!v.constant && v.tensor >= 0, ErrorCode::kUnsupportedModel,
+            "TF.js model: output '" + key + "' is a constant");
+    for (TensorId input : graph.inputs)
+      require(input != v.tensor, ErrorCode::kUnsupportedModel, "TF.js model: output '" + key + "' is an input");
+    for (TensorId output : graph.outputs)
+      require(output != v.tensor, ErrorCode::kUnsupportedModel, "TF.js model: output '" + key + "' is listed twice");
+    graph.outputs.push_back(v.tensor);
+  }
+}
+
+}  // namespace
+
+Graph import_tfjs(const std::string& model_json, const std::vector<std::vector<uint8_t>>& weight_files,
+                  const ImportOptions& options) {
+  require(options.input_height >= 0 && options.input_width >= 0 && options.input_height <= kMaxInputSide &&
+              options.input_width <= kMaxInputSide,
+          ErrorCode::kInvalidArgument, "input size must be between 0 and 65536");
+  const TfModel model = tfjs::parse_model(model_json, weight_files);
+  const std::unordered_map<std::string, int> readers = count_readers(model);
+  Graph graph;
+  graph.info.source = "TF.js graph model";
+  ImportContext context(graph);
+  for (size_t k : dependency_order(model)) {
+    const TfNode& node = model.nodes[k];
+    translate_node(context, model, node, readers.count(node.name) != 0, options);
+  }
+  define_outputs(context, output_keys(model, readers));
+  require(!graph.inputs.empty(), ErrorCode::kUnsupportedModel, "TF.js model: no Placeholder input");
+  graph.validate();
+  return graph;
+}
+
+std::vector<std::string> tfjs_weight_paths(const std::string& model_json) { return tfjs::weight_paths(model_json); }
+
+}  // namespace garden

@@ -1,0 +1,295 @@
+// Element-wise, shape, resize and reduction ops, and the table of translators.
+#include <algorithm>
+#include <unordered_map>
+
+#include "import/tfjs_translators.h"
+
+namespace garden {
+namespace tfjs {
+namespace {
+
+constexpr int64_t kMaxPad = 1 << 16;
+
+void emit_unary(ImportContext& context, const TfNode& node, OpType op, Attributes attrs = {}) {
+  context.require_inputs(node, 1);
+  const TensorId x = context.input_tensor(node, 0);
+  const TensorId out = context.define_output(node, context.input(node, 0).shape);
+  context.emit(op, node, {x}, {out}, attrs);
+}
+
+// A constant operand as float (integer constants next to float activations).
+TensorId float_operand(ImportContext& context, const TfNode& node, size_t index) {
+  const Value& v = context.input(node, index);
+  if (!v.constant || v.constant->is_float()) return context.input_tensor(node, index);
+  std::vector<float> values(v.constant->i.begin(), v.constant->i.end());
+  return context.constant_tensor(node.inputs[index].node, Constant::floats(v.shape, std::move(values)));
+}
+
+std::vector<int64_t> int_list(const ImportContext& context, const TfNode& node, size_t index, const char* what) {
+  return context.constant_input(node, index, what).to_ints(describe(node) + " " + what);
+}
+
+void require_float_cast(const TfNode& node) {
+  for (const char* key : {"SrcT", "DstT"}) {
+    const AttrValue* type = find_attr(node, key);
+    require(type == nullptr || type->s == "DT_FLOAT", ErrorCode::kUnsupportedModel,
+            describe(node) + ": only float32 -> float32 casts of activations are supported");
+  }
+}
+
+}  // namespace
+
+void translate_binary(ImportContext& context, const TfNode& node) {
+  context.require_inputs(node, 2);
+  static const std::unordered_map<std::string, OpType> kOps = {
+      {"Add", OpType::kAdd}, {"AddV2", OpType::kAdd}, {"BiasAdd", OpType::kAdd},
+      {"Sub", OpType::kSub}, {"Mul", OpType::kMul},   {"RealDiv", OpType::kDiv}};
+  if (node.op == "BiasAdd") {
+    const std::string format = attr_string(node, "data_format", "NHWC");
+    require(format == "NHWC", ErrorCode::kUnsupportedModel, describe(node) + ": only NHWC BiasAdd is supported");
+  }
+  const Shape out = broadcast_shapes(context.input(node, 0).shape, context.input(node, 1).shape, node);
+  const TensorId a = float_operand(context, node, 0), b = float_operand(context, node, 1);
+  context.emit(kOps.at(node.op), node, {a, b}, {context.define_output(node, out)});
+}
+
+void translate_add_n(ImportContext& context, const TfNode& node) {
+  require(context.input_count(node) >= 1, ErrorCode::kInvalidModel, describe(node) + " has no inputs");
+  if (context.input_count(node) == 1) {
+    context.set_alias(value_key(node.name, 0), context.input(node, 0));
+    return;
+  }
+  Shape shape = context.input(node, 0).shape;
+  TensorId sum = float_operand(context, node, 0);
+  for (size_t k = 1; k < context.input_count(node); ++k) {
+    shape = broadcast_shapes(shape, context.input(node, k).shape, node);
+    const bool last = k + 1 == context.input_count(node);
+    const TensorId next = last ? context.define_output(node, shape)
+                               : context.define_intermediate(node.name + "/sum", shape);
+    context.emit(OpType::kAdd, node, {sum, float_operand(context, node, k)}, {next});
+    sum = next;
+  }
+}
+
+void translate_unary(ImportContext& context, const TfNode& node) {
+  Attributes clamp;
+  clamp.activation_min = 0.f;
+  if (node.op == "Relu") return emit_unary(context, node, OpType::kClamp, clamp);
+  if (node.op == "Relu6") {
+    clamp.activation_max = 6.f;
+    return emit_unary(context, node, OpType::kClamp, clamp);
+  }
+  emit_unary(context, node, node.op == "Sigmoid" ? OpType::kSigmoid : OpType::kTanh);
+}
+
+void translate_softmax(ImportContext& context, const TfNode& node) {
+  context.require_inputs(node, 1);
+  Attributes attrs;
+  const size_t rank = context.input(node, 0).shape.size();
+  require(rank >= 1, ErrorCode::kInvalidModel, describe(node) + ": input is a scalar");
+  attrs.axis = static_cast<int32_t>(rank - 1);  // TF's Softmax is always over the last axis
+  emit_unary(context, node, OpType::kSoftmax, attrs);
+}
+
+void translate_identity(ImportContext& context, const TfNode& node) {
+  require(context.input_count(node) >= 1, ErrorCode::kInvalidModel, describe(node) + " has no input");
+  if (node.op == "Cast") require_float_cast(node);
+  context.set_alias(value_key(node.name, 0), context.input(node, 0));
+}
+
+void translate_reshape(ImportContext& context, const TfNode& node) {
+  const Shape& x = context.input(node, 0).shape;
+  Shape out;
+  if (node.op == "Reshape") {
+    context.require_inputs(node, 2);
+    out = reshape_target(node, x, int_list(context, node, 1, "shape"));
+  } else if (node.op == "Squeeze") {
+    context.require_inputs(node, 1);
+    out = squeeze_target(node, x);
+  } else {
+    context.require_inputs(node, 2);
+    const std::vector<int64_t> dim = int_list(context, node, 1, "dim");
+    require(dim.size() == 1, ErrorCode::kInvalidModel, describe(node) + ": dim must be one value");
+    out = expand_dims_target(node, x, dim[0]);
+  }
+  const TensorId input = context.input_tensor(node, 0);
+  context.emit(OpType::kReshape, node, {input}, {context.define_output(node, out)});
+}
+
+void translate_concat(ImportContext& context, const TfNode& node) {
+  const size_t count = context.input_count(node);
+  require(count >= 2, ErrorCode::kInvalidModel, describe(node) + " needs inputs and an axis");
+  const std::vector<int64_t> axis = int_list(context, node, count - 1, "axis");
+  require(axis.size() == 1, ErrorCode::kInvalidModel, describe(node) + ": axis must be one value");
+  std::vector<Shape> shapes;
+  for (size_t k = 0; k + 1 < count; ++k) shapes.push_back(context.input(node, k).shape);
+  const int64_t a = normalize_axis(axis[0], shapes[0].size(), node);
+  const Shape out = concat_target(node, shapes, a);
+  if (count == 2) {  // one tensor: nothing to join
+    context.set_alias(value_key(node.name, 0), context.input(node, 0));
+    return;
+  }
+  std::vector<TensorId> inputs;
+  for (size_t k = 0; k + 1 < count; ++k) inputs.push_back(float_operand(context, node, k));
+  Attributes attrs;
+  attrs.axis = static_cast<int32_t>(a);
+  context.emit(OpType::kConcat, node, inputs, {context.define_output(node, out)}, attrs);
+}
+
+void translate_pad(ImportContext& context, const TfNode& node) {
+  context.require_inputs(node, node.op == "PadV2" ? 3 : 2);
+  const Shape& x = context.input(node, 0).shape;
+  const std::vector<int64_t> paddings = int_list(context, node, 1, "paddings");
+  require(paddings.size() == 2 * x.size(), ErrorCode::kInvalidModel,
+          describe(node) + ": paddings must be [" + std::to_string(x.size()) + ", 2]");
+  Attributes attrs;
+  attrs.ints.resize(paddings.size());
+  Shape out = x;
+  for (size_t d = 0; d < x.size(); ++d) {
+    for (size_t side = 0; side < 2; ++side) {
+      const int64_t p = paddings[2 * d + side];
+      require(p >= 0 && p <= kMaxPad, ErrorCode::kUnsupportedModel,
+              describe(node) + ": padding " + std::to_string(p) + " is not supported");
+      attrs.ints[side * x.size() + d] = p;
+      out[d] += p;
+    }
+  }
+  if (node.op == "PadV2") {
+    const Constant& value = context.constant_input(node, 2, "the pad value");
+    require(value.size() == 1, ErrorCode::kInvalidModel, describe(node) + ": the pad value must be a scalar");
+    attrs.pad_value = static_cast<float>(value.as_double(0));
+  }
+  const TensorId input = context.input_tensor(node, 0);
+  context.emit(OpType::kPad, node, {input}, {context.define_output(node, out)}, attrs);
+}
+
+void translate_mean(ImportContext& context, const TfNode& node) {
+  context.require_inputs(node, 2);
+  const Shape& x = context.input(node, 0).shape;
+  std::vector<int64_t> axes = int_list(context, node, 1, "axes");
+  for (int64_t& a : axes) a = normalize_axis(a, x.size(), node);
+  std::sort(axes.begin(), axes.end());
+  axes.erase(std::unique(axes.begin(), axes.end()), axes.end());
+  Shape kept = x, dropped;
+  for (size_t d = 0; d < x.size(); ++d) {
+    const bool reduced = std::binary_search(axes.begin(), axes.end(), static_cast<int64_t>(d));
+    if (reduced) kept[d] = 1;
+    else dropped.push_back(x[d]);
+  }
+  const bool keep_dims = attr_bool(node, "keep_dims", false);
+  const bool spatial = x.size() == 4 && axes == std::vector<int64_t>{1, 2};
+  const TensorId input = context.input_tensor(node, 0);
+  const TensorId mean = keep_dims ? context.define_output(node, kept) : context.define_intermediate(node.name + "/kept", kept);
+  if (spatial) {
+    context.emit(OpType::kGlobalAveragePool2D, node, {input}, {mean});
+  } else {
+    Attributes attrs;
+    attrs.ints = axes;
+    context.emit(OpType::kMean, node, {input}, {mean}, attrs);
+  }
+  if (!keep_dims) context.emit(OpType::kReshape, node, {mean}, {context.define_output(node, dropped)});
+}
+
+void translate_resize(ImportContext& context, const TfNode& node) {
+  context.require_inputs(node, 2);
+  const Shape& x = context.input(node, 0).shape;
+  require(x.size() == 4, ErrorCode::kUnsupportedModel, describe(node) + ": input must be NHWC");
+  const std::vector<int64_t> size = int_list(context, node, 1, "size");
+  require(size.size() == 2 && size[0] > 0 && size[1] > 0 && size[0] <= kMaxPad && size[1] <= kMaxPad,
+          ErrorCode::kInvalidModel, describe(node) + ": size must be two positive values");
+  const bool align_corners = attr_bool(node, "align_corners", false);
+  const bool half_pixel = attr_bool(node, "half_pixel_centers", false);
+  require(!(align_corners && half_pixel), ErrorCode::kInvalidModel,
+          describe(node) + ": align_corners and half_pixel_centers are exclusive");
+  Attributes attrs;
+  attrs.resize_mode = node.op == "ResizeBilinear" ? ResizeMode::kBilinear : ResizeMode::kNearest;
+  attrs.coordinate_mode = align_corners ? CoordinateMode::kAlignCorners
+                          : half_pixel  ? CoordinateMode::kHalfPixel
+                                        : CoordinateMode::kAsymmetric;
+  const TensorId input = context.input_tensor(node, 0);
+  context.emit(OpType::kResize2D, node, {input}, {context.define_output(node, {x[0], size[0], size[1], x[3]})}, attrs);
+}
+
+void translate_strided_slice(ImportContext& context, const TfNode& node) {
+  context.require_inputs(node, 4);
+  const Shape& x = context.input(node, 0).shape;
+  const std::vector<SliceAxis> ranges = strided_slice_ranges(context, node, x);
+  Attributes attrs;
+  attrs.ints.resize(2 * x.size());
+  Shape sliced, out;
+  for (size_t d = 0; d < x.size(); ++d) {
+    require(ranges[d].step == 1 || ranges[d].count <= 1, ErrorCode::kUnsupportedModel,
+            describe(node) + ": strides other than 1 on a run-time tensor");
+    require(ranges[d].count > 0, ErrorCode::kUnsupportedModel, describe(node) + ": empty slice");
+    attrs.ints[d] = ranges[d].start;
+    attrs.ints[x.size() + d] = ranges[d].count;
+    sliced.push_back(ranges[d].count);
+    if (!ranges[d].shrink) out.push_back(ranges[d].count);
+  }
+  const TensorId input = context.input_tensor(node, 0);
+  const bool shrinks = out.size() != sliced.size();
+  const TensorId slice = shrinks ? context.define_intermediate(node.name + "/slice", sliced) : context.define_output(node, out);
+  context.emit(OpType::kSlice, node, {input}, {slice}, attrs);
+  if (shrinks) context.emit(OpType::kReshape, node, {slice}, {context.define_output(node, out)});
+}
+
+void translate_depth_to_space(ImportContext& context, const TfNode& node) {
+  context.require_inputs(node, 1);
+  const std::string format = attr_string(node, "data_format", "NHWC");
+  require(format == "NHWC", ErrorCode::kUnsupportedModel, describe(node) + ": only NHWC is supported");
+  const Shape& x = context.input(node, 0).shape;
+  const int64_t b = attr_int(node, "block_size", 0);
+  require(x.size() == 4 && b >= 1 && b <= 64 && x[3] % (b * b) == 0, ErrorCode::kInvalidModel,
+          describe(node) + ": block_size does not divide the channels");
+  Attributes attrs;
+  attrs.block_size = static_cast<int32_t>(b);
+  const TensorId input = context.input_tensor(node, 0);
+  context.emit(OpType::kDepthToSpace, node, {input},
+               {context.define_output(node, {x[0], x[1] * b, x[2] * b, x[3] / (b * b)})}, attrs);
+}
+
+const Translator* find_translator(const std::string& op) {
+  static const std::unordered_map<std::string, Translator> kTranslators = {
+      {"Conv2D", translate_conv2d},
+      {"_FusedConv2D", translate_conv2d},
+      {"DepthwiseConv2dNative", translate_depthwise},
+      {"FusedDepthwiseConv2dNative", translate_depthwise},
+      {"Conv2DBackpropInput", translate_conv2d_transpose},
+      {"MatMul", translate_matmul},
+      {"_FusedMatMul", translate_matmul},
+      {"AvgPool", translate_pool},
+      {"MaxPool", translate_pool},
+      {"Add", translate_binary},
+      {"AddV2", translate_binary},
+      {"BiasAdd", translate_binary},
+      {"Sub", translate_binary},
+      {"Mul", translate_binary},
+      {"RealDiv", translate_binary},
+      {"AddN", translate_add_n},
+      {"Relu", translate_unary},
+      {"Relu6", translate_unary},
+      {"Sigmoid", translate_unary},
+      {"Tanh", translate_unary},
+      {"Softmax", translate_softmax},
+      {"Identity", translate_identity},
+      {"StopGradient", translate_identity},
+      {"Snapshot", translate_identity},
+      {"Cast", translate_identity},
+      {"Reshape", translate_reshape},
+      {"Squeeze", translate_reshape},
+      {"ExpandDims", translate_reshape},
+      {"ConcatV2", translate_concat},
+      {"Pad", translate_pad},
+      {"PadV2", translate_pad},
+      {"Mean", translate_mean},
+      {"ResizeBilinear", translate_resize},
+      {"ResizeNearestNeighbor", translate_resize},
+      {"StridedSlice", translate_strided_slice},
+      {"DepthToSpace", translate_depth_to_space},
+  };
+  const auto it = kTranslators.find(op);
+  return it == kTranslators.end() ? nullptr : &it->second;
+}
+
+}  // namespace tfjs
+}  // namespace garden

@@ -1,0 +1,50 @@
+// Translators from TensorFlow ops (as TF.js graph models write them) to graph
+// ops. Each reads its inputs from the ImportContext, checks them
+// (kInvalidModel naming the node when the model is inconsistent,
+// kUnsupportedModel for valid TensorFlow we do not run), computes the static
+// NHWC output shape and emits graph nodes.
+#pragma once
+
+#include "import/tfjs_import_context.h"
+
+namespace garden {
+namespace tfjs {
+
+// tfjs_ops_conv.cpp
+void translate_conv2d(ImportContext& context, const TfNode& node);            // Conv2D, _FusedConv2D
+void translate_depthwise(ImportContext& context, const TfNode& node);         // (Fused)DepthwiseConv2dNative
+void translate_conv2d_transpose(ImportContext& context, const TfNode& node);  // Conv2DBackpropInput
+void translate_matmul(ImportContext& context, const TfNode& node);            // MatMul, _FusedMatMul
+void translate_pool(ImportContext& context, const TfNode& node);              // AvgPool, MaxPool
+
+// tfjs_ops.cpp
+void translate_binary(ImportContext& context, const TfNode& node);  // Add, AddV2, Sub, Mul, RealDiv, BiasAdd
+void translate_add_n(ImportContext& context, const TfNode& node);
+void translate_unary(ImportContext& context, const TfNode& node);   // Relu, Relu6, Sigmoid, Tanh
+void translate_softmax(ImportContext& context, const TfNode& node);
+void translate_identity(ImportContext& context, const TfNode& node);  // Identity, Cast float->float
+void translate_reshape(ImportContext& context, const TfNode& node);   // Reshape, Squeeze, ExpandDims
+void translate_concat(ImportContext& context, const TfNode& node);
+void translate_pad(ImportContext& context, const TfNode& node);       // Pad, PadV2
+void translate_mean(ImportContext& context, const TfNode& node);
+void translate_resize(ImportContext& context, const TfNode& node);    // ResizeBilinear, ResizeNearestNeighbor
+void translate_strided_slice(ImportContext& context, const TfNode& node);
+void translate_depth_to_space(ImportContext& context, const TfNode& node);
+
+// Output shapes shared with folding (tfjs_folding.cpp).
+Shape reshape_target(const TfNode& node, const Shape& input, const std::vector<int64_t>& target);
+Shape squeeze_target(const TfNode& node, const Shape& input);
+Shape expand_dims_target(const TfNode& node, const Shape& input, int64_t axis);
+Shape concat_target(const TfNode& node, const std::vector<Shape>& inputs, int64_t axis);
+
+// One axis of a StridedSlice: elements start, start + step, ... (count of them).
+struct SliceAxis {
+  int64_t start = 0;
+  int64_t step = 1;
+  int64_t count = 0;
+  bool shrink = false;  // dropped from the output shape
+};
+std::vector<SliceAxis> strided_slice_ranges(const ImportContext& context, const TfNode& node, const Shape& input);
+
+}  // namespace tfjs
+}  // namespace garden

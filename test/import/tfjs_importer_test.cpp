@@ -1,0 +1,387 @@
+// Tests of the TF.js graph-model importer on model.json files built here:
+// op translation checked against plain loops written from TensorFlow's
+// definitions (run through the graph's reference evaluator), weight
+// encodings, file loading, and malformed input (always a garden::Error).
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+#include <sys/stat.h>
+
+#include "garden/error.h"
+#include "garden/session.h"
+#include "graph/reference.h"
+#include "import/importers.h"
+
+using namespace garden;
+using nlohmann::json;
+
+namespace {
+
+std::string base64(const std::string& text) {
+  static const char* kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  uint32_t bits = 0;
+  int count = 0;
+  for (unsigned char c : text) {
+    bits = (bits << 8) | c;
+    count += 8;
+    while (count >= 6) out.push_back(kAlphabet[(bits >> (count -= 6)) & 63]);
+  }
+  if (count > 0) out.push_back(kAlphabet[(bits << (6 - count)) & 63]);
+  while (out.size() % 4) out.push_back('=');
+  return out;
+}
+
+json ints(std::vector<int64_t> v) {
+  json list = json::array();
+  for (int64_t x : v) list.push_back(std::to_string(x));
+  return {{"list", {{"i", list}}}};
+}
+json str(const std::string& s) { return {{"s", base64(s)}}; }
+json strs(std::vector<std::string> v) {
+  json list = json::array();
+  for (const std::string& s : v) list.push_back(base64(s));
+  return {{"list", {{"s", list}}}};
+}
+json dims(const std::vector<int64_t>& shape) {
+  json d = json::array();
+  for (int64_t x : shape) d.push_back({{"size", std::to_string(x)}});
+  return {{"dim", d}};
+}
+
+// Builds model.json and one weight file.
+struct ModelBuilder {
+  json nodes = json::array();
+  json weights = json::array();
+  std::vector<uint8_t> bytes;
+
+  void node(const std::string& name, const std::string& op, std::vector<std::string> inputs, json attr = json::object()) {
+    nodes.push_back({{"name", name}, {"op", op}, {"input", inputs}, {"attr", attr}});
+  }
+  void input(const std::string& name, const std::vector<int64_t>& shape) {
+    node(name, "Placeholder", {}, {{"shape", {{"shape", dims(shape)}}}, {"dtype", {{"type", "DT_FLOAT"}}}});
+  }
+  void append(const void* data, size_t size) {
+    const uint8_t* p = static_cast<const uint8_t*>(data);
+    bytes.insert(bytes.end(), p, p + size);
+  }
+  void floats(const std::string& name, const std::vector<int64_t>& shape, const std::vector<float>& values) {
+    weights.push_back({{"name", name}, {"shape", shape}, {"dtype", "float32"}});
+    append(values.data(), values.size() * 4);
+    node(name, "Const", {});
+  }
+  void uint8(const std::string& name, const std::vector<int64_t>& shape, const std::vector<uint8_t>& q, double scale,
+             double min) {
+    weights.push_back({{"name", name}, {"shape", shape}, {"dtype", "float32"},
+                       {"quantization", {{"dtype", "uint8"}, {"scale", scale}, {"min", min}}}});
+    append(q.data(), q.size());
+    node(name, "Const", {});
+  }
+  void int32s(const std::string& name, const std::vector<int64_t>& shape, const std::vector<int32_t>& values) {
+    weights.push_back({{"name", name}, {"shape", shape}, {"dtype", "int32"}});
+    append(values.data(), values.size() * 4);
+    node(name, "Const", {});
+  }
+  json model() const {
+    return {{"format", "graph-model"},
+            {"modelTopology", {{"node", nodes}}},
+            {"weightsManifest", json::array({{{"paths", {"group1-shard1of1"}}, {"weights", weights}}})}};
+  }
+  std::string text() const { return model().dump(); }
+  Graph import(ImportOptions options = {}) const { return import_tfjs(text(), {bytes}, options); }
+};
+
+json conv_attrs(int stride, int dilation, const std::string& padding) {
+  return {{"strides", ints({1, stride, stride, 1})}, {"dilations", ints({1, dilation, dilation, 1})},
+          {"padding", str(padding)}, {"data_format", str("NHWC")}};
+}
+
+std::vector<float> seeded(size_t n, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> dist(-1.f, 1.f);
+  std::vector<float> v(n);
+  for (float& x : v) x = dist(rng);
+  return v;
+}
+
+template <typename F>
+void require_error(F f, ErrorCode code, const std::vector<std::string>& parts) {
+  try {
+    f();
+    FAIL("expected an error");
+  } catch (const Error& e) {
+    INFO(e.what());
+    CHECK(e.code() == code);
+    for (const std::string& p : parts) CHECK(std::string(e.what()).find(p) != std::string::npos);
+  }
+}
+
+// TensorFlow's padding for one axis: SAME puts the extra pixel at the end.
+void tf_same_pad(int in, int k, int stride, int dilation, int* out, int* before) {
+  *out = (in + stride - 1) / stride;
+  const int total = std::max(0, (*out - 1) * stride + (k - 1) * dilation + 1 - in);
+  *before = total / 2;
+}
+
+// Depthwise convolution, NHWC, filter [kh, kw, C, M], SAME padding, as TF defines it.
+std::vector<float> tf_depthwise(const std::vector<float>& x, int H, int W, int C, const std::vector<float>& f, int K,
+                                int M, int stride, int dilation, int* OH, int* OW) {
+  int pt, pl;
+  tf_same_pad(H, K, stride, dilation, OH, &pt);
+  tf_same_pad(W, K, stride, dilation, OW, &pl);
+  std::vector<float> out(static_cast<size_t>(*OH * *OW * C * M), 0.f);
+  for (int oy = 0; oy < *OH; ++oy)
+    for (int ox = 0; ox < *OW; ++ox)
+      for (int c = 0; c < C; ++c)
+        for (int m = 0; m < M; ++m) {
+          float sum = 0;
+          for (int ky = 0; ky < K; ++ky)
+            for (int kx = 0; kx < K; ++kx) {
+              const int iy = oy * stride - pt + ky * dilation, ix = ox * stride - pl + kx * dilation;
+              if (iy < 0 || iy >= H || ix < 0 || ix >= W) continue;
+              sum += x[static_cast<size_t>((iy * W + ix) * C + c)] * f[static_cast<size_t>(((ky * K + kx) * C + c) * M + m)];
+            }
+          out[static_cast<size_t>(((oy * *OW) + ox) * C * M + c * M + m)] = sum;
+        }
+  return out;
+}
+
+void check_close(const std::vector<float>& actual, const std::vector<float>& expected, double tolerance) {
+  REQUIRE(actual.size() == expected.size());
+  double worst = 0;
+  for (size_t i = 0; i < actual.size(); ++i) worst = std::max(worst, std::fabs(double(actual[i]) - expected[i]));
+  INFO("max |diff| " << worst);
+  CHECK(worst <= tolerance);
+}
+
+// A valid model: x [1,4,4,2] -> _FusedConv2D 3x3 stride 2 SAME + BiasAdd + Relu6.
+ModelBuilder small_conv_model() {
+  ModelBuilder b;
+  b.input("x", {1, 4, 4, 2});
+  b.floats("w", {3, 3, 2, 3}, seeded(54, 1));
+  b.floats("bias", {3}, {0.1f, -0.2f, 0.3f});
+  json attr = conv_attrs(2, 1, "SAME");
+  attr["fused_ops"] = strs({"BiasAdd", "Relu6"});
+  attr["num_args"] = {{"i", "1"}};
+  b.node("conv", "_FusedConv2D", {"x", "w", "bias"}, attr);
+  return b;
+}
+
+}  // namespace
+
+TEST_CASE("TF.js _FusedConv2D: TF SAME padding, weights to OHWI, fused bias and Relu6", "[tfjs]") {
+  const ModelBuilder b = small_conv_model();
+  const Graph g = b.import();
+  REQUIRE(g.nodes.size() == 1);
+  const Node& conv = g.nodes[0];
+  CHECK(conv.op == OpType::kConv2D);
+  // 4 -> 2 with a 3x3 window at stride 2: one pixel of padding, at the bottom/right.
+  CHECK(conv.attrs.pad == std::array<int32_t, 4>{0, 0, 1, 1});
+  CHECK(conv.attrs.activation_min == 0.f);
+  CHECK(conv.attrs.activation_max == 6.f);
+  CHECK(g.tensor(g.inputs[0]).layout == Layout::kNHWC);
+  CHECK(g.tensor(g.outputs[0]).shape == Shape{1, 2, 2, 3});
+
+  const std::vector<float> x = seeded(32, 2), w = seeded(54, 1);
+  std::vector<float> expected;
+  for (int oy = 0; oy < 2; ++oy)
+    for (int ox = 0; ox < 2; ++ox)
+      for (int o = 0; o < 3; ++o) {
+        float sum = std::vector<float>{0.1f, -0.2f, 0.3f}[o];
+        for (int ky = 0; ky < 3; ++ky)
+          for (int kx = 0; kx < 3; ++kx)
+            for (int i = 0; i < 2; ++i) {
+              const int iy = oy * 2 + ky, ix = ox * 2 + kx;
+              if (iy < 4 && ix < 4) sum += x[(iy * 4 + ix) * 2 + i] * w[((ky * 3 + kx) * 2 + i) * 3 + o];
+            }
+        expected.push_back(std::min(6.f, std::max(0.f, sum)));
+      }
+  check_close(evaluate(g, {x})[0], expected, 1e-5);
+}
+
+TEST_CASE("TF.js depthwise convolution with channel multiplier 2 and dilation 2", "[tfjs]") {
+  const int H = 7, W = 6, C = 3, M = 2, K = 3;
+  ModelBuilder b;
+  b.input("x", {1, H, W, C});
+  const std::vector<float> f = seeded(K * K * C * M, 3), x = seeded(H * W * C, 4);
+  b.floats("f", {K, K, C, M}, f);
+  b.node("dw", "DepthwiseConv2dNative", {"x", "f"}, conv_attrs(1, 2, "SAME"));
+  const Graph g = b.import();
+  int OH, OW;
+  const std::vector<float> expected = tf_depthwise(x, H, W, C, f, K, M, 1, 2, &OH, &OW);
+  CHECK(g.tensor(g.outputs[0]).shape == Shape{1, OH, OW, C * M});
+  check_close(evaluate(g, {x})[0], expected, 1e-5);
+}
+
+TEST_CASE("TF.js Conv2DBackpropInput: stride 2 SAME with filter [kh,kw,O,I]", "[tfjs]") {
+  const int H = 3, W = 3, I = 2, O = 3, K = 3, OH = 6, OW = 6;
+  ModelBuilder b;
+  b.input("x", {1, H, W, I});
+  b.int32s("size", {4}, {1, OH, OW, O});
+  const std::vector<float> f = seeded(K * K * O * I, 5), x = seeded(H * W * I, 6);
+  b.floats("f", {K, K, O, I}, f);
+  b.node("deconv", "Conv2DBackpropInput", {"size", "f", "x"}, conv_attrs(2, 1, "SAME"));
+  const Graph g = b.import();
+  // The gradient of a SAME conv from [OH, OW] to [H, W]: scatter each input pixel.
+  int out_h, pad_top;
+  tf_same_pad(OH, K, 2, 1, &out_h, &pad_top);
+  std::vector<float> expected(static_cast<size_t>(OH * OW * O), 0.f);
+  for (int iy = 0; iy < H; ++iy)
+    for (int ix = 0; ix < W; ++ix)
+      for (int ky = 0; ky < K; ++ky)
+        for (int kx = 0; kx < K; ++kx) {
+          const int oy = iy * 2 - pad_top + ky, ox = ix * 2 - pad_top + kx;
+          if (oy < 0 || oy >= OH || ox < 0 || ox >= OW) continue;
+          for (int o = 0; o < O; ++o)
+            for (int i = 0; i < I; ++i)
+              expected[static_cast<size_t>((oy * OW + ox) * O + o)] +=
+                  x[static_cast<size_t>((iy * W + ix) * I + i)] * f[static_cast<size_t>(((ky * K + kx) * O + o) * I + i)];
+        }
+  check_close(evaluate(g, {x})[0], expected, 1e-5);
+}
+
+TEST_CASE("TF.js uint8 weights are dequantized as q * scale + min", "[tfjs]") {
+  ModelBuilder b;
+  b.input("x", {1, 1, 1, 4});
+  b.uint8("m", {4}, {0, 1, 128, 255}, 0.5, -2.0);
+  b.node("y", "Mul", {"x", "m"});
+  const Graph g = b.import();
+  const std::vector<float> out = evaluate(g, {{1.f, 1.f, 1.f, 1.f}})[0];
+  CHECK(out == std::vector<float>{-2.f, -1.5f, 62.f, 125.5f});
+}
+
+TEST_CASE("TF.js shape arithmetic is folded and a final ArgMax yields the scores", "[tfjs]") {
+  ModelBuilder b;
+  b.input("x", {1, 2, 2, 3});
+  b.int32s("begin", {1}, {0});
+  b.int32s("end", {1}, {1});
+  b.int32s("step", {1}, {1});
+  b.int32s("minus_one", {}, {-1});
+  b.int32s("axis", {}, {-1});
+  b.node("shape", "Shape", {"x"});
+  b.node("batch", "StridedSlice", {"shape", "begin", "end", "step"}, {{"shrink_axis_mask", {{"i", "1"}}}});
+  b.node("target", "Pack", {"batch", "minus_one"}, {{"axis", {{"i", "0"}}}});
+  b.node("flat", "Reshape", {"x", "target"});
+  b.node("scores", "Softmax", {"flat"});
+  b.node("label", "ArgMax", {"scores", "axis"});
+  const Graph g = b.import();
+  CHECK(g.tensor(g.outputs[0]).shape == Shape{1, 12});
+  REQUIRE(g.nodes.size() == 2);
+  CHECK(g.nodes[0].op == OpType::kReshape);
+  CHECK(g.nodes[1].op == OpType::kSoftmax);
+
+  ModelBuilder read_argmax = b;
+  read_argmax.node("after", "Identity", {"label"});
+  require_error([&] { read_argmax.import(); }, ErrorCode::kUnsupportedModel, {"ArgMax", "final"});
+}
+
+TEST_CASE("TF.js dynamic input sizes come from ImportOptions", "[tfjs]") {
+  ModelBuilder b;
+  b.input("x", {-1, -1, -1, 3});
+  b.node("y", "Relu", {"x"});
+  require_error([&] { b.import(); }, ErrorCode::kInvalidArgument, {"'x'", "dynamic dimension 1"});
+  ImportOptions options;
+  options.input_height = 5;
+  options.input_width = 7;
+  CHECK(b.import(options).tensor(0).shape == Shape{1, 5, 7, 3});
+}
+
+TEST_CASE("Malformed TF.js models give a typed error naming the problem", "[tfjs][errors]") {
+  const ModelBuilder good = small_conv_model();
+  const std::string text = good.text();
+  SECTION("invalid JSON") {
+    require_error([&] { import_tfjs("{\"modelTopology\": [", {}); }, ErrorCode::kInvalidModel, {"not valid JSON"});
+    require_error([&] { import_tfjs("[1, 2]", {}); }, ErrorCode::kInvalidModel, {"top level"});
+    require_error([&] { import_tfjs("{}", {}); }, ErrorCode::kInvalidModel, {"modelTopology"});
+  }
+  SECTION("missing weight file") {
+    require_error([&] { import_tfjs(text, {}); }, ErrorCode::kInvalidModel, {"missing weight file 'group1-shard1of1'"});
+  }
+  SECTION("too few and too many weight bytes") {
+    std::vector<uint8_t> shorter(good.bytes.begin(), good.bytes.end() - 4);
+    require_error([&] { import_tfjs(text, {shorter}); }, ErrorCode::kInvalidModel, {"weight 'bias'", "group1-shard1of1"});
+    std::vector<uint8_t> longer = good.bytes;
+    longer.push_back(0);
+    require_error([&] { import_tfjs(text, {longer}); }, ErrorCode::kInvalidModel, {"hold", "bytes"});
+  }
+  SECTION("bad dtypes") {
+    json model = good.model();
+    model["weightsManifest"][0]["weights"][0]["dtype"] = "float64";
+    require_error([&] { import_tfjs(model.dump(), {good.bytes}); }, ErrorCode::kInvalidModel, {"weight 'w'", "float64"});
+    model = good.model();
+    model["weightsManifest"][0]["weights"][1]["quantization"] = {{"dtype", "int4"}};
+    require_error([&] { import_tfjs(model.dump(), {good.bytes}); }, ErrorCode::kInvalidModel, {"weight 'bias'", "int4"});
+    model = good.model();
+    model["weightsManifest"][0]["weights"][1]["quantization"] = {{"dtype", "uint8"}};
+    require_error([&] { import_tfjs(model.dump(), {good.bytes}); }, ErrorCode::kInvalidModel, {"weight 'bias'", "scale"});
+  }
+  SECTION("unknown op") {
+    ModelBuilder b = good;
+    b.node("y", "Erf", {"conv"});
+    require_error([&] { b.import(); }, ErrorCode::kUnsupportedOp, {"unsupported TF.js op 'Erf' (node 'y')"});
+  }
+  SECTION("unsupported fused activation") {
+    json model = good.model();
+    model["modelTopology"]["node"][3]["attr"]["fused_ops"] = strs({"BiasAdd", "LeakyRelu"});
+    require_error([&] { import_tfjs(model.dump(), {good.bytes}); }, ErrorCode::kUnsupportedModel, {"LeakyRelu", "'conv'"});
+  }
+  SECTION("graph structure") {
+    ModelBuilder dangling = good;
+    dangling.node("y", "Relu", {"nowhere"});
+    require_error([&] { dangling.import(); }, ErrorCode::kInvalidModel, {"'nowhere'"});
+    ModelBuilder cycle = good;
+    cycle.node("a", "Relu", {"b"});
+    cycle.node("b", "Relu", {"a"});
+    require_error([&] { cycle.import(); }, ErrorCode::kInvalidModel, {"cycle"});
+    json model = good.model();
+    model["weightsManifest"][0]["weights"][1]["name"] = "other";
+    require_error([&] { import_tfjs(model.dump(), {good.bytes}); }, ErrorCode::kInvalidModel, {"'bias'", "weightsManifest"});
+  }
+  SECTION("every truncation of model.json is refused cleanly") {
+    for (size_t length = 0; length < text.size(); length += 7) {
+      try {
+        import_tfjs(text.substr(0, length), {good.bytes});
+        FAIL("a truncated model.json was accepted");
+      } catch (const Error& e) {
+        CHECK(e.code() == ErrorCode::kInvalidModel);
+      }
+    }
+  }
+}
+
+TEST_CASE("load_model_file reads model.json's weight files from its folder", "[tfjs]") {
+  const ModelBuilder b = small_conv_model();
+  const std::string dir = "tfjs_importer_test_model";
+  std::remove((dir + "/group1-shard1of1").c_str());
+  std::remove((dir + "/model.json").c_str());
+  std::remove(dir.c_str());
+  ::mkdir(dir.c_str(), 0755);
+  std::ofstream(dir + "/model.json") << b.text();
+  require_error([&] { load_model_file(dir + "/model.json"); }, ErrorCode::kIo, {"group1-shard1of1"});
+  std::ofstream(dir + "/group1-shard1of1", std::ios::binary)
+      .write(reinterpret_cast<const char*>(b.bytes.data()), static_cast<std::streamsize>(b.bytes.size()));
+  const Model model = load_model_file(dir + "/model.json");
+  Session session(model);
+  REQUIRE(session.output(0).shape == Shape{1, 2, 2, 3});
+  const std::vector<float> x = seeded(32, 2);
+  std::copy(x.begin(), x.end(), session.input(0).data);
+  session.run();
+  const std::vector<float> expected = evaluate(b.import(), {x})[0];
+  check_close(std::vector<float>(session.output(0).data, session.output(0).data + 12), expected, 1e-5);
+
+  // From memory: model.json alone is refused with a pointer to load_tfjs_model.
+  const std::string text = b.text();
+  require_error([&] { load_model_bytes(reinterpret_cast<const uint8_t*>(text.data()), text.size(), ModelFormat::kTfjs); },
+                ErrorCode::kInvalidArgument, {"load_tfjs_model"});
+  CHECK(load_tfjs_model(text, {b.bytes}).graph.outputs.size() == 1);
+  std::remove((dir + "/group1-shard1of1").c_str());
+  std::remove((dir + "/model.json").c_str());
+  std::remove(dir.c_str());
+}

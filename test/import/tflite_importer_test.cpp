@@ -1,0 +1,307 @@
+// Tests of the TFLite importer: small models built here (tflite_builder.h)
+// checked against direct loops over TFLite's op definitions, hostile files
+// (truncated, bit-flipped, out-of-range indices), and MediaPipe's selfie
+// segmentation model against TF.js (fixture from scripts/make-fixtures).
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <random>
+#include <string>
+
+#include "garden/error.h"
+#include "garden/session.h"
+#include "graph/half.h"
+#include "graph/reference.h"
+#include "import/importers.h"
+#include "tflite_builder.h"
+
+using namespace garden;
+using namespace garden_test;
+
+namespace {
+
+constexpr int8_t kFloat32 = 0, kFloat16 = 1, kInt8 = 9;
+constexpr int32_t kOpConv2D = 3, kOpDepthwise = 4, kOpDequantize = 6, kOpCustom = 32, kOpExp = 47;
+constexpr uint8_t kConv2DOptions = 1, kDepthwiseOptions = 2;
+
+std::vector<float> seeded_values(size_t n, uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> dist(-1.f, 1.f);
+  std::vector<float> v(n);
+  for (float& x : v) x = dist(rng);
+  return v;
+}
+
+// Input [1,5,5,2] -> DEQUANTIZE(f16 weights) -> DEPTHWISE_CONV_2D (multiplier 2,
+// SAME, stride 2, RELU6) -> [1,3,3,4] -> CONV_2D (int8 per-channel weights, 1x1,
+// VALID) -> [1,3,3,3].
+struct SmallModel {
+  std::vector<float> depthwise_weights = seeded_values(3 * 3 * 4, 1);  // [1,3,3,4], f16-exact after rounding
+  std::vector<float> depthwise_bias{0.1f, -0.2f, 0.3f, 0.f};
+  std::vector<int8_t> conv_weights;  // [3,1,1,4]
+  std::vector<float> conv_scales{0.01f, 0.02f, 0.005f};
+  std::vector<int64_t> conv_zero_points{0, 3, -2};
+  std::vector<float> conv_bias{0.5f, -0.5f, 0.25f};
+  TfliteModel model;
+
+  SmallModel() {
+    std::vector<uint16_t> halves;
+    for (float& w : depthwise_weights) {
+      w *= 3.f;  // large enough that RELU6 clamps some outputs
+      halves.push_back(float_to_half(w));
+      w = half_to_float(halves.back());
+    }
+    for (int i = 0; i < 12; ++i) conv_weights.push_back(static_cast<int8_t>(i * 23 % 255 - 127));
+    model.tensors = {
+        {{1, 5, 5, 2}},                                                              // 0 input
+        {{1, 3, 3, 4}, kFloat16, bytes_of(halves)},                                  // 1 f16 weights
+        {{1, 3, 3, 4}},                                                              // 2 dequantized
+        {{4}, kFloat32, bytes_of(depthwise_bias)},                                   // 3 bias
+        {{1, 3, 3, 4}},                                                              // 4 depthwise out
+        {{3, 1, 1, 4}, kInt8, bytes_of(conv_weights), conv_scales, conv_zero_points, 0},  // 5 int8 weights
+        {{3}, kFloat32, bytes_of(conv_bias)},                                        // 6 bias
+        {{1, 3, 3, 3}},                                                              // 7 output
+    };
+    TfliteOp dequantize{kOpDequantize, "", {1}, {2}};
+    TfliteOp depthwise{kOpDepthwise, "", {0, 2, 3}, {4}, kDepthwiseOptions, [](flatbuffers::FlatBufferBuilder& b) {
+                         return tfl::CreateDepthwiseConv2DOptions(b, 0, 2, 2, 2, 3).Union();  // SAME, RELU6
+                       }};
+    TfliteOp conv{kOpConv2D, "", {4, 5, 6}, {7}, kConv2DOptions, [](flatbuffers::FlatBufferBuilder& b) {
+                    return tfl::CreateConv2DOptions(b, 1, 1, 1, 0).Union();  // VALID, no activation
+                  }};
+    model.ops = {dequantize, depthwise, conv};
+    model.inputs = {0};
+    model.outputs = {7};
+  }
+
+  // TFLite's definitions, written out directly.
+  std::vector<float> expected(const std::vector<float>& x) const {
+    std::vector<float> mid(3 * 3 * 4);
+    for (int oy = 0; oy < 3; ++oy)
+      for (int ox = 0; ox < 3; ++ox)
+        for (int o = 0; o < 4; ++o) {
+          float sum = depthwise_bias[o];
+          for (int ky = 0; ky < 3; ++ky)
+            for (int kx = 0; kx < 3; ++kx) {
+              const int iy = oy * 2 - 1 + ky, ix = ox * 2 - 1 + kx;  // SAME: total pad 2, 1 at the top/left
+              if (iy < 0 || iy >= 5 || ix < 0 || ix >= 5) continue;
+              sum += x[(iy * 5 + ix) * 2 + o / 2] * depthwise_weights[(ky * 3 + kx) * 4 + o];
+            }
+          mid[(oy * 3 + ox) * 4 + o] = std::min(6.f, std::max(0.f, sum));
+        }
+    std::vector<float> out(3 * 3 * 3);
+    for (int p = 0; p < 9; ++p)
+      for (int o = 0; o < 3; ++o) {
+        float sum = conv_bias[o];
+        for (int i = 0; i < 4; ++i)
+          sum += mid[p * 4 + i] * conv_scales[o] * static_cast<float>(conv_weights[o * 4 + i] - conv_zero_points[o]);
+        out[p * 3 + o] = sum;
+      }
+    return out;
+  }
+};
+
+Model load(const std::vector<uint8_t>& bytes) { return load_model_bytes(bytes.data(), bytes.size(), ModelFormat::kTflite); }
+
+template <typename F>
+void require_error(F f, ErrorCode code, const std::string& part) {
+  try {
+    f();
+    FAIL("expected an error containing '" << part << "'");
+  } catch (const Error& e) {
+    INFO(e.what());
+    CHECK(e.code() == code);
+    CHECK(std::string(e.what()).find(part) != std::string::npos);
+  }
+}
+
+std::vector<uint8_t> read_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in.good()) FAIL("missing fixture file " << path << " (run scripts/make-fixtures)");
+  return std::vector<uint8_t>(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+std::vector<float> read_f32(const std::string& path) {
+  const std::vector<uint8_t> bytes = read_bytes(path);
+  std::vector<float> values(bytes.size() / 4);
+  std::memcpy(values.data(), bytes.data(), values.size() * 4);
+  return values;
+}
+
+double max_abs_diff(const float* a, const std::vector<float>& b) {
+  double diff = 0;
+  for (size_t i = 0; i < b.size(); ++i) {
+    const double d = std::fabs(double(a[i]) - b[i]);
+    diff = std::isnan(d) ? INFINITY : std::max(diff, d);
+  }
+  return diff;
+}
+
+// Loading either works (and then the model runs) or throws garden::Error.
+void load_and_run_or_error(const std::vector<uint8_t>& bytes, bool run) {
+  try {
+    const Model model = load(bytes);
+    if (!run) return;
+    Session session(model);
+    for (size_t i = 0; i < session.input_count(); ++i) {
+      TensorView in = session.input(i);
+      std::fill(in.data, in.data + element_count(in.shape), 0.5f);
+    }
+    session.run();
+  } catch (const Error&) {
+  }
+}
+
+const std::string kSelfieDir = std::string(GARDEN_FIXTURE_DIR) + "/selfie_tflite";
+
+}  // namespace
+
+TEST_CASE("TFLite: f16 DEQUANTIZE, depthwise with multiplier, SAME padding, RELU6, int8 per-channel conv",
+          "[tflite]") {
+  const SmallModel small;
+  const Model model = load(build_tflite(small.model));
+  REQUIRE(model.graph.inputs.size() == 1);
+  CHECK(model.graph.tensor(model.graph.inputs[0]).layout == Layout::kNHWC);
+  const std::vector<float> x = seeded_values(50, 7);
+  for (int threads : {1, 2}) {
+    Session session(model, {threads, false});
+    REQUIRE(session.output(0).shape == Shape{1, 3, 3, 3});
+    std::copy(x.begin(), x.end(), session.input(0).data);
+    session.run();
+    // Tolerance: f32 rounding of 9- and 4-term sums.
+    CHECK(max_abs_diff(session.output(0).data, small.expected(x)) <= 1e-5);
+  }
+}
+
+TEST_CASE("TFLite: unsupported ops are named", "[tflite]") {
+  SmallModel small;
+  small.model.ops[2] = TfliteOp{kOpExp, "", {4}, {7}};
+  small.model.tensors[7].shape = {1, 3, 3, 4};
+  require_error([&] { load(build_tflite(small.model)); }, ErrorCode::kUnsupportedOp,
+                "unsupported TFLite op 'builtin op 47' (operator 2)");
+  small.model.ops[2] = TfliteOp{kOpCustom, "MyCustomOp", {4}, {7}};
+  require_error([&] { load(build_tflite(small.model)); }, ErrorCode::kUnsupportedOp,
+                "unsupported TFLite custom op 'MyCustomOp' (operator 2)");
+}
+
+TEST_CASE("TFLite: out-of-range indices are invalid models", "[tflite][hostile]") {
+  SECTION("operator input tensor index") {
+    SmallModel small;
+    small.model.ops[1].inputs[0] = 99;
+    require_error([&] { load(build_tflite(small.model)); }, ErrorCode::kInvalidModel, "tensor index 99 is out of range");
+  }
+  SECTION("negative operator output tensor index") {
+    SmallModel small;
+    small.model.ops[1].outputs[0] = -5;
+    require_error([&] { load(build_tflite(small.model)); }, ErrorCode::kInvalidModel, "tensor index -5 is out of range");
+  }
+  SECTION("graph input and output indices") {
+    SmallModel small;
+    small.model.inputs = {8};
+    require_error([&] { load(build_tflite(small.model)); }, ErrorCode::kInvalidModel, "tensor index 8 is out of range");
+    small.model.inputs = {0};
+    small.model.outputs = {1000};
+    require_error([&] { load(build_tflite(small.model)); }, ErrorCode::kInvalidModel, "tensor index 1000 is out of range");
+  }
+  SECTION("buffer index") {
+    SmallModel small;
+    small.model.buffer_index_offset = 40;
+    require_error([&] { load(build_tflite(small.model)); }, ErrorCode::kInvalidModel, "buffer index 41 is out of range");
+  }
+  SECTION("operator code index") {
+    SmallModel small;
+    small.model.opcode_index_offset = 5;
+    require_error([&] { load(build_tflite(small.model)); }, ErrorCode::kInvalidModel,
+                  "operator code index 5 is out of range");
+  }
+  SECTION("a tensor read before it is written") {
+    SmallModel small;
+    std::swap(small.model.ops[1], small.model.ops[2]);
+    require_error([&] { load(build_tflite(small.model)); }, ErrorCode::kInvalidModel, "before any operator writes it");
+  }
+  SECTION("a declared shape that does not follow from the inputs") {
+    SmallModel small;
+    small.model.tensors[4].shape = {1, 5, 5, 4};  // SAME with stride 2 gives 3x3
+    require_error([&] { load(build_tflite(small.model)); }, ErrorCode::kInvalidModel, "DEPTHWISE_CONV_2D (operator 1)");
+  }
+  SECTION("a constant with the wrong byte count") {
+    SmallModel small;
+    small.model.tensors[3].data.pop_back();
+    require_error([&] { load(build_tflite(small.model)); }, ErrorCode::kInvalidModel, "bytes; its shape needs");
+  }
+}
+
+TEST_CASE("TFLite: every truncation of a small model is refused", "[tflite][hostile]") {
+  const std::vector<uint8_t> bytes = build_tflite(SmallModel().model);
+  REQUIRE_NOTHROW(load(bytes));
+  for (size_t size = 0; size < bytes.size(); ++size) {
+    const std::vector<uint8_t> prefix(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(size));
+    INFO("prefix of " << size << " bytes");
+    require_error([&] { load(prefix); }, ErrorCode::kInvalidModel, "");
+  }
+}
+
+TEST_CASE("TFLite: random bit flips give a model or a garden::Error, never a crash", "[tflite][hostile]") {
+  const std::vector<uint8_t> bytes = build_tflite(SmallModel().model);
+  std::mt19937 rng(2024);
+  for (int trial = 0; trial < 3000; ++trial) {
+    std::vector<uint8_t> flipped = bytes;
+    for (int k = 0; k <= trial % 3; ++k) flipped[rng() % flipped.size()] ^= static_cast<uint8_t>(1u << (rng() % 8));
+    load_and_run_or_error(flipped, true);
+  }
+}
+
+TEST_CASE("TFLite: MediaPipe selfie segmentation matches TF.js on a real photo", "[tflite][models]") {
+  const std::vector<uint8_t> bytes = read_bytes(kSelfieDir + "/model.tflite");
+  const std::vector<float> input = read_f32(kSelfieDir + "/input.bin");
+  // TF.js with HardSwish's 1/6 as float32, as the .tflite computes it (see
+  // scripts/fixtures/tflite_selfie_reference.mjs); the artifact as published
+  // stores 1/6 as float16 and is only reported.
+  const std::vector<float> expected = read_f32(kSelfieDir + "/expected_0.bin");
+  const std::vector<float> published = read_f32(kSelfieDir + "/expected_published.bin");
+  const Model model = load(bytes);
+  REQUIRE(input.size() == 256 * 256 * 3);
+  REQUIRE(expected.size() == 256 * 256);
+
+  // The XNNPACK session against our reference evaluator on the same graph
+  // (tolerance 1e-4: the two differ only in f32 summation order).
+  const std::vector<std::vector<float>> reference = evaluate(model.graph, {input});
+  for (int threads : {1, 2}) {
+    Session session(model, {threads, false});
+    REQUIRE(session.output(0).shape == Shape{1, 256, 256, 1});
+    std::copy(input.begin(), input.end(), session.input(0).data);
+    session.run();
+    const double vs_reference = max_abs_diff(session.output(0).data, reference[0]);
+    const double vs_tfjs = max_abs_diff(session.output(0).data, expected);
+    size_t agree = 0;
+    for (size_t i = 0; i < expected.size(); ++i) agree += (session.output(0).data[i] > 0.5f) == (expected[i] > 0.5f);
+    std::cout << "selfie_tflite threads=" << threads << ": max|garden - TF.js| = " << vs_tfjs
+              << " (tolerance 1e-2), max|xnnpack - reference evaluator| = " << vs_reference
+              << ", mask agreement " << agree << "/" << expected.size()
+              << "; max|garden - TF.js as published (1/6 in f16)| = "
+              << max_abs_diff(session.output(0).data, published) << std::endl;
+    CHECK(vs_reference <= 1e-4);
+    CHECK(vs_tfjs <= 1e-2);
+  }
+}
+
+TEST_CASE("TFLite: truncated and bit-flipped selfie models are refused cleanly", "[tflite][hostile]") {
+  const std::vector<uint8_t> bytes = read_bytes(kSelfieDir + "/model.tflite");
+  for (size_t size = 0; size < bytes.size(); size += 997) {
+    const std::vector<uint8_t> prefix(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(size));
+    INFO("prefix of " << size << " bytes");
+    require_error([&] { load(prefix); }, ErrorCode::kInvalidModel, "");
+  }
+  std::mt19937 rng(7);
+  // Half of the flips land in the first 16 KB, the other half anywhere.
+  for (int trial = 0; trial < 300; ++trial) {
+    std::vector<uint8_t> flipped = bytes;
+    const size_t at = trial % 2 == 0 ? rng() % 16384 : rng() % bytes.size();
+    flipped[at] ^= static_cast<uint8_t>(1u << (rng() % 8));
+    load_and_run_or_error(flipped, false);
+  }
+}
