@@ -2,6 +2,7 @@
 #   garden::xnnpack      XNNPACK + its microkernels + pthreadpool (+ cpuinfo natively)
 #   garden::flatbuffers  Debian's FlatBuffers headers (header-only use)
 #   garden::catch2       Debian's Catch2 v2 single header
+#   garden::json         Debian's nlohmann/json (header-only)
 #   GARDEN_FLATC         the flatc compiler (always the host's)
 #
 # XNNPACK is built by scripts/setup outside the checkout. GARDEN_DEPS_DIR points
@@ -9,7 +10,14 @@
 # where the build for the current recipe lives.
 
 if(GARDEN_WASM)
-  set(garden_deps_flavor wasm)
+  # OFF: the single-thread build (no shared memory), which needs XNNPACK
+  # compiled without -pthread too: the wasm-st flavor of scripts/setup.
+  option(GARDEN_WASM_THREADS "WebAssembly build with threads (SharedArrayBuffer)" ON)
+  if(GARDEN_WASM_THREADS)
+    set(garden_deps_flavor wasm)
+  else()
+    set(garden_deps_flavor wasm-st)
+  endif()
 else()
   set(garden_deps_flavor native)
 endif()
@@ -45,7 +53,7 @@ garden_import_archive(garden::xnnpack_microkernels libmicrokernels-prod.a)
 garden_import_archive(garden::xnnpack libXNNPACK.a)
 
 if(GARDEN_WASM)
-  # Threads come from the global -pthread of GardenWasmFlags.
+  # Threads (if any) come from the global -pthread of GardenWasmFlags.
   set(garden_xnnpack_system_libs "")
 else()
   set(THREADS_PREFER_PTHREAD_FLAG ON)
@@ -77,6 +85,7 @@ endfunction()
 
 garden_import_system_headers(garden::flatbuffers flatbuffers)
 garden_import_system_headers(garden::catch2 catch2)
+garden_import_system_headers(garden::json nlohmann)  # nlohmann-json3-dev
 
 find_program(GARDEN_FLATC flatc)
 if(NOT GARDEN_FLATC)

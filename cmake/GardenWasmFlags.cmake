@@ -22,9 +22,14 @@ find_program(GARDEN_NODE NAMES node nodejs REQUIRED)
 set(CMAKE_CROSSCOMPILING_EMULATOR "${GARDEN_NODE};--no-experimental-fetch" CACHE STRING
   "runs wasm executables (tests) under Node" FORCE)
 
-# Plain SIMD128 (clang 14's relaxed SIMD is rejected by Node 20) and threads.
-add_compile_options(-msimd128 -pthread)
-add_link_options(-pthread -Wno-pthreads-mem-growth)
+# Plain SIMD128 (clang 14's relaxed SIMD is rejected by Node 20) and threads,
+# unless this is the single-thread build (GARDEN_WASM_THREADS, GardenDeps).
+if(GARDEN_WASM_THREADS)
+  add_compile_options(-msimd128 -pthread)
+  add_link_options(-pthread -Wno-pthreads-mem-growth)
+else()
+  add_compile_options(-msimd128)
+endif()
 
 # Native wasm exception handling is smaller and faster than the JS-based
 # -fexceptions; use it when it compiles, links and runs with threads here.

@@ -9,15 +9,18 @@ GARDEN_XNNPACK_TAG="20241108.4ea82e5"
 
 # The recipe of one flavor: our CMake for it, the pinned sources and the
 # compiler. Helper-script edits that do not change these do not rebuild.
+# Flavors: native, wasm (SIMD128 + threads), wasm-st (SIMD128, no threads; it
+# reuses the wasm folder's source lists, so both folders are in its recipe).
 garden_recipe() {
-  local flavor="$1" file
+  local flavor="$1" file folders=("cmake/deps/xnnpack-$1")
+  [[ "$flavor" == wasm-st ]] && folders+=("cmake/deps/xnnpack-wasm")
   while read -r file; do
     printf '%s %s\n' "$file" "$(sha256sum "$GARDEN_ROOT/$file" | cut -d' ' -f1)"
-  done < <(cd "$GARDEN_ROOT" && LC_ALL=C find "cmake/deps/xnnpack-$flavor" -type f | LC_ALL=C sort)
+  done < <(cd "$GARDEN_ROOT" && LC_ALL=C find "${folders[@]}" -type f | LC_ALL=C sort)
   printf '%s\n' "${GARDEN_SOURCE_PINS[@]}"
   case "$flavor" in
     native) cc --version 2>/dev/null | head -1; c++ --version 2>/dev/null | head -1 ;;
-    wasm) garden_emscripten_version ;;
+    wasm|wasm-st) garden_emscripten_version ;;
   esac
 }
 
@@ -65,7 +68,7 @@ garden_build_xnnpack() {
   log="$GARDEN_CACHE/build/$(basename "$dest").log"
   mkdir -p "$GARDEN_CACHE/build"
   {
-    if [[ "$flavor" == wasm ]]; then emcmake cmake "${args[@]}"; else cmake "${args[@]}"; fi &&
+    if [[ "$flavor" == wasm* ]]; then emcmake cmake "${args[@]}"; else cmake "${args[@]}"; fi &&
     cmake --build "$build" -j "$GARDEN_JOBS" &&
     cmake --install "$build"
   } > "$log" 2>&1 || { tail -n 30 "$log" >&2; garden_die "XNNPACK ($flavor) build failed; full log: $log"; }

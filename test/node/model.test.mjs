@@ -1,4 +1,5 @@
-// Node smoke test of the package's low-level model API.
+// The package's low-level model API under Node: numbers against PyTorch, and
+// typed errors for bad input.
 //
 //   node --test test/node/
 //
@@ -8,15 +9,14 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const PACKAGE = process.env.GARDEN_WASM_PACKAGE ?? path.join(ROOT, 'build/wasm/wasm/package');
-const FIXTURE = path.join(ROOT, 'build/fixtures/efficientnet_b0');
+import { FIXTURES, importPackage, rejection } from './helpers.mjs';
+
+const FIXTURE = path.join(FIXTURES, 'efficientnet_b0');
 // EfficientNet-B0 logits against PyTorch: fp32 with different summation orders.
 const RELATIVE_TOLERANCE = 1e-4;
 
-const { createGarden, GardenError } = await import(pathToFileURL(path.join(PACKAGE, 'garden.mjs')));
+const { createGarden, GardenError } = await importPackage();
 
 function readFloats(file) {
   const bytes = fs.readFileSync(file);
@@ -33,31 +33,23 @@ function relativeMaxDiff(actual, expected) {
   return diff / scale;
 }
 
-async function rejection(promise) {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  assert.fail('expected a rejection');
-}
-
 for (const threads of [1, 2]) {
   test(`EfficientNet-B0 matches PyTorch with ${threads} thread(s)`, async () => {
     const garden = await createGarden({ threads });
     const model = await garden.loadModel(fs.readFileSync(path.join(FIXTURE, 'model.onnx')));
     try {
-      assert.deepEqual(model.inputs(), [{ name: 'input', shape: [1, 3, 224, 224], layout: 'NCHW' }]);
-      assert.deepEqual(model.outputs().map((o) => o.shape), [[1, 1000]]);
-      assert.equal(model.threads, threads);
-      model.inputView(0).set(readFloats(path.join(FIXTURE, 'input.bin')));
-      model.run();
+      assert.equal(garden.threads, threads);
+      assert.equal(garden.build, 'simd-threads');
+      assert.deepEqual(model.inputs, [{ name: 'input', shape: [1, 3, 224, 224], layout: 'NCHW' }]);
+      assert.deepEqual(model.outputs.map((o) => o.shape), [[1, 1000]]);
+      const input = readFloats(path.join(FIXTURE, 'input.bin'));
+      const [logits] = await model.run([input]);
       const expected = readFloats(path.join(FIXTURE, 'expected_0.bin'));
-      assert.ok(relativeMaxDiff(model.outputView(0), expected) <= RELATIVE_TOLERANCE);
-      // A second run on the same input gives the same answer (no state kept between runs).
-      const first = model.outputView(0).slice();
-      model.run();
-      assert.deepEqual(model.outputView(0), first);
+      assert.ok(relativeMaxDiff(logits, expected) <= RELATIVE_TOLERANCE);
+      // A second run gives the same answer (no state kept between runs), and
+      // the first result is a copy the second run did not overwrite.
+      const [again] = await model.run([input]);
+      assert.deepEqual(again, logits);
     } finally {
       model.dispose();
       garden.dispose();
@@ -65,7 +57,7 @@ for (const threads of [1, 2]) {
   });
 }
 
-test('bad input gives typed errors, never an abort', async () => {
+test('bad models and options give typed errors, never an abort', async () => {
   const garden = await createGarden({ threads: 1 });
   try {
     const notAModel = await rejection(garden.loadModel(new Uint8Array([1, 2, 3, 4])));
@@ -76,25 +68,32 @@ test('bad input gives typed errors, never an abort', async () => {
     const truncated = await rejection(garden.loadModel(onnx.subarray(0, onnx.length >> 1)));
     assert.equal(truncated.code, 'INVALID_MODEL');
 
-    assert.equal((await rejection(garden.loadModel('model.onnx'))).code, 'INVALID_ARGUMENT');
+    assert.equal((await rejection(garden.loadModel(new URL('file:///nonexistent/model.onnx')))).code, 'IO');
+    assert.equal((await rejection(garden.loadModel(12))).code, 'INVALID_ARGUMENT');
     assert.equal((await rejection(garden.loadModel(onnx, { threads: 2 }))).code, 'INVALID_ARGUMENT');
     assert.equal((await rejection(garden.loadModel(onnx, { inputHeight: 224 }))).code, 'INVALID_ARGUMENT');
+    assert.equal((await rejection(garden.loadModel(onnx, { inputHieght: 224 }))).code, 'INVALID_ARGUMENT');
 
     const model = await garden.loadModel(onnx);
-    assert.throws(() => model.inputView(1), (error) => error instanceof GardenError && error.code === 'INVALID_ARGUMENT');
+    assert.equal((await rejection(model.run([new Float32Array(3)]))).code, 'INVALID_ARGUMENT');
+    assert.equal((await rejection(model.run([]))).code, 'INVALID_ARGUMENT');
     model.dispose();
-    assert.throws(() => model.run(), (error) => error.code === 'INVALID_ARGUMENT');
+    assert.equal((await rejection(model.run([new Float32Array(3 * 224 * 224)]))).code, 'DISPOSED');
 
     // The module still works after all of the above.
     const again = await garden.loadModel(onnx);
-    again.run();
+    const [logits] = await again.run([new Float32Array(3 * 224 * 224)]);
+    assert.equal(logits.length, 1000);
+    assert.ok(logits.every(Number.isFinite));
     again.dispose();
   } finally {
     garden.dispose();
   }
+  assert.equal((await rejection(garden.loadModel(new Uint8Array(8)))).code, 'DISPOSED');
 });
 
-test('createGarden refuses a bad thread count', async () => {
-  const error = await rejection(createGarden({ threads: 0 }));
-  assert.equal(error.code, 'INVALID_ARGUMENT');
+test('createGarden refuses bad options', async () => {
+  assert.equal((await rejection(createGarden({ threads: 0 }))).code, 'INVALID_ARGUMENT');
+  assert.equal((await rejection(createGarden({ threads: 1.5 }))).code, 'INVALID_ARGUMENT');
+  assert.equal((await rejection(createGarden({ thread: 2 }))).code, 'INVALID_ARGUMENT');
 });

@@ -11,94 +11,27 @@
 // the views again after such a call instead of keeping them.
 //
 // Errors: every garden::Error becomes a JS `Error` named "GardenError" with a
-// `code` property ("INVALID_MODEL", "UNSUPPORTED_OP", ...). Nothing here
-// aborts the module on bad input.
+// `code` property (js_error.h). Nothing here aborts the module on bad input.
+//
+// The task runners have their own bindings (text_detector_binding.cpp, ...);
+// the RGBA frames they read go through a PixelBuffer (pixels.h).
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
-#include <cstdint>
 #include <memory>
-#include <new>
-#include <string>
-#include <utility>
-#include <vector>
 
 #include "garden/error.h"
 #include "garden/session.h"
+#include "js_error.h"
+#include "model_bytes.h"
+#include "pixels.h"
 
 namespace {
 
 using emscripten::val;
-
-struct PendingError {
-  std::string code;
-  std::string message;
-};
-
-[[noreturn]] void throw_garden_error(const PendingError& pending) {
-  val error = val::global("Error").new_(val(pending.message));
-  error.set("name", val("GardenError"));
-  error.set("code", val(pending.code));
-  error.throw_();
-}
-
-// Runs `body` and turns any C++ exception into a GardenError. The JS error is
-// thrown after the C++ handler has finished: a JS exception leaving a live
-// catch block would leak the caught C++ exception object.
-template <typename Body>
-auto call_guarded(Body&& body) -> decltype(body()) {
-  PendingError pending;
-  try {
-    return body();
-  } catch (const garden::Error& error) {
-    pending = {garden::error_code_name(error.code()), error.what()};
-  } catch (const std::bad_alloc&) {
-    pending = {"OUT_OF_MEMORY", "out of memory"};
-  } catch (const std::exception& error) {
-    pending = {"INTERNAL", error.what()};
-  }
-  throw_garden_error(pending);
-}
-
-// Copies a Uint8Array / ArrayBuffer view into wasm memory in one bulk `set`.
-std::vector<uint8_t> copy_bytes(const val& bytes) {
-  garden::require(bytes["byteLength"].isNumber(), garden::ErrorCode::kInvalidArgument,
-                  "model bytes must be a Uint8Array or ArrayBuffer");
-  const size_t length = bytes["byteLength"].as<size_t>();
-  std::vector<uint8_t> buffer(length);
-  // A byte window on the caller's memory (no copy), whatever view type it is.
-  val source = bytes.instanceof(val::global("ArrayBuffer"))
-                   ? val::global("Uint8Array").new_(bytes)
-                   : val::global("Uint8Array").new_(bytes["buffer"], bytes["byteOffset"], bytes["byteLength"]);
-  val(emscripten::typed_memory_view(length, buffer.data())).call<void>("set", source);
-  return buffer;
-}
-
-bool has_options(const val& options) { return !options.isUndefined() && !options.isNull(); }
-
-int int_option(const val& options, const char* name, int fallback) {
-  if (!has_options(options)) return fallback;
-  val value = options[name];
-  if (value.isUndefined() || value.isNull()) return fallback;
-  garden::require(value.isNumber(), garden::ErrorCode::kInvalidArgument,
-                  std::string("option ") + name + " must be a number");
-  const double number = value.as<double>();
-  garden::require(number >= 0 && number <= 1 << 20 && number == static_cast<int>(number),
-                  garden::ErrorCode::kInvalidArgument,
-                  std::string("option ") + name + " must be a small non-negative integer");
-  return static_cast<int>(number);
-}
-
-// Dynamic input sizes (PP-OCR's [1,3,?,?]) are fixed at import time.
-garden::Model load_model(const std::vector<uint8_t>& bytes, int input_height, int input_width) {
-  garden::require((input_height > 0) == (input_width > 0), garden::ErrorCode::kInvalidArgument,
-                  "give both inputHeight and inputWidth, or neither");
-  garden::LoadOptions options;
-  options.input_height = input_height;
-  options.input_width = input_width;
-  const garden::ModelFormat format = garden::detect_format("", bytes.data(), bytes.size());
-  return garden::load_model_bytes(bytes.data(), bytes.size(), format, options);
-}
+using garden_js::call_guarded;
+using garden_js::has_options;
+using garden_js::int_option;
 
 const char* layout_name(garden::Layout layout) {
   switch (layout) {
@@ -128,10 +61,10 @@ class JsModel {
  public:
   JsModel(const val& bytes, const val& options) {
     call_guarded([&] {
-      const int threads = int_option(options, "threads", 1);
-      garden::require(threads >= 1, garden::ErrorCode::kInvalidArgument, "threads must be >= 1");
-      const garden::Model model = load_model(copy_bytes(bytes), int_option(options, "inputHeight", 0),
-                                             int_option(options, "inputWidth", 0));
+      const int threads = int_option(options, "threads", 1, 1, 64);
+      const garden::Model model =
+          garden_js::load_model(garden_js::copy_bytes(bytes), int_option(options, "inputHeight", 0),
+                                int_option(options, "inputWidth", 0));
       garden::SessionOptions session_options;
       session_options.threads = threads;
       session_options.profile = has_options(options) && options["profile"].isTrue();
@@ -199,4 +132,10 @@ EMSCRIPTEN_BINDINGS(garden_model) {
       .function("threads", &JsModel::threads)
       .function("profile", &JsModel::profile)
       .function("dispose", &JsModel::dispose);
+}
+
+EMSCRIPTEN_BINDINGS(garden_pixels) {
+  emscripten::class_<garden_js::PixelBuffer>("PixelBuffer")
+      .constructor<>()
+      .function("view", &garden_js::PixelBuffer::view);
 }

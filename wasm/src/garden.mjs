@@ -1,141 +1,167 @@
-// Model Garden: the ES module entry point. A thin layer over the Embind module
-// (dist/garden_wasm.mjs, built from bindings.cpp).
+// Model Garden: the package's entry point.
 //
 //   import { createGarden } from 'model-garden';
-//   const garden = await createGarden({ threads: 2 });
-//   const model = await garden.loadModel(bytes, { inputHeight: 640, inputWidth: 640 });
-//   model.inputView(0).set(pixels);
-//   model.run();
-//   const out = model.outputView(0);   // Float32Array on the wasm heap
-//   model.dispose();
+//   const garden = await createGarden();
+//   const det = await garden.loadTextDetector({ model: 'ppocr' });
+//   const boxes = await det.detect(image);        // [[{x, y}, ...], ...]
+//   det.dispose(); garden.dispose();
 //
-// Views are windows on the wasm heap: read them again after any call that may
-// allocate (loading a model, for one), because a grown heap can be a new buffer.
-import createGardenModule from './dist/garden_wasm.mjs';
+// In a page the runtime runs in a dedicated module worker by default (heavy
+// work stays off the main thread) and the calls below are forwarded to it; in
+// Node, in a worker, or with { worker: false } it runs on the calling thread
+// (runtime.mjs). Either way the API is the same: Promises, GardenError.
+import { GardenError, checkKeys } from './errors.mjs';
+import { toTransferable } from './pixels.mjs';
+import { IS_NODE, MAX_THREADS, createLocalGarden, hasSimd, isIsolated } from './runtime.mjs';
 
-const IS_NODE = typeof process === 'object' && typeof process.versions?.node === 'string';
+export { GardenError, MAX_THREADS };
 
-// Upper bound on threads per garden: each one is a Web Worker spawned up front.
-export const MAX_THREADS = 16;
+const IS_PAGE = !IS_NODE && typeof window === 'object' && typeof document === 'object';
 
-export class GardenError extends Error {
-  constructor(code, message) {
-    super(message);
-    this.name = 'GardenError';
-    this.code = code;
+/** Forwards calls to the runtime in a module worker; one request id per call. */
+class WorkerConnection {
+  #worker;
+  #pending = new Map();
+  #nextId = 1;
+
+  constructor(worker) {
+    this.#worker = worker;
+    worker.onmessage = ({ data }) => this.#receive(data);
+    worker.onerror = (event) => this.#failAll(new GardenError('INTERNAL', `the runtime worker failed: ${event.message}`));
+  }
+
+  request(message, transfer = [], onProgress) {
+    if (!this.#worker) return Promise.reject(new GardenError('DISPOSED', 'the garden was disposed'));
+    const id = this.#nextId++;
+    return new Promise((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject, onProgress });
+      this.#worker.postMessage({ id, ...message }, transfer);
+    });
+  }
+
+  #receive({ id, result, error, progress }) {
+    const pending = this.#pending.get(id);
+    if (!pending) return;
+    if (progress) { pending.onProgress?.(progress); return; }
+    this.#pending.delete(id);
+    if (error) pending.reject(new GardenError(error.code, error.message));
+    else pending.resolve(result);
+  }
+
+  #failAll(error) {
+    for (const { reject } of this.#pending.values()) reject(error);
+    this.#pending.clear();
+  }
+
+  terminate() {
+    this.#worker?.terminate();
+    this.#worker = null;
+    this.#failAll(new GardenError('DISPOSED', 'the garden was disposed'));
   }
 }
 
-function defaultThreads() {
-  const cores = globalThis.navigator?.hardwareConcurrency ?? 1;
-  return Math.max(1, Math.min(cores, 4));
-}
+class RemoteHandle {
+  #connection;
+  #handle;
 
-function checkThreads(threads, limit) {
-  if (!Number.isInteger(threads) || threads < 1 || threads > limit) {
-    throw new GardenError('INVALID_ARGUMENT', `threads must be an integer in [1, ${limit}], got ${threads}`);
-  }
-}
-
-// Node's global fetch cannot load the .wasm from a file path, so Node reads it
-// from disk; browsers stream it next to the module.
-async function moduleOptions(poolSize) {
-  const options = { gardenPoolSize: poolSize };
-  if (IS_NODE) {
-    const { readFile } = await import('node:fs/promises');
-    options.wasmBinary = await readFile(new URL('./dist/garden_wasm.wasm', import.meta.url));
-  }
-  return options;
-}
-
-function asGardenError(error) {
-  if (error instanceof GardenError) return error;
-  if (error && typeof error.code === 'string') return new GardenError(error.code, error.message);
-  return error;
-}
-
-// Runs a call into wasm. A JS exception thrown from C++ skips the epilogues that
-// would restore the wasm stack pointer, so restore it here to keep errors leak-free.
-function guarded(module, call) {
-  const stack = module.stackSave();
-  try {
-    return call();
-  } catch (error) {
-    module.stackRestore(stack);
-    throw asGardenError(error);
-  }
-}
-
-class Model {
-  #module;
-  #native;
-
-  constructor(module, native) {
-    this.#module = module;
-    this.#native = native;
+  constructor(connection, { handle, inputs, outputs }) {
+    this.#connection = connection;
+    this.#handle = handle;
+    if (inputs) { this.inputs = inputs; this.outputs = outputs; }
   }
 
-  #call(method, ...args) {
-    if (!this.#native) throw new GardenError('INVALID_ARGUMENT', 'model was disposed');
-    return guarded(this.#module, () => this.#native[method](...args));
+  async call(method, image, ...rest) {
+    if (!this.#handle) throw new GardenError('DISPOSED', 'this model was disposed');
+    const { image: posted, transfer } = image === undefined ? { transfer: [] } : await toTransferable(image);
+    const args = image === undefined ? rest : [posted, ...rest];
+    return this.#connection.request({ op: 'call', handle: this.#handle, method, args }, transfer);
   }
-
-  /** [{ name, shape, layout }] with layout 'NCHW', 'NHWC' or 'any'. */
-  inputs() { return this.#call('inputs'); }
-  outputs() { return this.#call('outputs'); }
-  /** Float32Array on the wasm heap; valid until the next call that may allocate. */
-  inputView(index = 0) { return this.#call('inputView', index); }
-  outputView(index = 0) { return this.#call('outputView', index); }
-  run() { this.#call('run'); }
-  get threads() { return this.#call('threads'); }
-  /** [{ name, milliseconds }] per operator of the last run; needs { profile: true } at load. */
-  profile() { return this.#call('profile'); }
 
   dispose() {
-    if (!this.#native) return;
-    this.#native.delete();
-    this.#native = null;
+    if (!this.#handle) return;
+    this.#connection.request({ op: 'dispose', handle: this.#handle }).catch(() => {});
+    this.#handle = null;
   }
 }
 
-class Garden {
-  #module;
+class RemoteTextDetector extends RemoteHandle {
+  detect(image, options) { return this.call('detect', image, options); }
+}
+class RemoteClassifier extends RemoteHandle {
+  classify(image, topK) { return this.call('classify', image, topK); }
+}
+class RemoteSegmenter extends RemoteHandle {
+  segment(image) { return this.call('segment', image); }
+}
+class RemoteModel extends RemoteHandle {
+  // Inputs are copied to the worker (the caller keeps its arrays).
+  run(inputs) { return this.call('run', undefined, inputs); }
+  profile() { return this.call('profile', undefined); }
+}
 
-  constructor(module, threads) {
-    this.#module = module;
+class WorkerGarden {
+  #connection;
+
+  constructor(connection, { threads, build, isolated }) {
+    this.#connection = connection;
     this.threads = threads;
+    this.build = build;
+    this.isolated = isolated;
+    this.inWorker = true;
   }
 
-  /**
-   * Loads a model (.garden or ONNX bytes). Options: threads (<= the garden's),
-   * inputHeight/inputWidth for models with dynamic spatial dims, profile.
-   */
-  async loadModel(bytes, { threads = this.threads, inputHeight, inputWidth, profile = false } = {}) {
-    if (!this.#module) throw new GardenError('INVALID_ARGUMENT', 'garden was disposed');
-    checkThreads(threads, this.threads);
-    const native = guarded(this.#module, () =>
-      new this.#module.Model(bytes, { threads, inputHeight, inputWidth, profile }));
-    return new Model(this.#module, native);
+  async #load(method, Type, args, options = {}) {
+    if (options === null || typeof options !== 'object') {
+      throw new GardenError('INVALID_ARGUMENT', `${method} options must be an object`);
+    }
+    const { onProgress, ...rest } = options;
+    if (onProgress !== undefined && typeof onProgress !== 'function') {
+      throw new GardenError('INVALID_ARGUMENT', 'onProgress must be a function');
+    }
+    const posted = { ...rest, ...(onProgress ? { onProgress: true } : {}) };
+    const loaded = await this.#connection.request({ op: 'load', method, args: [...args, posted] }, [], onProgress);
+    return new Type(this.#connection, loaded);
   }
 
-  /** Bytes the wasm heap occupies now (it only grows). */
-  heapBytes() { return this.#module.wasmMemory.buffer.byteLength; }
+  loadTextDetector(options) { return this.#load('loadTextDetector', RemoteTextDetector, [], options); }
+  loadClassifier(options) { return this.#load('loadClassifier', RemoteClassifier, [], options); }
+  loadSegmenter(options) { return this.#load('loadSegmenter', RemoteSegmenter, [], options); }
+  loadModel(source, options) {
+    const url = source instanceof URL ? source.href : source;
+    return this.#load('loadModel', RemoteModel, [url], options);
+  }
+  heapBytes() { return this.#connection.request({ op: 'heapBytes' }); }
+  dispose() { this.#connection.terminate(); }
+}
 
-  /** Stops the worker threads. Models of this garden must not be used afterwards. */
-  dispose() {
-    this.#module?.PThread.terminateAllThreads();
-    this.#module = null;
+async function createWorkerGarden(options) {
+  const worker = new Worker(new URL('./worker.mjs', import.meta.url), { type: 'module', name: 'model-garden' });
+  const connection = new WorkerConnection(worker);
+  try {
+    const info = await connection.request({ op: 'create', args: [options] });
+    return new WorkerGarden(connection, info);
+  } catch (error) {
+    connection.terminate();
+    throw error;
   }
 }
 
 /**
- * Instantiates the runtime with a pool of `threads - 1` workers (the calling
- * thread does its share of the work). In Node the workers do not keep the
- * process alive.
+ * Loads the runtime: the SIMD+threads build where SharedArrayBuffer is usable
+ * (Node, cross-origin isolated pages), else the single-thread SIMD build.
+ * Options: threads (default: cores, at most 4), worker (pages; default true),
+ * baseUrl (where the package is served; default: this module's folder),
+ * build (force 'simd', the single-thread build, or 'simd-threads').
  */
-export async function createGarden({ threads = defaultThreads() } = {}) {
-  checkThreads(threads, MAX_THREADS);
-  const module = await createGardenModule(await moduleOptions(threads - 1));
-  if (IS_NODE) for (const worker of module.PThread.unusedWorkers) worker.unref();
-  return new Garden(module, threads);
+export async function createGarden(options = {}) {
+  const { threads, worker = true, baseUrl, build } = checkKeys(options, ['threads', 'worker', 'baseUrl', 'build'], 'createGarden');
+  if (threads !== undefined && (!Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS)) {
+    throw new GardenError('INVALID_ARGUMENT', `threads must be an integer in [1, ${MAX_THREADS}], got ${threads}`);
+  }
+  if (!hasSimd()) throw new GardenError('NO_SIMD', 'this WebAssembly engine has no SIMD128 support');
+  const base = baseUrl === undefined ? undefined : String(new URL(baseUrl, globalThis.location?.href));
+  if (IS_PAGE && worker && typeof Worker === 'function') return createWorkerGarden({ threads, baseUrl: base, build });
+  return createLocalGarden({ threads, baseUrl: base, build });
 }
+
+export { isIsolated };

@@ -1,0 +1,114 @@
+// The package in Chromium: a page importing it detects the text of a scanned
+// page with and without cross-origin isolation (threaded and single-thread
+// builds), with the runtime in its own worker or on the page's thread, and
+// from inside the page's own module worker.
+//
+//   node --test test/browser/
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+
+import { PACKAGE, pagePath } from '../node/helpers.mjs';
+import { launchChromium, serve } from './browser.mjs';
+
+// Runs in the page or in a worker: createGarden, detect on page.png, report.
+const DETECT = `
+import { createGarden } from '/pkg/garden.mjs';
+// The file's pixel values, as Node's decoder reads them (page.png has a gAMA chunk).
+export async function pageBitmap() {
+  return createImageBitmap(await (await fetch('/page.png')).blob(), { colorSpaceConversion: 'none' });
+}
+export async function detectPage(options, image) {
+  const bitmap = image ?? await pageBitmap();
+  const garden = await createGarden(options);
+  const progress = [];
+  const detector = await garden.loadTextDetector({ model: 'ppocr', onProgress: (p) => progress.push(p) });
+  const boxes = await detector.detect(bitmap);
+  let error;
+  try { await detector.detect({ data: new Uint8Array(0), width: 0, height: 0 }); } catch (e) { error = e.code; }
+  const result = { build: garden.build, threads: garden.threads, isolated: garden.isolated, inWorker: garden.inWorker,
+    lines: boxes.length, corners: boxes.map((box) => box.length), progressDone: progress.at(-1)?.loaded === progress.at(-1)?.total, error };
+  detector.dispose();
+  garden.dispose();
+  return result;
+}
+`;
+
+const PAGES = {
+  '/detect.mjs': DETECT,
+  '/index.html': '<!doctype html><title>model-garden test</title><script type="module">import "/detect.mjs";</script>',
+  '/user_worker.mjs': `import { detectPage } from '/detect.mjs';
+    detectPage({ threads: 2 }).then((result) => postMessage(result), (error) => postMessage({ failed: error.code + ': ' + error.message }));`,
+};
+
+let browser;
+before(async () => { browser = await launchChromium(); });
+after(async () => { await browser?.close(); });
+
+async function runInPage(isolated, script) {
+  const server = await serve({ '/pkg/': PACKAGE, '/page.png': pagePath() }, { isolated, pages: PAGES });
+  const page = await browser.newPage();
+  const errors = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  try {
+    await page.goto(`${server.url}/index.html`);
+    const result = await page.evaluate(script);
+    assert.deepEqual(errors, []);
+    return result;
+  } finally {
+    await page.close();
+    await server.close();
+  }
+}
+
+function assertDetected(result, expected) {
+  assert.equal(result.failed, undefined);
+  assert.equal(result.lines, 7, 'the 7 lines of page.png');
+  assert.ok(result.corners.every((n) => n === 4));
+  assert.equal(result.progressDone, true);
+  assert.equal(result.error, 'INVALID_ARGUMENT');
+  for (const [key, value] of Object.entries(expected)) assert.equal(result[key], value, key);
+}
+
+const inPage = (options) => `import('/detect.mjs').then((m) => m.detectPage(${JSON.stringify(options)}))`;
+
+test('cross-origin isolated page: threaded build in the runtime worker', { timeout: 180_000 }, async () => {
+  const result = await runInPage(true, inPage({ threads: 2 }));
+  assertDetected(result, { build: 'simd-threads', threads: 2, isolated: true, inWorker: true });
+});
+
+test('page without isolation: single-thread build in the runtime worker', { timeout: 180_000 }, async () => {
+  const result = await runInPage(false, inPage({ threads: 2 }));
+  assertDetected(result, { build: 'simd', threads: 1, isolated: false, inWorker: true });
+});
+
+test('isolated page, runtime on the page thread ({ worker: false })', { timeout: 180_000 }, async () => {
+  const result = await runInPage(true, inPage({ threads: 2, worker: false }));
+  assertDetected(result, { build: 'simd-threads', threads: 2, inWorker: false });
+});
+
+test('an <img> element goes to the runtime worker as a transferred ImageBitmap', { timeout: 180_000 }, async () => {
+  const result = await runInPage(true, `(async () => {
+    const image = new Image();
+    image.src = '/page.png';
+    await image.decode();
+    const m = await import('/detect.mjs');
+    return m.detectPage({ threads: 2 }, image);
+  })()`);
+  assertDetected(result, { build: 'simd-threads', inWorker: true });
+});
+
+test("inside the page's own module worker", { timeout: 180_000 }, async () => {
+  const result = await runInPage(true, `new Promise((resolve) => {
+    const worker = new Worker('/user_worker.mjs', { type: 'module' });
+    worker.onmessage = ({ data }) => resolve(data);
+    worker.onerror = (event) => resolve({ failed: event.message });
+  })`);
+  assertDetected(result, { build: 'simd-threads', threads: 2, inWorker: false });
+});
+
+test("NOT_ISOLATED when the threaded build is forced on a page without isolation", { timeout: 60_000 }, async () => {
+  const code = await runInPage(false, `import('/pkg/garden.mjs').then((m) => m.createGarden({ build: 'simd-threads' }))
+    .then(() => 'resolved', (error) => error.code)`);
+  assert.equal(code, 'NOT_ISOLATED');
+});

@@ -1,0 +1,248 @@
+// Types of the "model-garden" package.
+//
+//   import { createGarden, GardenError } from 'model-garden';
+//   const garden = await createGarden();
+//   const det = await garden.loadTextDetector({ model: 'ppocr' });
+//   const boxes = await det.detect(image, { minTextBoxArea: 10 });   // [{x, y}[]]
+//   det.dispose(); garden.dispose();
+//
+// Every method that can fail rejects (or throws) a GardenError with a `code`.
+
+/** What every failure carries in `GardenError.code`. */
+export type GardenErrorCode =
+  | 'INVALID_MODEL'      // the bytes are not a well-formed model of their format
+  | 'UNSUPPORTED_OP'     // a well-formed model uses an op the runtime lacks
+  | 'UNSUPPORTED_MODEL'  // known ops, but attributes or shapes it cannot run
+  | 'INVALID_ARGUMENT'   // a wrong option, image or buffer
+  | 'LIMIT_EXCEEDED'     // a size bound (bytes, elements, image size) was exceeded
+  | 'IO'                 // a file could not be read (Node), a cache could not be written
+  | 'BACKEND'            // XNNPACK or the thread pool refused
+  | 'NETWORK'            // a model URL could not be fetched (offline, 404, CORS)
+  | 'NO_SIMD'            // this WebAssembly engine has no SIMD128
+  | 'NOT_ISOLATED'       // the threaded build was asked for on a page without COOP/COEP
+  | 'DISPOSED'           // the garden or model was disposed
+  | 'OUT_OF_MEMORY'      // the wasm heap cannot grow any further
+  | 'INTERNAL';          // a bug: please report it
+
+export class GardenError extends Error {
+  readonly name: 'GardenError';
+  readonly code: GardenErrorCode;
+  constructor(code: GardenErrorCode, message: string);
+}
+
+/** RGBA pixels, 4 bytes per pixel, rows packed (as ImageData holds them). */
+export interface RgbaPixels {
+  data: Uint8Array | Uint8ClampedArray;
+  width: number;
+  height: number;
+}
+
+/**
+ * Anything with pixels. In Node only RgbaPixels (and ImageData-like objects)
+ * exist; browsers also take the DOM sources.
+ */
+export type ImageInput =
+  | RgbaPixels
+  | ImageData
+  | ImageBitmap
+  | HTMLImageElement
+  | HTMLVideoElement
+  | HTMLCanvasElement
+  | OffscreenCanvas
+  | VideoFrame;
+
+/** Bytes of a model: ONNX, TFLite or .garden; TF.js graph models load by URL. */
+export type ModelBytes = Uint8Array | ArrayBuffer;
+
+export interface Progress {
+  loaded: number;
+  /** 0 when the server does not say. */
+  total: number;
+}
+
+/** How a model given by URL is fetched. */
+export interface FetchOptions {
+  /** Called as bytes arrive, then once with loaded === total. */
+  onProgress?: (progress: Progress) => void;
+  /** Browser: keep the downloaded bytes in Cache Storage for offline visits. Default true. */
+  cache?: boolean;
+}
+
+export interface CreateGardenOptions {
+  /**
+   * Threads for the runtime (the caller's included). Default: the number of
+   * cores, at most 4. Forced to 1 where the single-thread build is loaded.
+   */
+  threads?: number;
+  /**
+   * Browser: run the runtime in a dedicated module Web Worker (default true);
+   * false runs it on the calling thread. Ignored in Node (always in-process).
+   */
+  worker?: boolean;
+  /** Where the package's files (garden.mjs, dist/, models/) are served from. Default: this module's folder. */
+  baseUrl?: string | URL;
+  /**
+   * Force a build: 'simd' (single thread, any page) or 'simd-threads' (needs
+   * cross-origin isolation, else NOT_ISOLATED). Default: the best available.
+   */
+  build?: BuildName;
+}
+
+export type BuildName = 'simd-threads' | 'simd';
+
+export interface Garden {
+  /** Threads the runtime uses (1 in the single-thread build). */
+  readonly threads: number;
+  /** Whether the page is cross-origin isolated (always true in Node). */
+  readonly isolated: boolean;
+  /** Which WebAssembly build was loaded. */
+  readonly build: BuildName;
+  /** Whether the runtime runs in a Web Worker. */
+  readonly inWorker: boolean;
+
+  loadClassifier(options?: ClassifierOptions): Promise<Classifier>;
+  loadSegmenter(options?: SegmenterOptions): Promise<Segmenter>;
+  loadTextDetector(options?: TextDetectorOptions): Promise<TextDetector>;
+  /** The low-level API: any supported model, float tensors in and out. */
+  loadModel(model: ModelBytes | string | URL, options?: ModelOptions): Promise<Model>;
+
+  /** Bytes of the wasm heap now (it only grows). */
+  heapBytes(): Promise<number>;
+  /** Frees every model of this garden and stops its threads and worker. */
+  dispose(): void;
+}
+
+export function createGarden(options?: CreateGardenOptions): Promise<Garden>;
+/** Whether SharedArrayBuffer is usable here (Node, or a cross-origin isolated page/worker). */
+export function isIsolated(): boolean;
+/** The largest `threads` createGarden accepts. */
+export const MAX_THREADS: number;
+
+// -- classification -----------------------------------------------------------
+
+export type ClassifierModelName =
+  | 'efficientnet-b0' | 'efficientnet-b1' | 'efficientnet-b2' | 'efficientnet-b3'
+  | 'efficientnet-b4' | 'efficientnet-b5' | 'efficientnet-b6' | 'efficientnet-b7'
+  | 'efficientnet-lite0' | 'efficientnet-lite1' | 'efficientnet-lite2'
+  | 'efficientnet-lite3' | 'efficientnet-lite4' | 'mobilenet-v2' | 'nsfwjs';
+
+export interface ClassifierOptions extends FetchOptions {
+  /**
+   * A known name (its pre-processing preset, and its official weights unless
+   * modelUrl or model bytes are given), or model bytes. Default 'efficientnet-b0'.
+   */
+  model?: ClassifierModelName | ModelBytes;
+  /** Preset to use with modelUrl or bytes (default: 'efficientnet-b0'). */
+  preset?: ClassifierModelName;
+  modelUrl?: string | URL;
+  /** Square input size for models with dynamic spatial dims (default: the preset's). */
+  inputSize?: number;
+  /** Class names by output index (default: the model's own, or "class N"). */
+  labels?: string[];
+}
+
+export interface ClassPrediction {
+  className: string;
+  probability: number;
+}
+
+export interface Classifier {
+  /** The `topK` most likely classes (default 3), most likely first. */
+  classify(image: ImageInput, topK?: number): Promise<ClassPrediction[]>;
+  dispose(): void;
+}
+
+// -- segmentation -------------------------------------------------------------
+
+export type SegmenterBase = 'pascal' | 'cityscapes' | 'ade20k' | 'selfie';
+
+export interface SegmenterOptions extends FetchOptions {
+  /** Label set, colormap and official weights. Default 'pascal'. */
+  base?: SegmenterBase;
+  /** 1, 2 or 4: which of tfjs-models' DeepLab weight files to fetch (default 2). */
+  quantizationBytes?: 1 | 2 | 4;
+  modelUrl?: string | URL;
+  model?: ModelBytes;
+}
+
+export interface SegmentationResult {
+  /** The classes present in this map: name → [r, g, b]. */
+  legend: Record<string, [number, number, number]>;
+  /** width * height * 4 bytes, the colormap with alpha 255; ready for `new ImageData`. */
+  segmentationMap: Uint8ClampedArray;
+  width: number;
+  height: number;
+}
+
+export interface Segmenter {
+  segment(image: ImageInput): Promise<SegmentationResult>;
+  dispose(): void;
+}
+
+// -- text detection -----------------------------------------------------------
+
+export type TextDetectorModelName = 'ppocr' | 'psenet';
+
+export interface TextDetectorOptions extends FetchOptions {
+  /** 'ppocr' (DB, shipped with the package; the default) or 'psenet', or model bytes. */
+  model?: TextDetectorModelName | ModelBytes;
+  modelUrl?: string | URL;
+  /** Post-processing kind for modelUrl/bytes (default: 'ppocr'). */
+  kind?: TextDetectorModelName;
+  /**
+   * Square model input size (a multiple of 32) for models with dynamic
+   * spatial dims; images are resized into it, aspect kept. Default 640 (ppocr),
+   * 256 (psenet: tfjs-models' resizeLength, which is a load-time choice here).
+   */
+  inputSize?: number;
+}
+
+export interface Point {
+  x: number;
+  y: number;
+}
+
+export interface DetectOptions {
+  /** Boxes with a smaller area are dropped: image pixels² for ppocr, model-map pixels for psenet (tfjs-models). Default 10. */
+  minTextBoxArea?: number;
+  /** Minimum mean text probability of a box, 0..1. Default 0.6 (ppocr), 0.94 (psenet). */
+  minTextConfidence?: number;
+  /** Per-pixel threshold: a probability 0..1 for ppocr (default 0.3), a logit for psenet (default 1). */
+  minPixelSalience?: number;
+  /** PSENet: 'minAreaRect' (4 corners, the default), 'convexHull' or 'polygon'. ppocr gives rectangles. */
+  processPoints?: 'minAreaRect' | 'convexHull' | 'polygon';
+}
+
+export interface TextDetector {
+  /** One polygon (4 points, clockwise from the top-left) per text box, in image pixels. */
+  detect(image: ImageInput, options?: DetectOptions): Promise<Point[][]>;
+  dispose(): void;
+}
+
+// -- low-level model ----------------------------------------------------------
+
+export interface ModelOptions extends FetchOptions {
+  /** Record per-operator times (see Model.profile). */
+  profile?: boolean;
+  /** For models with dynamic spatial dims (PP-OCR's [1,3,?,?]): give both or neither. */
+  inputHeight?: number;
+  inputWidth?: number;
+  /** Threads for this model, at most the garden's. */
+  threads?: number;
+}
+
+export interface TensorInfo {
+  name: string;
+  shape: number[];
+  layout: 'NCHW' | 'NHWC' | 'any';
+}
+
+export interface Model {
+  readonly inputs: TensorInfo[];
+  readonly outputs: TensorInfo[];
+  /** Runs the model on one Float32Array per input; resolves to copies of the outputs. */
+  run(inputs: Float32Array[]): Promise<Float32Array[]>;
+  /** Per-operator times of the last run; needs { profile: true } at load. */
+  profile(): Promise<{ name: string; milliseconds: number }[]>;
+  dispose(): void;
+}

@@ -1,0 +1,283 @@
+// The runtime on the calling thread: loads one of the two wasm builds and
+// wraps its Embind classes in the package's Promise API. garden.mjs uses it
+// directly in Node (and with { worker: false }); worker.mjs runs it in a Web
+// Worker for pages.
+import { GardenError, asGardenError, checkKeys } from './errors.mjs';
+import { fetchModel } from './fetch_model.mjs';
+import { CLASSIFIERS, TEXT_DETECTORS, deeplabUrl, lookup } from './models.mjs';
+import { toRgba } from './pixels.mjs';
+
+export const IS_NODE = typeof process === 'object' && typeof process.versions?.node === 'string';
+// Upper bound on threads per garden: each one is a Web Worker spawned up front.
+export const MAX_THREADS = 16;
+
+// The smallest module using a SIMD128 instruction (i32.const 0; i8x16.splat).
+const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0,
+  10, 8, 1, 6, 0, 65, 0, 253, 15, 11]);
+
+export function hasSimd() { return WebAssembly.validate(SIMD_PROBE); }
+
+/** SharedArrayBuffer is usable: Node, or a cross-origin isolated page/worker. */
+export function isIsolated() {
+  return IS_NODE || (globalThis.crossOriginIsolated === true && typeof SharedArrayBuffer === 'function');
+}
+
+/** The number of cores, at most 4 (more rarely helps one frame and costs a worker each). */
+async function defaultThreads() {
+  let cores = globalThis.navigator?.hardwareConcurrency ?? 1;
+  if (IS_NODE) {
+    const os = await import('node:os');
+    cores = os.availableParallelism?.() ?? os.cpus().length;
+  }
+  return Math.max(1, Math.min(cores, 4));
+}
+
+export function checkThreads(threads, limit) {
+  if (!Number.isInteger(threads) || threads < 1 || threads > limit) {
+    throw new GardenError('INVALID_ARGUMENT', `threads must be an integer in [1, ${limit}], got ${threads}`);
+  }
+}
+
+// Node reads the .wasm from disk (its fetch cannot load file: URLs); pages
+// and workers fetch it next to the module.
+async function instantiate(build, threads, baseUrl) {
+  const dist = new URL('./dist/', baseUrl ?? import.meta.url);
+  const name = build === 'simd-threads' ? 'garden_wasm' : 'garden_wasm_st';
+  let factory;
+  try {
+    ({ default: factory } = await import(new URL(`${name}.mjs`, dist).href));
+  } catch (error) {
+    if (build === 'simd') {
+      throw new GardenError('NOT_ISOLATED', 'this package has no single-thread build: serve the page cross-origin isolated (COOP/COEP)');
+    }
+    throw new GardenError('IO', `cannot load ${name}.mjs: ${error.message}`);
+  }
+  const options = { locateFile: (file) => new URL(file, dist).href };
+  if (build === 'simd-threads') options.gardenPoolSize = threads - 1;
+  if (IS_NODE) {
+    const { readFile } = await import('node:fs/promises');
+    const { fileURLToPath } = await import('node:url');
+    options.wasmBinary = await readFile(new URL(`${name}.wasm`, dist));
+    // Node's Worker takes paths, not file: URLs.
+    options.locateFile = (file) => fileURLToPath(new URL(file, dist));
+  }
+  const module = await factory(options);
+  // Idle pool workers must not keep a Node process alive.
+  if (IS_NODE && module.PThread) for (const worker of module.PThread.unusedWorkers) worker.unref();
+  return module;
+}
+
+/** Model bytes from `model` (bytes) or a URL; `builtin` gives the URL of a name. */
+async function modelBytes(source, fetchOptions) {
+  if (source instanceof Uint8Array || source instanceof ArrayBuffer) return source;
+  if (ArrayBuffer.isView(source)) return new Uint8Array(source.buffer, source.byteOffset, source.byteLength);
+  if (typeof source === 'string' || source instanceof URL) return fetchModel(source, fetchOptions);
+  throw new GardenError('INVALID_ARGUMENT', 'a model must be a Uint8Array, an ArrayBuffer or a URL');
+}
+
+const FETCH_KEYS = ['onProgress', 'cache'];
+
+export class LocalGarden {
+  #module;
+  #pixels;
+  #handles = new Set();
+
+  constructor(module, { threads, build, isolated }) {
+    this.#module = module;
+    this.#pixels = new module.PixelBuffer();
+    this.threads = threads;
+    this.build = build;
+    this.isolated = isolated;
+    this.inWorker = false;
+  }
+
+  /** Runs a call into wasm; a JS exception thrown from C++ skips the epilogues
+   * that restore the wasm stack pointer, so restore it here. */
+  call(body) {
+    const module = this.#alive();
+    const stack = module.stackSave();
+    try {
+      return body(module);
+    } catch (error) {
+      module.stackRestore(stack);
+      throw asGardenError(error);
+    }
+  }
+
+  /** Writes a frame into the reusable heap buffer (one copy) and returns it. */
+  writeImage(input) {
+    const { data, width, height } = toRgba(input);
+    this.call(() => this.#pixels.view(width, height)).set(data);
+    return this.#pixels;
+  }
+
+  #alive() {
+    if (!this.#module) throw new GardenError('DISPOSED', 'the garden was disposed');
+    return this.#module;
+  }
+
+  #track(handle) {
+    this.#handles.add(handle);
+    handle.onDispose = () => this.#handles.delete(handle);
+    return handle;
+  }
+
+  #threadsOption(threads = this.threads) {
+    checkThreads(threads, this.threads);
+    return threads;
+  }
+
+  async loadTextDetector(options = {}) {
+    const { model = 'ppocr', modelUrl, kind, inputSize, ...fetchOptions } =
+      checkKeys(options, ['model', 'modelUrl', 'kind', 'inputSize', ...FETCH_KEYS], 'loadTextDetector');
+    this.#alive();
+    const named = typeof model === 'string' ? lookup(TEXT_DETECTORS, model, 'text detector') : null;
+    const bytes = await modelBytes(modelUrl ?? (named ? named.url : model), fetchOptions);
+    const settings = { kind: kind ?? named?.kind ?? 'ppocr', inputSize: inputSize ?? named?.inputSize ?? 640, threads: this.threads };
+    const native = this.call((module) => new module.TextDetector(bytes, settings));
+    return this.#track(new TextDetector(this, native));
+  }
+
+  async loadClassifier(options = {}) {
+    const { model = 'efficientnet-b0', preset, modelUrl, inputSize, labels, ...fetchOptions } =
+      checkKeys(options, ['model', 'preset', 'modelUrl', 'inputSize', 'labels', ...FETCH_KEYS], 'loadClassifier');
+    const module = this.#alive();
+    if (!module.Classifier) throw new GardenError('UNSUPPORTED_MODEL', 'this build has no classification runner');
+    const name = typeof model === 'string' ? model : undefined;
+    const source = modelUrl ?? (name ? lookup(CLASSIFIERS, name, 'classifier') : model);
+    const bytes = await modelBytes(source, fetchOptions);
+    const settings = { preset: preset ?? name ?? 'efficientnet-b0', inputSize, labels, threads: this.threads };
+    const native = this.call((m) => new m.Classifier(bytes, settings));
+    return this.#track(new Classifier(this, native));
+  }
+
+  async loadSegmenter(options = {}) {
+    const { base = 'pascal', quantizationBytes = 2, modelUrl, model, inputSize, ...fetchOptions } =
+      checkKeys(options, ['base', 'quantizationBytes', 'modelUrl', 'model', 'inputSize', ...FETCH_KEYS], 'loadSegmenter');
+    const module = this.#alive();
+    if (!module.Segmenter) throw new GardenError('UNSUPPORTED_MODEL', 'this build has no segmentation runner');
+    if (![1, 2, 4].includes(quantizationBytes)) {
+      throw new GardenError('INVALID_ARGUMENT', `quantizationBytes must be 1, 2 or 4, got ${quantizationBytes}`);
+    }
+    const bytes = await modelBytes(model ?? modelUrl ?? deeplabUrl(base, quantizationBytes), fetchOptions);
+    const native = this.call((m) => new m.Segmenter(bytes, { base, inputSize, threads: this.threads }));
+    return this.#track(new Segmenter(this, native));
+  }
+
+  async loadModel(source, options = {}) {
+    const { inputHeight, inputWidth, threads, profile = false, ...fetchOptions } =
+      checkKeys(options, ['inputHeight', 'inputWidth', 'threads', 'profile', ...FETCH_KEYS], 'loadModel');
+    this.#alive();
+    const settings = { inputHeight, inputWidth, profile, threads: this.#threadsOption(threads) };
+    const bytes = await modelBytes(source, fetchOptions);
+    const native = this.call((module) => new module.Model(bytes, settings));
+    return this.#track(new Model(this, native));
+  }
+
+  async heapBytes() { return this.#alive().HEAPU8.buffer.byteLength; }
+
+  dispose() {
+    if (!this.#module) return;
+    for (const handle of [...this.#handles]) handle.dispose();
+    this.#pixels.delete();
+    this.#module.PThread?.terminateAllThreads();
+    this.#module = null;
+  }
+}
+
+/** What every runner shares: its native object, and dispose(). */
+class Handle {
+  #native;
+
+  constructor(garden, native) {
+    this.garden = garden;
+    this.#native = native;
+  }
+
+  native() {
+    if (!this.#native) throw new GardenError('DISPOSED', 'this model was disposed');
+    return this.#native;
+  }
+
+  dispose() {
+    if (!this.#native) return;
+    this.#native.delete();
+    this.#native = null;
+    this.onDispose?.();
+  }
+}
+
+class TextDetector extends Handle {
+  async detect(image, options) {
+    const native = this.native();
+    const pixels = this.garden.writeImage(image);
+    return this.garden.call(() => native.detect(pixels, options));
+  }
+}
+
+class Classifier extends Handle {
+  async classify(image, topK = 3) {
+    const native = this.native();
+    if (!Number.isInteger(topK)) throw new GardenError('INVALID_ARGUMENT', `topK must be an integer, got ${topK}`);
+    const pixels = this.garden.writeImage(image);
+    return this.garden.call(() => native.classify(pixels, topK));
+  }
+}
+
+class Segmenter extends Handle {
+  async segment(image) {
+    const native = this.native();
+    const pixels = this.garden.writeImage(image);
+    const { legend, rgba, width, height } = this.garden.call(() => native.segment(pixels));
+    // Copied out: the view is the runner's buffer, rewritten by the next frame.
+    return { legend, segmentationMap: new Uint8ClampedArray(rgba), width, height };
+  }
+}
+
+class Model extends Handle {
+  constructor(garden, native) {
+    super(garden, native);
+    this.inputs = garden.call(() => native.inputs());
+    this.outputs = garden.call(() => native.outputs());
+  }
+
+  /** One Float32Array per input in; copies of the outputs out. */
+  async run(inputs) {
+    const native = this.native();
+    if (!Array.isArray(inputs) || inputs.length !== this.inputs.length) {
+      throw new GardenError('INVALID_ARGUMENT', `run() takes an array of ${this.inputs.length} Float32Array(s)`);
+    }
+    return this.garden.call(() => {
+      inputs.forEach((input, index) => {
+        const view = native.inputView(index);
+        if (!(input instanceof Float32Array) || input.length !== view.length) {
+          throw new GardenError('INVALID_ARGUMENT', `input ${index} must be a Float32Array of ${view.length} values`);
+        }
+        view.set(input);
+      });
+      native.run();
+      return this.outputs.map((_, index) => native.outputView(index).slice());
+    });
+  }
+
+  /** [{ name, milliseconds }] per operator of the last run; needs { profile: true } at load. */
+  async profile() { return this.garden.call(() => this.native().profile()); }
+}
+
+/** The runtime on this thread, with the build this environment can run. */
+export async function createLocalGarden({ threads, baseUrl, build: requested } = {}) {
+  if (!hasSimd()) throw new GardenError('NO_SIMD', 'this WebAssembly engine has no SIMD128 support');
+  const isolated = isIsolated();
+  if (requested === 'simd-threads' && !isolated) {
+    throw new GardenError('NOT_ISOLATED', "the 'simd-threads' build needs a cross-origin isolated page (COOP/COEP)");
+  }
+  if (requested !== undefined && requested !== 'simd' && requested !== 'simd-threads') {
+    throw new GardenError('INVALID_ARGUMENT', `build must be 'simd' or 'simd-threads', got ${requested}`);
+  }
+  const build = requested ?? (isolated ? 'simd-threads' : 'simd');
+  let count = threads ?? await defaultThreads();
+  checkThreads(count, MAX_THREADS);
+  if (build === 'simd') count = 1;
+  const module = await instantiate(build, count, baseUrl);
+  return new LocalGarden(module, { threads: count, build, isolated });
+}
