@@ -4,12 +4,18 @@
 //   garden segment  IMAGE [--model NAME|PATH] [--preset NAME]
 //   garden detect   IMAGE [--model NAME|PATH] [--preset db|pse]
 //   common: [--threads N] [--input-size HxW] [--out overlay.png]
+//   garden eval GT.txt DET.txt
 //
 // Output (stdout, one JSON value, the shapes tfjs-models returns):
 //   classify  [{"className": ..., "probability": ...}, ...]       highest first
 //   segment   {"width": W, "height": H, "legend": {"name": [r, g, b], ...}}
 //             (the map is mapped back to the image's own size)
 //   detect    [[{"x": ..., "y": ...}, ...], ...]                   image pixels
+//   eval      {"precision": P, "recall": R, "hmean": F, "matched": M,
+//              "groundTruths": G, "detections": D}   (G, D: the cared ones)
+// eval scores one image's detections against its ground truth with the
+// ICDAR 2015 metric; both files hold one quadrilateral a line,
+// "x1,y1,...,x4,y4[,transcription]", "###" marking a don't-care region.
 // --out writes the image as PNG with the result drawn on it: the class
 // colors blended at 50 % (segment), the boxes' outlines (detect), or the
 // image itself (classify).
@@ -34,12 +40,14 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <string>
 #include <vector>
 
 #include "classification/classifier.h"
 #include "garden/error.h"
 #include "garden/session.h"
+#include "icdar_eval.h"
 #include "image_io.h"
 #include "segmentation/segmenter.h"
 #include "text_detection/text_detector.h"
@@ -57,7 +65,7 @@ using garden::tools::RgbaImage;
 
 const char kUsage[] =
     "usage: garden classify|segment|detect IMAGE [--model NAME|PATH] [--preset NAME] "
-    "[--topk N] [--threads N] [--input-size HxW] [--out overlay.png]";
+    "[--topk N] [--threads N] [--input-size HxW] [--out overlay.png] | garden eval GT.txt DET.txt";
 
 enum class Task { kClassify, kSegment, kDetect };
 
@@ -345,7 +353,41 @@ void detect(const Arguments& args, RgbaImage& image) {
   garden::tools::write_png(args.out, image);
 }
 
+// ---- eval ------------------------------------------------------------------
+
+std::vector<garden::eval::GroundTruth> read_icdar_file(const std::string& path) {
+  std::ifstream in(path);
+  require(in.good(), ErrorCode::kIo, "cannot read '" + path + "'");
+  std::vector<garden::eval::GroundTruth> quads;
+  int line_number = 0;
+  for (std::string line; std::getline(in, line);) {
+    ++line_number;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty()) continue;
+    try {
+      quads.push_back(garden::eval::parse_icdar_line(line));
+    } catch (const garden::Error& error) {
+      fail(error.code(), path + ":" + std::to_string(line_number) + ": " + error.what());
+    }
+  }
+  return quads;
+}
+
+int evaluate(int argc, char** argv) {
+  require(argc == 4, ErrorCode::kInvalidArgument, "usage: garden eval GT.txt DET.txt");
+  const auto truths = read_icdar_file(argv[2]);
+  std::vector<garden::eval::Polygon> detections;
+  for (const auto& quad : read_icdar_file(argv[3])) detections.push_back(quad.polygon);
+  const garden::eval::ImageEvaluation result = garden::eval::evaluate_image(truths, detections);
+  std::printf("{\"precision\": %.6f, \"recall\": %.6f, \"hmean\": %.6f, \"matched\": %d, "
+              "\"groundTruths\": %d, \"detections\": %d}\n",
+              result.scores.precision, result.scores.recall, result.scores.hmean, result.counts.matched,
+              result.counts.cared_ground_truths, result.counts.cared_detections);
+  return 0;
+}
+
 int run(int argc, char** argv) {
+  if (argc > 1 && std::string(argv[1]) == "eval") return evaluate(argc, argv);
   const Arguments args = parse_arguments(argc, argv);
   RgbaImage image = garden::tools::read_image(args.image);
   switch (args.task) {

@@ -181,3 +181,30 @@ TEST_CASE("garden: bad input ends in one error line and exit 1", "[cli]") {
   std::ofstream("truncated.png", std::ios::binary) << bytes.substr(0, bytes.size() / 2);
   check_one_line_error(run_garden("detect truncated.png"), "INVALID_ARGUMENT");
 }
+
+TEST_CASE("garden eval scores detections with the ICDAR 2015 metric", "[cli]") {
+  // Two cared lines and a don't-care region; one detection matches the first
+  // line, one lies inside the don't-care region (ignored), one matches nothing:
+  // 1 matched of 2 cared detections and of 2 cared ground truths.
+  std::ofstream("eval_gt.txt") << "\xEF\xBB\xBF" "10,10,110,10,110,30,10,30,first\r\n"
+                               << "10,50,110,50,110,70,10,70,second\n"
+                               << "200,10,300,10,300,30,200,30,###\n";
+  std::ofstream("eval_det.txt") << "12,11,108,11,108,31,12,31\n"
+                                << "205,12,295,12,295,28,205,28\n"
+                                << "400,400,450,400,450,420,400,420\n";
+  const Run run = run_garden("eval eval_gt.txt eval_det.txt");
+  INFO("stderr: " << run.err);
+  REQUIRE(run.exit_code == 0);
+  const json scores = json::parse(run.out);
+  CHECK(scores.at("matched").get<int>() == 1);
+  CHECK(scores.at("groundTruths").get<int>() == 2);
+  CHECK(scores.at("detections").get<int>() == 2);
+  CHECK(scores.at("precision").get<double>() == Approx(0.5).margin(1e-6));
+  CHECK(scores.at("recall").get<double>() == Approx(0.5).margin(1e-6));
+  CHECK(scores.at("hmean").get<double>() == Approx(0.5).margin(1e-6));
+
+  std::ofstream("eval_bad.txt") << "10,10,110,10,110\n";
+  check_one_line_error(run_garden("eval eval_gt.txt eval_bad.txt"), "INVALID_ARGUMENT");
+  check_one_line_error(run_garden("eval eval_gt.txt no_such_file.txt"), "IO");
+  check_one_line_error(run_garden("eval eval_gt.txt"), "INVALID_ARGUMENT");
+}
