@@ -106,6 +106,32 @@ ImportOptions import_options_from(const LoadOptions& options) {
   return import_options;
 }
 
+// A TF.js graph model in one buffer (how the wasm package hands over a
+// model.json it fetched with its weight files): model.json's text, then, if
+// it names weight files, a NUL byte (never part of JSON text) and each file
+// in manifest order as a little-endian uint64 byte count and the bytes.
+Model load_tfjs_bundle(const uint8_t* data, size_t size, const LoadOptions& options) {
+  const uint8_t* end = data + size;
+  const uint8_t* nul = static_cast<const uint8_t*>(std::memchr(data, 0, size));
+  const std::string model_json(data, nul != nullptr ? nul : end);
+  std::vector<std::vector<uint8_t>> weight_files;
+  if (nul == nullptr) {
+    require(tfjs_weight_paths(model_json).empty(), ErrorCode::kInvalidArgument,
+            "a TF.js graph model needs its weight files: use load_tfjs_model or load_model_file");
+  }
+  for (const uint8_t* at = nul != nullptr ? nul + 1 : end; at != end;) {
+    require(end - at >= 8, ErrorCode::kInvalidModel, "TF.js bundle: a weight file's length is cut short");
+    uint64_t length = 0;
+    for (int i = 7; i >= 0; --i) length = (length << 8) | at[i];
+    at += 8;
+    require(length <= static_cast<uint64_t>(end - at), ErrorCode::kInvalidModel,
+            "TF.js bundle: a weight file runs past the end of the buffer");
+    weight_files.emplace_back(at, at + length);
+    at += length;
+  }
+  return load_tfjs_model(model_json, weight_files, options);
+}
+
 }  // namespace
 
 ModelFormat detect_format(const std::string& path, const uint8_t* data, size_t size) {
@@ -138,13 +164,8 @@ Model load_model_bytes(const uint8_t* data, size_t size, ModelFormat format,
     }
     case ModelFormat::kTflite:
       return optimize(import_tflite(data, size, import_options_from(options)));
-    case ModelFormat::kTfjs: {
-      // model.json alone: enough only when it names no weight files.
-      const std::string model_json(reinterpret_cast<const char*>(data), size);
-      require(tfjs_weight_paths(model_json).empty(), ErrorCode::kInvalidArgument,
-              "a TF.js graph model needs its weight files: use load_tfjs_model or load_model_file");
-      return load_tfjs_model(model_json, {}, options);
-    }
+    case ModelFormat::kTfjs:
+      return load_tfjs_bundle(data, size, options);
     case ModelFormat::kUnknown:
       break;
   }

@@ -381,6 +381,23 @@ TEST_CASE("load_model_file reads model.json's weight files from its folder", "[t
   require_error([&] { load_model_bytes(reinterpret_cast<const uint8_t*>(text.data()), text.size(), ModelFormat::kTfjs); },
                 ErrorCode::kInvalidArgument, {"load_tfjs_model"});
   CHECK(load_tfjs_model(text, {b.bytes}).graph.outputs.size() == 1);
+
+  // One buffer: model.json, NUL, then each weight file as a uint64 LE length and its bytes.
+  std::vector<uint8_t> bundle(text.begin(), text.end());
+  bundle.push_back(0);
+  for (int i = 0; i < 8; ++i) bundle.push_back(static_cast<uint8_t>(uint64_t{b.bytes.size()} >> (8 * i)));
+  bundle.insert(bundle.end(), b.bytes.begin(), b.bytes.end());
+  CHECK(detect_format("", bundle.data(), bundle.size()) == ModelFormat::kTfjs);
+  Session bundled(load_model_bytes(bundle.data(), bundle.size(), ModelFormat::kTfjs, LoadOptions{}));
+  std::copy(x.begin(), x.end(), bundled.input(0).data);
+  bundled.run();
+  check_close(std::vector<float>(bundled.output(0).data, bundled.output(0).data + 12), expected, 1e-5);
+  // Every cut of the bundle's weight part is an error, never a read past the end.
+  const size_t json_end = text.size() + 1;
+  for (size_t cut = json_end; cut < bundle.size(); cut += 3) {
+    require_error([&] { load_model_bytes(bundle.data(), cut, ModelFormat::kTfjs, LoadOptions{}); },
+                  ErrorCode::kInvalidModel, {});
+  }
   std::remove((dir + "/group1-shard1of1").c_str());
   std::remove((dir + "/model.json").c_str());
   std::remove(dir.c_str());

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
+import { pathToFileURL } from 'node:url';
 
 import { FIXTURES, importPackage, rejection } from './helpers.mjs';
 
@@ -96,4 +97,31 @@ test('createGarden refuses bad options', async () => {
   assert.equal((await rejection(createGarden({ threads: 0 }))).code, 'INVALID_ARGUMENT');
   assert.equal((await rejection(createGarden({ threads: 1.5 }))).code, 'INVALID_ARGUMENT');
   assert.equal((await rejection(createGarden({ thread: 2 }))).code, 'INVALID_ARGUMENT');
+});
+
+// A TF.js graph model by URL: model.json, then the weight files it names,
+// fetched beside it and handed to the runtime as one buffer.
+test('a TF.js model.json by URL loads with its weight files (nsfwjs, uint8 weights)', async () => {
+  const folder = path.join(FIXTURES, 'nsfwjs_mobilenet_v2');
+  const garden = await createGarden({ threads: 1 });
+  try {
+    const progress = [];
+    const model = await garden.loadModel(pathToFileURL(path.join(folder, 'model.json')), {
+      onProgress: (p) => progress.push(p),
+    });
+    const [probabilities] = await model.run([readFloats(path.join(folder, 'input.bin'))]);
+    const expected = readFloats(path.join(folder, 'expected_0.bin'));
+    assert.equal(probabilities.length, expected.length);
+    // TF.js (tfjs-backend-cpu) on the same uint8 model.json and photo; the issue's bound.
+    const maxDiff = Math.max(...expected.map((value, i) => Math.abs(probabilities[i] - value)));
+    assert.ok(maxDiff <= 1e-3, `max |diff| ${maxDiff} against TF.js`);
+    const last = progress.at(-1);
+    assert.ok(last && last.loaded === last.total && last.loaded > fs.statSync(path.join(folder, 'model.json')).size);
+    model.dispose();
+    // The weight files are required.
+    const { code } = await rejection(garden.loadModel(new TextEncoder().encode(fs.readFileSync(path.join(folder, 'model.json'), 'utf8'))));
+    assert.equal(code, 'INVALID_ARGUMENT');
+  } finally {
+    garden.dispose();
+  }
 });

@@ -57,12 +57,63 @@ async function openCache(enabled) {
   }
 }
 
-/** The bytes at `url`; GardenError NETWORK (unreachable, HTTP error) or IO (file). */
+/**
+ * The model at `url` as one buffer the runtime loads: the file's bytes, or for
+ * a TF.js model.json, the bundle of it and the weight files it names (see
+ * garden::load_model_bytes). GardenError NETWORK (unreachable, HTTP error) or IO (file).
+ */
 export async function fetchModel(url, { onProgress, cache = true } = {}) {
-  const target = toUrl(url);
   if (onProgress !== undefined && typeof onProgress !== 'function') {
     throw new GardenError('INVALID_ARGUMENT', 'onProgress must be a function');
   }
+  const target = toUrl(url);
+  const bytes = await fetchFile(target, { onProgress, cache });
+  const paths = tfjsWeightPaths(bytes);
+  if (paths.length === 0) return bytes;
+  // The weight files sit beside model.json; progress counts their bytes on.
+  const files = [];
+  let before = bytes.length;
+  for (const path of paths) {
+    const progress = onProgress && (({ loaded }) => onProgress({ loaded: before + loaded, total: 0 }));
+    const file = await fetchFile(new URL(path, target), { onProgress: progress, cache });
+    before += file.length;
+    files.push(file);
+  }
+  onProgress?.({ loaded: before, total: before });
+  return tfjsBundle(bytes, files);
+}
+
+/** The weight file paths of a TF.js model.json, or [] for anything else. */
+function tfjsWeightPaths(bytes) {
+  let first = 0;
+  while (first < bytes.length && ' \t\r\n'.includes(String.fromCharCode(bytes[first]))) ++first;
+  if (bytes[first] !== 0x7b) return [];  // not a JSON object: ONNX, TFLite, .garden
+  let manifest;
+  try {
+    manifest = JSON.parse(new TextDecoder().decode(bytes)).weightsManifest;
+  } catch (error) {
+    throw new GardenError('INVALID_MODEL', `model.json is not valid JSON: ${error.message}`);
+  }
+  if (!Array.isArray(manifest)) return [];
+  return manifest.flatMap((group) => (Array.isArray(group?.paths) ? group.paths.map(String) : []));
+}
+
+/** model.json, a NUL byte, then each weight file as a uint64 LE length and its bytes. */
+function tfjsBundle(json, files) {
+  const size = json.length + 1 + files.reduce((sum, file) => sum + 8 + file.length, 0);
+  const bundle = new Uint8Array(size);
+  const view = new DataView(bundle.buffer);
+  bundle.set(json, 0);
+  let offset = json.length + 1;  // bundle[json.length] is the NUL
+  for (const file of files) {
+    view.setBigUint64(offset, BigInt(file.length), true);
+    bundle.set(file, offset + 8);
+    offset += 8 + file.length;
+  }
+  return bundle;
+}
+
+async function fetchFile(target, { onProgress, cache }) {
   if (target.protocol === 'file:' && IS_NODE) return readFileUrl(target, onProgress);
   const store = await openCache(cache);
   const cached = await store?.match(target.href);

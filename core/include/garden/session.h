@@ -46,6 +46,9 @@ struct LoadOptions {
 };
 
 Model load_model_file(const std::string& path, const LoadOptions& options);
+// For kTfjs, `data` is model.json's text, and, when it names weight files, a
+// NUL byte followed by each file in manifest order as a little-endian uint64
+// byte count and the bytes (one buffer a browser can hand over).
 Model load_model_bytes(const uint8_t* data, size_t size, ModelFormat format,
                        const LoadOptions& options);
 
