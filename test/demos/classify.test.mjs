@@ -31,7 +31,7 @@ let env;
 before(async () => { env = await setUp({ fakeVideoImage: 'chelsea.png' }); });
 after(async () => { await env?.tearDown(); });
 
-test('nsfwjs calls an uploaded photo of a cat Neutral, with five bars', async () => {
+test('nsfwjs ranks an uploaded photo of a cat as TF.js does, with five bars', async () => {
   const { page, errors } = await openPage(env.browser.context, `${env.server.url}classify.html`);
   await waitForFrames(page, 1);
   assert.equal(await page.inputValue('#model'), 'nsfwjs');
@@ -42,8 +42,12 @@ test('nsfwjs calls an uploaded photo of a cat Neutral, with five bars', async ()
   assert.deepEqual(rows.map(({ name }) => name).sort(), ['Drawing', 'Hentai', 'Neutral', 'Porn', 'Sexy']);
   const total = rows.reduce((sum, { probability }) => sum + probability, 0);
   assert.ok(Math.abs(total - 1) < 1e-3, `the probabilities sum to ${total}`);
-  assert.equal(rows[0].name, 'Neutral');
-  assert.ok(rows[0].probability > 0.5, `Neutral at ${rows[0].probability}`);
+  // TF.js runs the same model.json on this photo as Drawing 0.734, Neutral 0.249,
+  // Hentai 0.012, Porn 0.003, Sexy 0.001 (build/fixtures/nsfwjs_mobilenet_v2);
+  // the page resizes in its own way, so the order is compared, and the top
+  // probability within 0.05.
+  assert.deepEqual(rows.map(({ name }) => name), ['Drawing', 'Neutral', 'Hentai', 'Porn', 'Sexy']);
+  assert.ok(Math.abs(rows[0].probability - 0.734) < 0.05, `Drawing at ${rows[0].probability}`);
   await screenshot(page, 'classify');
   assert.deepEqual(errors, []);
 });
