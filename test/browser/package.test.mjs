@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { PACKAGE, pagePath } from '../node/helpers.mjs';
+import { FIXTURES, PACKAGE, pagePath } from '../node/helpers.mjs';
 import { launchChromium, serve } from './browser.mjs';
 
 // Runs in the page or in a worker: createGarden, detect on page.png, report.
@@ -111,4 +111,49 @@ test("NOT_ISOLATED when the threaded build is forced on a page without isolation
   const code = await runInPage(false, `import('/pkg/garden.mjs').then((m) => m.createGarden({ build: 'simd-threads' }))
     .then(() => 'resolved', (error) => error.code)`);
   assert.equal(code, 'NOT_ISOLATED');
+});
+
+// A model loaded by URL is kept in Cache Storage: with its URL blocked
+// (offline), a second visit still loads it. The same load with { cache: false }
+// fails with NETWORK, which shows the route is really blocked.
+test('a second visit loads the model from Cache Storage offline', { timeout: 180_000 }, async () => {
+  const model = path.join(FIXTURES, 'ppocrv4_det/model.onnx');
+  const server = await serve({ '/pkg/': PACKAGE, '/page.png': pagePath(), '/models/ppocr.onnx': model }, { isolated: true, pages: PAGES });
+  const page = await browser.newPage();
+  const load = (cache) => `import('/detect.mjs').then(async (m) => {
+    const { createGarden } = await import('/pkg/garden.mjs');
+    const garden = await createGarden({ threads: 2 });
+    try {
+      const detector = await garden.loadTextDetector({ modelUrl: location.origin + '/models/ppocr.onnx', cache: ${cache} });
+      return { lines: (await detector.detect(await m.pageBitmap())).length };
+    } catch (error) {
+      return { code: error.code };
+    } finally {
+      garden.dispose();
+    }
+  })`;
+  // The cache is written beside the download; wait until the entry is there.
+  const cached = `(async () => {
+    for (let i = 0; i < 100; ++i) {
+      const store = await caches.open('model-garden-models-v1');
+      if (await store.match(location.origin + '/models/ppocr.onnx')) return true;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    return false;
+  })()`;
+  try {
+    await page.goto(`${server.url}/index.html`);
+    assert.deepEqual(await page.evaluate(load(true)), { lines: 7 }, 'first visit, online');
+    assert.equal(await page.evaluate(cached), true, 'the model is in Cache Storage');
+    let blocked = 0;
+    await browser.route('**/models/**', (route) => { ++blocked; return route.abort('internetdisconnected'); });
+    await page.reload();
+    assert.deepEqual(await page.evaluate(load(false)), { code: 'NETWORK' }, 'offline without the cache');
+    assert.ok(blocked > 0, 'the model request was blocked');
+    assert.deepEqual(await page.evaluate(load(true)), { lines: 7 }, 'second visit, offline, from Cache Storage');
+  } finally {
+    await browser.unroute('**/models/**');
+    await page.close();
+    await server.close();
+  }
 });

@@ -1,33 +1,86 @@
 // The package as a user gets it: `npm pack` the built package, install the
 // tarball into an empty folder, and run a plain `node app.mjs` that detects
-// the text of a scanned page with the shipped default model.
+// the text of a scanned page with the shipped default model, classifies a
+// photo with nsfwjs (a TF.js model.json by file: URL), segments a person with
+// MediaPipe's selfie model (a .tflite by file: URL) and detects the lines of
+// a rendered text image.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 
-import { PACKAGE, pagePath } from './helpers.mjs';
+import { FIXTURES, PACKAGE, pagePath } from './helpers.mjs';
 
 const run = promisify(execFile);
+const CACHE = process.env.GARDEN_CACHE ?? path.join(process.env.HOME ?? '/root', '.cache/model-garden');
 let folder;
 
+// argv: threads, then a JSON job: PNG paths (page, chelsea), model URLs
+// (nsfwjs, selfie), raw RGBA images { file, width, height } (person, text).
 const APP = `
 import fs from 'node:fs';
 import { createGarden } from 'model-garden';
 import { decodePng } from './png.mjs';
 
 const threads = Number(process.argv[2]);
+const job = JSON.parse(process.argv[3]);
 const garden = await createGarden({ threads });
+
 const detector = await garden.loadTextDetector({ model: 'ppocr' });
-const boxes = await detector.detect(decodePng(fs.readFileSync(process.argv[3])));
-console.log(JSON.stringify({ threads: garden.threads, build: garden.build, boxes }));
+const boxes = await detector.detect(decodePng(fs.readFileSync(job.page)));
+const rgba = ({ file, width, height }) => ({ data: new Uint8Array(fs.readFileSync(file)), width, height });
+const textBoxes = await detector.detect(rgba(job.text));
 detector.dispose();
+
+const classifier = await garden.loadClassifier({ model: 'nsfwjs', modelUrl: job.nsfwjs });
+const classes = await classifier.classify(decodePng(fs.readFileSync(job.chelsea)), 5);
+classifier.dispose();
+
+const segmenter = await garden.loadSegmenter({ base: 'selfie', modelUrl: job.selfie });
+const { legend, segmentationMap, width, height } = await segmenter.segment(rgba(job.person));
+segmenter.dispose();
+fs.writeFileSync(job.person.mask, segmentationMap);
+
+console.log(JSON.stringify({ threads: garden.threads, build: garden.build, boxes, textBoxes, classes, legend, width, height }));
 garden.dispose();
 `;
 
+function cachedImage(packagePrefix, name) {
+  const images = path.join(CACHE, 'images');
+  const folders = fs.existsSync(images) ? fs.readdirSync(images).filter((entry) => entry.startsWith(packagePrefix)) : [];
+  const file = folders.map((entry) => path.join(images, entry, name)).find((candidate) => fs.existsSync(candidate));
+  assert.ok(file, `${name} not found under ${images} (run scripts/make-fixtures)`);
+  return file;
+}
+
+/**
+ * An image file as raw RGBA in `into` (PIL decodes it: a JPEG, or a palette
+ * PNG that the tests' PNG decoder does not read). Resolves to { file, width, height }.
+ */
+async function rawRgba(image, into) {
+  const file = path.join(into, `${path.basename(image)}.rgba`);
+  const script = 'import sys\nfrom PIL import Image\nimage = Image.open(sys.argv[1]).convert("RGBA")\n' +
+    'open(sys.argv[2], "wb").write(image.tobytes())\nprint(image.size[0], image.size[1])\n';
+  const { stdout } = await run('/usr/bin/python3', ['-c', script, image, file]);
+  const [width, height] = stdout.trim().split(' ').map(Number);
+  return { file, width, height };
+}
+
+/** TF.js's probabilities for chelsea.png, written by the fixture generator. */
+function tfjsTopClass() {
+  const meta = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'nsfwjs_mobilenet_v2/meta.json'), 'utf8'));
+  assert.match(meta.image, /chelsea\.png/);
+  const bytes = fs.readFileSync(path.join(FIXTURES, 'nsfwjs_mobilenet_v2/expected_0.bin'));
+  const probabilities = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
+  const top = probabilities.indexOf(Math.max(...probabilities));
+  return { name: meta.labels[top], probability: probabilities[top] };
+}
+
+let job;
 before(async () => {
   folder = fs.mkdtempSync(path.join(os.tmpdir(), 'model-garden-app-'));
   const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', folder], { cwd: PACKAGE });
@@ -40,17 +93,75 @@ before(async () => {
   await run('npm', ['install', '--no-audit', '--no-fund', path.join(folder, filename)], { cwd: folder });
   fs.copyFileSync(new URL('./png.mjs', import.meta.url), path.join(folder, 'png.mjs'));
   fs.writeFileSync(path.join(folder, 'app.mjs'), APP);
-}, { timeout: 120_000 });
+  job = {
+    page: pagePath(),
+    chelsea: cachedImage('skimage', 'chelsea.png'),
+    nsfwjs: pathToFileURL(path.join(FIXTURES, 'nsfwjs_mobilenet_v2/model.json')).href,
+    selfie: pathToFileURL(path.join(FIXTURES, 'selfie_tflite/model.tflite')).href,
+    person: { ...await rawRgba(cachedImage('darknet', 'person.jpg'), folder), mask: path.join(folder, 'person_mask.rgba') },
+    text: await rawRgba(cachedImage('opencv-doc', 'imageTextN.png'), folder),
+  };
+}, { timeout: 180_000 });
 
 after(() => fs.rmSync(folder, { recursive: true, force: true }));
 
+// Where the person stands in person.jpg (640x424), in image pixels: the map
+// is at the model's resolution (the image stretched to 256x256), so the box
+// is scaled into it. The person covers about half of the box (they are
+// narrower than it at the legs and arms); the dog and the horse beside them
+// must not be called person.
+const PERSON_BOX = { left: 190, top: 95, right: 275, bottom: 380 };
+const MIN_PERSON_SHARE_OF_BOX = 0.35;
+// The share of person pixels within the box widened by a third of its width each side.
+const MIN_MASK_SHARE_NEAR_PERSON = 0.9;
+
+function assertPersonMask(result, person) {
+  assert.ok('person' in result.legend, `person is in the legend ${JSON.stringify(result.legend)}`);
+  const [r, g, b] = result.legend.person;
+  const mask = fs.readFileSync(person.mask);
+  assert.equal(mask.length, result.width * result.height * 4);
+  const sx = result.width / person.width, sy = result.height / person.height;
+  const box = { left: PERSON_BOX.left * sx, right: PERSON_BOX.right * sx, top: PERSON_BOX.top * sy, bottom: PERSON_BOX.bottom * sy };
+  const margin = (box.right - box.left) / 3;
+  let inBox = 0, near = 0, total = 0;
+  for (let y = 0; y < result.height; ++y) {
+    for (let x = 0; x < result.width; ++x) {
+      const at = (y * result.width + x) * 4;
+      if (mask[at] !== r || mask[at + 1] !== g || mask[at + 2] !== b) continue;
+      ++total;
+      const inRows = y >= box.top && y < box.bottom;
+      if (inRows && x >= box.left && x < box.right) ++inBox;
+      if (inRows && x >= box.left - margin && x < box.right + margin) ++near;
+    }
+  }
+  const boxArea = (box.right - box.left) * (box.bottom - box.top);
+  console.log(`# person mask (${result.width}x${result.height}): ${total} pixels, ` +
+    `${(inBox / boxArea).toFixed(2)} of the person box, ${(near / total).toFixed(2)} of them near it`);
+  assert.ok(inBox / boxArea >= MIN_PERSON_SHARE_OF_BOX, `the mask covers ${inBox} of the ${Math.round(boxArea)} pixels of the person box`);
+  assert.ok(near / total >= MIN_MASK_SHARE_NEAR_PERSON, `${near} of ${total} person pixels are near the person`);
+}
+
 for (const threads of [1, 2]) {
-  test(`an installed package detects the 7 lines of page.png from plain node (${threads} thread(s))`, { timeout: 120_000 }, async () => {
-    const { stdout } = await run(process.execPath, ['app.mjs', String(threads), pagePath()], { cwd: folder });
-    const { threads: used, build, boxes } = JSON.parse(stdout.trim().split('\n').at(-1));
-    assert.equal(used, threads);
-    assert.equal(build, 'simd-threads');
-    assert.equal(boxes.length, 7);
-    for (const box of boxes) assert.equal(box.length, 4);
+  test(`an installed package detects, classifies and segments from plain node (${threads} thread(s))`, { timeout: 180_000 }, async () => {
+    const { stdout } = await run(process.execPath, ['app.mjs', String(threads), JSON.stringify(job)], { cwd: folder });
+    const result = JSON.parse(stdout.trim().split('\n').at(-1));
+    assert.equal(result.threads, threads);
+    assert.equal(result.build, 'simd-threads');
+
+    assert.equal(result.boxes.length, 7, 'the 7 lines of page.png');
+    // imageTextN.png: 13 lines of a book page (two of them short), one box each.
+    assert.equal(result.textBoxes.length, 13, 'the 13 lines of imageTextN.png');
+    for (const box of [...result.boxes, ...result.textBoxes]) assert.equal(box.length, 4);
+
+    // The same top class as TF.js on the same model and image (Drawing, 0.73).
+    const expected = tfjsTopClass();
+    assert.equal(result.classes.length, 5);
+    assert.equal(result.classes[0].className, expected.name);
+    console.log(`# nsfwjs on chelsea.png: ${result.classes[0].className} ${result.classes[0].probability.toFixed(3)} (TF.js ${expected.probability.toFixed(3)})`);
+    // Its probability within 0.05 of TF.js's: the two resize the photo to 224x224 differently.
+    assert.ok(Math.abs(result.classes[0].probability - expected.probability) < 0.05,
+      `top probability ${result.classes[0].probability} vs TF.js ${expected.probability}`);
+
+    assertPersonMask(result, job.person);
   });
 }
