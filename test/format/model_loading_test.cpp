@@ -106,11 +106,15 @@ TEST_CASE("load errors are typed and name the file", "[model]") {
     options.max_file_bytes = 100;
     CHECK(load_error(file.path(), options).code() == ErrorCode::kLimitExceeded);
   }
-  SECTION("formats without an importer yet") {
+  SECTION("malformed TFLite and TF.js files") {
     const TempFile tflite("m.tflite", {0x1c, 0, 0, 0, 'T', 'F', 'L', '3'});
-    CHECK(load_error(tflite.path()).code() == ErrorCode::kUnsupportedModel);
+    const Error tflite_error = load_error(tflite.path());
+    CHECK(tflite_error.code() == ErrorCode::kInvalidModel);
+    CHECK(std::string(tflite_error.what()).find(tflite.path()) != std::string::npos);
     const TempFile tfjs("model.json", bytes_of("{}"));
-    CHECK(load_error(tfjs.path()).code() == ErrorCode::kUnsupportedModel);
+    const Error tfjs_error = load_error(tfjs.path());
+    CHECK(tfjs_error.code() == ErrorCode::kInvalidModel);
+    CHECK(std::string(tfjs_error.what()).find(tfjs.path()) != std::string::npos);
   }
   SECTION("unrecognized bytes") {
     const TempFile file("notes.txt", bytes_of("not a model"));
