@@ -71,6 +71,12 @@ TEST_CASE("Conv2D variants match the reference", "[xnn][conv]") {
       {"depthwise 5x5 dilation 2 no bias", 6, 6, 5, conv_attrs(1, 4, 6, 2), false},
       {"relu6 fused", 3, 8, 3, with_activation(conv_attrs(1, 1), 0.f, 6.f), true},
       {"depthwise with fused clamp", 8, 8, 3, with_activation(conv_attrs(1, 1, 8), -0.5f, 0.5f), true},
+      // Dilations as large as the 9x11 map: outer kernel taps read only
+      // padding and the lowering drops them (rows and columns, rows only).
+      {"3x3 dilation 12: only the centre tap reads input", 4, 6, 3, conv_attrs(1, 12, 1, 12), true},
+      {"3x3 dilation 10: outer rows read only padding", 4, 6, 3, with_activation(conv_attrs(1, 10, 1, 10), 0.f, 6.f), true},
+      {"3x3 stride 2 dilation 10: outer rows dead", 4, 6, 3, conv_attrs(2, 10, 1, 10), false},
+      {"grouped 3x3 dilation 12", 6, 4, 3, conv_attrs(1, 12, 2, 12), true},
   };
   for (const ConvCase& c : cases) {
     SECTION(c.name) { run_conv(c); }

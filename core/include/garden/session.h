@@ -81,6 +81,10 @@ struct NodeTime {
 class Session {
  public:
   Session(const Model& model, const SessionOptions& options = {});
+  // Takes the model and frees its weights as soon as they are packed, before
+  // the activation memory is allocated: loading then needs about one copy of
+  // the weights less at its peak (in wasm, memory once grown is never returned).
+  Session(Model&& model, const SessionOptions& options = {});
   ~Session();
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;

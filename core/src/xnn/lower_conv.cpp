@@ -1,5 +1,6 @@
 // Conv2D, ConvTranspose2D and FullyConnected.
 #include <string>
+#include <vector>
 
 #include "xnn/lower.h"
 
@@ -51,13 +52,81 @@ void lower_depthwise(SubgraphBuilder& b, const Node& node, const ConvShape& s) {
   const Attributes& a = node.attrs;
   const uint32_t filter = b.static_value(
       {1, s.kernel_h, s.kernel_w, s.out_channels},
-      depthwise_weights(b.constant_f32(node, 1), s.out_channels, s.kernel_h * s.kernel_w), node);
+      depthwise_weights(b.constant_f32(node, 1), s.out_channels, s.kernel_h * s.kernel_w), node,
+      StaticUse::kPacking);
   b.defined(xnn_define_depthwise_convolution_2d(
                 b.get(), a.pad[0], a.pad[3], a.pad[2], a.pad[1], s.kernel_h, s.kernel_w, a.stride[0],
                 a.stride[1], a.dilation[0], a.dilation[1], s.out_channels / s.in_channels,
                 s.in_channels, a.activation_min, a.activation_max, b.input_value(node, 0), filter,
                 b.optional_input_value(node, 2), b.output_value(node), 0),
             node, "depthwise convolution");
+}
+
+// The kernel taps [first, last] along one axis that read the input for at
+// least one output position; the others only ever read padding.
+struct LiveTaps {
+  int64_t first, last;
+};
+
+bool tap_reads_input(int64_t tap, int64_t in, int64_t out, int64_t stride, int64_t dilation,
+                     int64_t pad_begin) {
+  const int64_t first_index = tap * dilation - pad_begin;  // input index read at output 0
+  // The first output position whose index is >= 0, then whether it is < in.
+  const int64_t y = first_index >= 0 ? 0 : (-first_index + stride - 1) / stride;
+  return y < out && first_index + y * stride < in;
+}
+
+LiveTaps live_taps(int64_t kernel, int64_t in, int64_t out, int64_t stride, int64_t dilation,
+                   int64_t pad_begin) {
+  LiveTaps taps{0, kernel - 1};
+  while (taps.first < kernel && !tap_reads_input(taps.first, in, out, stride, dilation, pad_begin)) ++taps.first;
+  while (taps.last > taps.first && !tap_reads_input(taps.last, in, out, stride, dilation, pad_begin)) --taps.last;
+  return taps;
+}
+
+// A convolution whose outer kernel rows or columns only ever read padding
+// (a dilation about as large as the feature map) computes the same as the
+// smaller convolution without them. DeepLab's ASPP at rate 36 on a 33x33 map
+// is a 3x3 convolution that is exactly the 1x1 convolution of its centre tap:
+// a ninth of the work. Returns false (nothing trimmed) when no tap is dead,
+// or when trimming would need negative padding.
+bool define_trimmed_conv(SubgraphBuilder& b, const Node& node, const ConvShape& s) {
+  const Attributes& a = node.attrs;
+  const Shape& in = b.input(node, 0).shape;
+  const Shape& out = b.output(node).shape;
+  const LiveTaps rows = live_taps(s.kernel_h, in[1], out[1], a.stride[0], a.dilation[0], a.pad[0]);
+  const LiveTaps cols = live_taps(s.kernel_w, in[2], out[2], a.stride[1], a.dilation[1], a.pad[1]);
+  if (rows.first > rows.last || cols.first > cols.last) return false;  // all padding: leave it as is
+  const int64_t kernel_h = rows.last - rows.first + 1, kernel_w = cols.last - cols.first + 1;
+  if (kernel_h == s.kernel_h && kernel_w == s.kernel_w) return false;
+  const int64_t top = a.pad[0] - rows.first * a.dilation[0];
+  const int64_t left = a.pad[1] - cols.first * a.dilation[1];
+  const int64_t bottom = a.pad[2] - (s.kernel_h - 1 - rows.last) * a.dilation[0];
+  const int64_t right = a.pad[3] - (s.kernel_w - 1 - cols.last) * a.dilation[1];
+  if (top < 0 || left < 0 || bottom < 0 || right < 0) return false;
+  // OHWI weights: keep the live rows and columns.
+  const std::vector<float> weights = b.constant_f32(node, 1);
+  const int64_t channels = s.weight_in;
+  std::vector<float> trimmed;
+  trimmed.reserve(static_cast<size_t>(s.out_channels * kernel_h * kernel_w * channels));
+  for (int64_t o = 0; o < s.out_channels; ++o) {
+    for (int64_t y = rows.first; y <= rows.last; ++y) {
+      const auto row = weights.begin() + ((o * s.kernel_h + y) * s.kernel_w + cols.first) * channels;
+      trimmed.insert(trimmed.end(), row, row + kernel_w * channels);
+    }
+  }
+  const uint32_t filter = b.static_value({s.out_channels, kernel_h, kernel_w, channels}, std::move(trimmed),
+                                         node, StaticUse::kPacking);
+  const int64_t groups = a.groups;
+  // With one tap along an axis its dilation no longer matters; 1 lets XNNPACK
+  // take its plain GEMM path for 1x1 convolutions.
+  b.defined(xnn_define_convolution_2d(
+                b.get(), top, right, bottom, left, kernel_h, kernel_w, a.stride[0], a.stride[1],
+                kernel_h == 1 ? 1 : a.dilation[0], kernel_w == 1 ? 1 : a.dilation[1], groups,
+                s.in_channels / groups, s.out_channels / groups, a.activation_min, a.activation_max,
+                b.input_value(node, 0), filter, b.optional_input_value(node, 2), b.output_value(node), 0),
+            node, "convolution (dead kernel taps trimmed)");
+  return true;
 }
 
 }  // namespace
@@ -72,6 +141,7 @@ void lower_conv2d(SubgraphBuilder& b, const Node& node) {
   if (depthwise) return lower_depthwise(b, node, s);
   require_groups(node, s, groups > 0 ? s.in_channels / groups : 0,
                  groups > 0 ? s.out_channels / groups : 0);
+  if (define_trimmed_conv(b, node, s)) return;
   b.defined(xnn_define_convolution_2d(
                 b.get(), a.pad[0], a.pad[3], a.pad[2], a.pad[1], s.kernel_h, s.kernel_w, a.stride[0],
                 a.stride[1], a.dilation[0], a.dilation[1], groups, s.in_channels / groups,

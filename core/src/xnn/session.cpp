@@ -28,8 +28,9 @@ std::vector<Port> ports(const Graph& graph, const std::vector<TensorId>& ids) {
 }  // namespace
 
 struct Session::Impl {
-  Impl(const Graph& graph, const SessionOptions& options)
-      : runtime(graph, options.threads, options.profile),
+  // `weights`: the graph's own constants, freed once packed (or nullptr to keep them).
+  Impl(const Graph& graph, const SessionOptions& options, Graph* weights)
+      : runtime(graph, options.threads, options.profile, weights),
         inputs(ports(graph, graph.inputs)),
         outputs(ports(graph, graph.outputs)),
         threads(options.threads) {}
@@ -55,7 +56,12 @@ void require_index(size_t index, size_t count, const char* what) {
 }  // namespace
 
 Session::Session(const Model& model, const SessionOptions& options)
-    : impl_(new Impl(model.graph, options)) {}
+    : impl_(new Impl(model.graph, options, nullptr)) {}
+
+Session::Session(Model&& model, const SessionOptions& options) {
+  Model owned = std::move(model);
+  impl_.reset(new Impl(owned.graph, options, &owned.graph));
+}
 
 Session::~Session() = default;
 

@@ -57,8 +57,35 @@ std::vector<size_t> xnn_dims(const Shape& shape, const Node& user) {
   return dims;
 }
 
+void release_packing_buffers(StaticStore& store) {
+  store.remove_if([](const StaticBuffer& buffer) { return buffer.use == StaticUse::kPacking; });
+}
+
+namespace {
+
+// Inputs XNNPACK packs into its own buffers when the runtime is created:
+// weights (1) and bias (2) of the operators with packed weights.
+bool is_packed_input(const Node& node, size_t index) {
+  const bool packs = node.op == OpType::kConv2D || node.op == OpType::kConvTranspose2D ||
+                     node.op == OpType::kFullyConnected;
+  return packs && (index == 1 || index == 2);
+}
+
+}  // namespace
+
+std::vector<bool> SubgraphBuilder::read_at_run_time(const Graph& graph) {
+  std::vector<bool> read(graph.tensors.size(), false);
+  for (const Node& node : graph.nodes) {
+    for (size_t i = 0; i < node.inputs.size(); ++i) {
+      const TensorId id = node.inputs[i];
+      if (id >= 0 && static_cast<size_t>(id) < read.size() && !is_packed_input(node, i)) read[id] = true;
+    }
+  }
+  return read;
+}
+
 SubgraphBuilder::SubgraphBuilder(const Graph& graph, StaticStore& store)
-    : graph_(graph), store_(store) {
+    : graph_(graph), store_(store), read_at_run_time_(read_at_run_time(graph)) {
   for (TensorId id : graph.inputs) external_id_of_.emplace(id, external_ids_++);
   for (TensorId id : graph.outputs) {
     require(external_id_of_.count(id) == 0, ErrorCode::kUnsupportedModel,
@@ -119,8 +146,13 @@ uint32_t SubgraphBuilder::value(TensorId id, const Node& user) {
     if (t.dtype != DType::kF32 && t.dtype != DType::kF16) {
       unsupported(user, "integer constant '" + t.name + "' used as data");
     }
-    store_.push_back(to_f32(t));
-    xnn_id = define(t, store_.back().data(), XNN_INVALID_VALUE_ID, 0, user);
+    const bool run_time = static_cast<size_t>(id) >= read_at_run_time_.size() || read_at_run_time_[id];
+    if (!run_time && t.dtype == DType::kF32 && t.data.size() == static_cast<size_t>(element_count(t.shape)) * sizeof(float)) {
+      xnn_id = define(t, t.f32(), XNN_INVALID_VALUE_ID, 0, user);
+    } else {
+      store_.push_back({to_f32(t), run_time ? StaticUse::kRunTime : StaticUse::kPacking});
+      xnn_id = define(t, store_.back().data.data(), XNN_INVALID_VALUE_ID, 0, user);
+    }
   } else {
     if (t.dtype != DType::kF32) unsupported(user, "non-f32 activation '" + t.name + "'");
     const auto external = external_id_of_.find(id);
@@ -143,16 +175,17 @@ uint32_t SubgraphBuilder::internal_value(const Shape& shape, const Node& user) {
   return define(t, nullptr, XNN_INVALID_VALUE_ID, 0, user);
 }
 
-uint32_t SubgraphBuilder::static_value(const Shape& shape, std::vector<float> data, const Node& user) {
+uint32_t SubgraphBuilder::static_value(const Shape& shape, std::vector<float> data, const Node& user,
+                                       StaticUse use) {
   require(static_cast<int64_t>(data.size()) == element_count(shape), ErrorCode::kInvalidModel,
           describe(user) + ": static data size does not match its shape");
   // Kernels may read a little past the end of their operands.
   data.reserve(data.size() + XNN_EXTRA_BYTES / sizeof(float));
-  store_.push_back(std::move(data));
+  store_.push_back({std::move(data), use});
   Tensor t;
   t.name = user.name + ":static";
   t.shape = shape;
-  return define(t, store_.back().data(), XNN_INVALID_VALUE_ID, 0, user);
+  return define(t, store_.back().data.data(), XNN_INVALID_VALUE_ID, 0, user);
 }
 
 std::vector<float> SubgraphBuilder::to_f32(const Tensor& t) {

@@ -17,9 +17,23 @@
 namespace garden {
 namespace xnn {
 
-// Static buffers referenced by a runtime. XNNPACK keeps raw pointers to them,
-// so they must outlive the runtime; a list never moves its elements.
-using StaticStore = std::list<std::vector<float>>;
+// Who reads a static value: only the operator that packs it while the
+// runtime is created (convolution, deconvolution and fully-connected weights
+// and biases), or kernels on every run (operands of element-wise ops, ...).
+enum class StaticUse { kPacking, kRunTime };
+
+// Static buffers referenced by a runtime. XNNPACK keeps raw pointers to them
+// (a list never moves its elements); those read at run time must outlive the
+// runtime, the others can go once it is created (release_packing_buffers).
+struct StaticBuffer {
+  std::vector<float> data;
+  StaticUse use;
+};
+using StaticStore = std::list<StaticBuffer>;
+
+// Frees the buffers XNNPACK only read while packing weights: after
+// xnn_create_runtime they are copies nobody looks at.
+void release_packing_buffers(StaticStore& store);
 
 class SubgraphBuilder {
  public:
@@ -38,6 +52,8 @@ class SubgraphBuilder {
 
   // The XNNPACK value of a graph tensor, defined on first use: constants become
   // static f32 values, graph inputs/outputs external values, the rest internal.
+  // An f32 constant that only packing operators read is not copied: XNNPACK
+  // reads it from the graph while the runtime is created, and never again.
   uint32_t value(TensorId id, const Node& user);
   uint32_t input_value(const Node& node, size_t index) { return value(node.inputs.at(index), node); }
   uint32_t output_value(const Node& node, size_t index = 0) { return value(node.outputs.at(index), node); }
@@ -47,7 +63,8 @@ class SubgraphBuilder {
   // A new intermediate f32 value.
   uint32_t internal_value(const Shape& shape, const Node& user);
   // A new static f32 value holding `data` (moved into the store).
-  uint32_t static_value(const Shape& shape, std::vector<float> data, const Node& user);
+  uint32_t static_value(const Shape& shape, std::vector<float> data, const Node& user,
+                        StaticUse use = StaticUse::kRunTime);
   // A constant input as f32 values (f16 converted); kUnsupportedModel if not constant.
   std::vector<float> constant_f32(const Node& node, size_t index) const;
 
@@ -63,6 +80,8 @@ class SubgraphBuilder {
 
  private:
   static std::vector<float> to_f32(const Tensor& tensor);
+  // For each tensor: whether a node reads it other than as packed weights.
+  static std::vector<bool> read_at_run_time(const Graph& graph);
   uint32_t define(const Tensor& tensor, const float* data, uint32_t external_id, uint32_t flags,
                   const Node& user);
 
@@ -72,6 +91,7 @@ class SubgraphBuilder {
   uint32_t external_ids_ = 0;
   std::unordered_map<TensorId, uint32_t> values_;
   std::unordered_map<TensorId, uint32_t> external_id_of_;
+  std::vector<bool> read_at_run_time_;
   std::vector<std::string> xnn_node_names_;
 };
 

@@ -84,7 +84,16 @@ void lower_node(SubgraphBuilder& b, const Node& node) {
   fail(ErrorCode::kUnsupportedOp, describe(node) + ": op not supported by the XNNPACK backend");
 }
 
-XnnRuntime::XnnRuntime(const Graph& graph, int threads, bool profile) : profiling_(profile) {
+namespace {
+
+void free_constants(Graph& graph) {
+  for (Tensor& tensor : graph.tensors) std::vector<uint8_t>().swap(tensor.data);
+}
+
+}  // namespace
+
+XnnRuntime::XnnRuntime(const Graph& graph, int threads, bool profile, Graph* weights)
+    : profiling_(profile) {
   require(threads >= 1, ErrorCode::kInvalidArgument,
           "threads must be >= 1, got " + std::to_string(threads));
   initialize_xnnpack();
@@ -94,6 +103,7 @@ XnnRuntime::XnnRuntime(const Graph& graph, int threads, bool profile) : profilin
       require(threadpool_ != nullptr, ErrorCode::kBackend, "pthreadpool_create failed");
     }
     build(graph, profile);
+    if (weights != nullptr) free_constants(*weights);
     bind(graph);
   } catch (...) {
     release();  // the destructor does not run for a constructor that throws
@@ -105,10 +115,8 @@ XnnRuntime::~XnnRuntime() { release(); }
 
 void XnnRuntime::release() {
   if (runtime_ != nullptr) xnn_delete_runtime(runtime_);
-  if (weights_cache_ != nullptr) xnn_delete_weights_cache(weights_cache_);
   if (threadpool_ != nullptr) pthreadpool_destroy(threadpool_);
   runtime_ = nullptr;
-  weights_cache_ = nullptr;
   threadpool_ = nullptr;
 }
 
@@ -128,17 +136,21 @@ void XnnRuntime::build(const Graph& graph, bool profile) {
 
   std::unique_ptr<xnn_subgraph, decltype(&xnn_delete_subgraph)> subgraph(builder.release(),
                                                                           &xnn_delete_subgraph);
-  check_backend(xnn_create_weights_cache(&weights_cache_), "xnn_create_weights_cache");
+  // No weights cache: each operator packs its weights into one allocation of
+  // the exact size. XNNPACK's cache grows by reallocating to the exact new
+  // size for every operator (without mremap, as in wasm), which copies all
+  // packed weights once per layer at load and leaves the freed copies as heap
+  // the wasm memory never gives back. Sharing packed weights between
+  // runtimes, what the cache is for, is something a Session never does.
   // Workers go to sleep after the last operator instead of spinning between
   // runs: a frame loop leaves the pool idle most of the time.
   uint32_t flags = XNN_FLAG_YIELD_WORKERS;
   if (profile) flags |= XNN_FLAG_BASIC_PROFILING | kNoOperatorFusion;
-  check_backend(xnn_create_runtime_v4(subgraph.get(), weights_cache_, /*workspace=*/nullptr,
+  check_backend(xnn_create_runtime_v4(subgraph.get(), /*weights_cache=*/nullptr, /*workspace=*/nullptr,
                                       threadpool_, flags, &runtime_),
                 "xnn_create_runtime_v4");
-  // Weights are packed; nothing more will be inserted.
-  check_backend(xnn_finalize_weights_cache(weights_cache_, xnn_weights_cache_finalization_kind_hard),
-                "xnn_finalize_weights_cache");
+  // Weights are packed: the f32 copies made only for packing can go.
+  release_packing_buffers(static_data_);
 }
 
 void XnnRuntime::bind(const Graph& graph) {

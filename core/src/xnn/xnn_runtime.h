@@ -1,5 +1,5 @@
 // The whole optimized Graph as one XNNPACK runtime: lowered once, weights
-// packed once, external buffers for the graph's inputs and outputs allocated
+// packed once (the graph's weights are not needed after construction), external buffers for the graph's inputs and outputs allocated
 // once and bound once, so invoke() does no allocation.
 #pragma once
 
@@ -28,7 +28,10 @@ struct ExternalBuffer {
 
 class XnnRuntime {
  public:
-  XnnRuntime(const Graph& graph, int threads, bool profile);
+  // `weights`, when given, is `graph` itself, owned by the caller and no longer
+  // needed: its constants are freed once XNNPACK has packed them, before the
+  // activation memory is planned, so that memory can reuse theirs.
+  XnnRuntime(const Graph& graph, int threads, bool profile, Graph* weights = nullptr);
   ~XnnRuntime();
   XnnRuntime(const XnnRuntime&) = delete;
   XnnRuntime& operator=(const XnnRuntime&) = delete;
@@ -52,7 +55,6 @@ class XnnRuntime {
   std::vector<ExternalBuffer> inputs_;
   std::vector<ExternalBuffer> outputs_;
   pthreadpool_t threadpool_ = nullptr;
-  xnn_weights_cache_t weights_cache_ = nullptr;
   xnn_runtime_t runtime_ = nullptr;
   bool profiling_ = false;
 };

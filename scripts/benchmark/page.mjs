@@ -1,0 +1,49 @@
+// The bench page: runs one measurement (runners.mjs) with the runtimes loaded
+// from the bench server, and posts the output tensor back to it (too large to
+// return through the DevTools protocol as JSON).
+import { loadFixture, modelById } from './models.mjs';
+import { measure } from './runners.mjs';
+
+function addScript(src) {
+  return new Promise((resolve, reject) => {
+    const script = document.createElement('script');
+    script.src = src;
+    script.onload = resolve;
+    script.onerror = () => reject(new Error(`cannot load ${src}`));
+    document.head.append(script);
+  });
+}
+
+async function loadTf() {
+  if (!globalThis.tf?.wasm) {
+    await addScript('/node_modules/@tensorflow/tfjs-core/dist/tf-core.min.js');
+    await addScript('/node_modules/@tensorflow/tfjs-converter/dist/tf-converter.min.js');
+    await addScript('/node_modules/@tensorflow/tfjs-backend-wasm/dist/tf-backend-wasm.min.js');
+    globalThis.tf.wasm.setWasmPaths('/node_modules/@tensorflow/tfjs-backend-wasm/dist/');
+  }
+  const { tf } = globalThis;
+  return { tf, converter: tf, wasm: tf.wasm };
+}
+
+const PAGE_ENV = {
+  importGarden: () => import('/garden/garden.mjs'),
+  importOrt: () => import('/node_modules/onnxruntime-web/dist/ort.wasm.bundle.min.mjs'),
+  loadTf,
+  tfjsThreads: true,  // the page is cross-origin isolated: its threaded build can run
+};
+
+async function read(virtual) {
+  const response = await fetch(`/data/${virtual}`);
+  if (!response.ok) throw new Error(`cannot fetch ${virtual}: HTTP ${response.status}`);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+globalThis.runMeasurement = async ({ runtime, modelId, threads, runs, key }) => {
+  if (!crossOriginIsolated) return { error: 'the bench page is not cross-origin isolated' };
+  const model = modelById(modelId);
+  const fixture = await loadFixture(model, read);
+  const { output, ...result } = await measure(runtime, fixture, model, threads, runs, PAGE_ENV);
+  if (output) await fetch(`/output/${key}`, { method: 'POST', body: output });
+  return { ...result, hardwareConcurrency: navigator.hardwareConcurrency };
+};
+globalThis.benchReady = true;
