@@ -125,13 +125,18 @@ async function fetchFile(target, { onProgress, cache }) {
     throw new GardenError('NETWORK', `cannot fetch ${target.href}: ${error.message}`);
   }
   if (!response.ok) throw new GardenError('NETWORK', `cannot fetch ${target.href}: HTTP ${response.status}`);
-  if (store) {
-    // Store a copy while reading the other; a failing cache never fails the load.
-    store.put(target.href, response.clone()).catch(() => {});
-  }
+  let bytes;
   try {
-    return await readBody(response, onProgress);
+    bytes = await readBody(response, onProgress);
   } catch (error) {
     throw new GardenError('NETWORK', `download of ${target.href} failed: ${error.message}`);
   }
+  // Stored before the load resolves, so a garden disposed right after (its
+  // worker ended) still leaves the entry; a failing cache never fails the load.
+  try {
+    await store?.put(target.href, new Response(bytes, { headers: { 'Content-Length': String(bytes.length) } }));
+  } catch {
+    // quota exceeded, private mode: the model still loads, just not offline
+  }
+  return bytes;
 }
