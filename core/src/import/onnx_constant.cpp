@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "garden/error.h"
+#include "graph/half.h"
 
 namespace garden {
 namespace onnx {
@@ -60,27 +61,6 @@ Tensor Constant::to_tensor(const std::string& name) const {
   t.data.resize(bytes);
   if (bytes > 0) std::memcpy(t.data.data(), is_float() ? static_cast<const void*>(f.data()) : i.data(), bytes);
   return t;
-}
-
-float half_to_float(uint16_t bits) {
-  uint32_t sign = static_cast<uint32_t>(bits & 0x8000) << 16;
-  uint32_t exponent = (bits >> 10) & 0x1f;
-  uint32_t mantissa = bits & 0x3ff;
-  uint32_t out;
-  if (exponent == 0x1f) {
-    out = sign | 0x7f800000u | (mantissa << 13);  // inf / nan
-  } else if (exponent != 0) {
-    out = sign | ((exponent + 112) << 23) | (mantissa << 13);
-  } else if (mantissa == 0) {
-    out = sign;
-  } else {
-    // Subnormal half: value = mantissa * 2^-24, exact in float.
-    float value = static_cast<float>(mantissa) * 5.9604644775390625e-8f;
-    return sign ? -value : value;
-  }
-  float value;
-  std::memcpy(&value, &out, sizeof value);
-  return value;
 }
 
 namespace {

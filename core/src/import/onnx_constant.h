@@ -48,7 +48,5 @@ struct Constant {
 // Decodes a TensorProto's payload; `what` names it in errors.
 Constant constant_from_proto(const TensorProto& proto, const std::string& what);
 
-float half_to_float(uint16_t bits);
-
 }  // namespace onnx
 }  // namespace garden

@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "graph/half.h"
+
 namespace garden {
 namespace xnn {
 
@@ -17,31 +19,6 @@ void check_status(xnn_status status, const Node& node, const char* what) {
 
 void unsupported(const Node& node, const std::string& why) {
   fail(ErrorCode::kUnsupportedModel, describe(node) + ": " + why);
-}
-
-float half_to_float(uint16_t bits) {
-  const uint32_t sign = static_cast<uint32_t>(bits & 0x8000u) << 16;
-  const uint32_t exponent = (bits >> 10) & 0x1fu;
-  uint32_t mantissa = bits & 0x3ffu;
-  uint32_t result;
-  if (exponent == 0x1f) {  // inf / nan
-    result = sign | 0x7f800000u | (mantissa << 13);
-  } else if (exponent != 0) {  // normal
-    result = sign | ((exponent + 112) << 23) | (mantissa << 13);
-  } else if (mantissa == 0) {  // zero
-    result = sign;
-  } else {  // subnormal: normalize
-    int shift = 0;
-    while ((mantissa & 0x400u) == 0) {
-      mantissa <<= 1;
-      ++shift;
-    }
-    mantissa &= 0x3ffu;
-    result = sign | (static_cast<uint32_t>(113 - shift) << 23) | (mantissa << 13);
-  }
-  float value;
-  std::memcpy(&value, &result, sizeof value);
-  return value;
 }
 
 std::vector<size_t> xnn_dims(const Shape& shape, const Node& user) {

@@ -103,9 +103,6 @@ void check_status(xnn_status status, const Node& node, const char* what);
 
 [[noreturn]] void unsupported(const Node& node, const std::string& why);
 
-// Converts IEEE half-precision bits to float.
-float half_to_float(uint16_t bits);
-
 // A shape as XNNPACK dims; kUnsupportedModel for rank > XNN_MAX_TENSOR_DIMS
 // or negative dims.
 std::vector<size_t> xnn_dims(const Shape& shape, const Node& user);
