@@ -177,6 +177,21 @@ TEST_CASE("TFLite: f16 DEQUANTIZE, depthwise with multiplier, SAME padding, RELU
   }
 }
 
+// Found by load_model_fuzzer: FlatBuffers reads through typed pointers, so a
+// model at an odd address (a slice of a larger buffer) was misaligned access.
+TEST_CASE("TFLite: a model at an unaligned address loads as it does aligned", "[tflite][hostile]") {
+  const SmallModel small;
+  const std::vector<uint8_t> bytes = build_tflite(small.model);
+  std::vector<uint8_t> shifted(bytes.size() + 1);
+  std::copy(bytes.begin(), bytes.end(), shifted.begin() + 1);
+  const Model model = load_model_bytes(shifted.data() + 1, bytes.size(), ModelFormat::kTflite);
+  const std::vector<float> x = seeded_values(50, 7);
+  Session session(model, {1, false});
+  std::copy(x.begin(), x.end(), session.input(0).data);
+  session.run();
+  CHECK(max_abs_diff(session.output(0).data, small.expected(x)) <= 1e-5);
+}
+
 TEST_CASE("TFLite: unsupported ops are named", "[tflite]") {
   SmallModel small;
   small.model.ops[2] = TfliteOp{kOpExp, "", {4}, {7}};

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "format/aligned_bytes.h"
 #include "format/attrs_codec.h"
 #include "format/garden_format.h"
 #include "format/graph_checks.h"
@@ -146,23 +147,14 @@ Graph build_graph(const fb::Model& model, const uint8_t* file, size_t size) {
   return graph;
 }
 
-// FlatBuffers reads scalars through typed pointers, so the buffer must be at
-// least 8-byte aligned; an unaligned caller's bytes are copied once.
-const uint8_t* aligned_view(const uint8_t* data, size_t size, std::unique_ptr<uint64_t[]>& copy) {
-  if (reinterpret_cast<uintptr_t>(data) % alignof(uint64_t) == 0) return data;
-  copy.reset(new uint64_t[(size + 7) / 8]);
-  std::memcpy(copy.get(), data, size);
-  return reinterpret_cast<const uint8_t*>(copy.get());
-}
-
 }  // namespace
 
 Graph read_garden(const uint8_t* data, size_t size) {
   check(data != nullptr && size >= 8, "the file is too short");
   check(size < kGardenMaxFileBytes, "the file is 2 GiB or larger");
   check(fb::ModelBufferHasIdentifier(data), "missing the \"GRDN\" file identifier");
-  std::unique_ptr<uint64_t[]> copy;
-  const uint8_t* file = aligned_view(data, size, copy);
+  const AlignedBytes aligned(data, size);
+  const uint8_t* file = aligned.data();
 
   flatbuffers::Verifier::Options options;
   options.max_depth = kMaxDepth;

@@ -62,16 +62,16 @@ std::string builtin_op_name(int32_t code) {
   }
 }
 
-ModelView::ModelView(const uint8_t* data, size_t size) : data_(data), size_(size) {
-  require(data != nullptr && size >= 8 && fb::ModelBufferHasIdentifier(data), ErrorCode::kInvalidModel,
+ModelView::ModelView(const uint8_t* data, size_t size) : bytes_(data, size), data_(bytes_.data()), size_(size) {
+  require(data != nullptr && size >= 8 && fb::ModelBufferHasIdentifier(data_), ErrorCode::kInvalidModel,
           "not a TFLite model (no \"TFL3\" file identifier)");
   // The FlatBuffers verifier addresses at most 2 GB; larger TFLite models keep
   // their weights outside the FlatBuffer, which we do not read.
   require(size < FLATBUFFERS_MAX_BUFFER_SIZE, ErrorCode::kLimitExceeded, "TFLite model larger than 2 GB");
-  flatbuffers::Verifier verifier(data, size);
+  flatbuffers::Verifier verifier(data_, size_);
   require(fb::VerifyModelBuffer(verifier), ErrorCode::kInvalidModel,
           "malformed TFLite model (FlatBuffers verification failed)");
-  model_ = fb::GetModel(data);
+  model_ = fb::GetModel(data_);
   require(length(model_->subgraphs()) >= 1 && model_->subgraphs()->Get(0) != nullptr, ErrorCode::kInvalidModel,
           "TFLite model has no subgraph");
   subgraph_ = model_->subgraphs()->Get(0);

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <string>
 
+#include "format/aligned_bytes.h"
 #include "tflite_generated.h"
 
 namespace garden {
@@ -121,6 +122,7 @@ class ModelView {
   void check_options_type(const fb::Operator& op, OptionsType type) const;
   [[noreturn]] void fail_options(const fb::Operator& op) const;
 
+  AlignedBytes bytes_;  // the caller's bytes, or an aligned copy of them
   const uint8_t* data_;
   size_t size_;
   const fb::Model* model_ = nullptr;
