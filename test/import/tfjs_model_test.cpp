@@ -95,6 +95,8 @@ TEST_CASE("Generated TF.js architectures match TF.js in every weight encoding", 
       "tfjs_deeplab_mnv2_050_uint16",  "tfjs_deeplab_mnv2_050_float16",
       "tfjs_effnet_lite0_float32",     "tfjs_effnet_lite0_uint8",
       "tfjs_effnet_lite0_uint16",      "tfjs_effnet_lite0_float16",
+      "tfjs_tiny_mixed_float32",       "tfjs_tiny_mixed_uint8",
+      "tfjs_tiny_mixed_uint16",        "tfjs_tiny_mixed_float16",
   };
   for (const char* name : kFixtures) {
     SECTION(name) {
