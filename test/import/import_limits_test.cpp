@@ -55,7 +55,7 @@ TEST_CASE("ConstantOfShape folds small shapes and refuses huge ones before alloc
   CHECK(import_error(constant_of_shape_model({32767, 32767}), &message) == ErrorCode::kLimitExceeded);
   CHECK(message.find("fill") != std::string::npos);
   // One element over the per-result bound.
-  CHECK(import_error(constant_of_shape_model({onnx::kMaxFoldedElements + 1})) == ErrorCode::kLimitExceeded);
+  CHECK(import_error(constant_of_shape_model({kMaxFoldedElements + 1})) == ErrorCode::kLimitExceeded);
 }
 
 TEST_CASE("Expand and Range refuse results beyond the folding bound", "[onnx][limits]") {
@@ -81,7 +81,7 @@ TEST_CASE("Expand and Range refuse results beyond the folding bound", "[onnx][li
 
 TEST_CASE("Concat of folded constants counts its whole result", "[onnx][limits]") {
   // Each part is within the bound; three of them together are not.
-  const int64_t part = onnx::kMaxFoldedElements / 2;
+  const int64_t part = kMaxFoldedElements / 2;
   GraphSpec spec;
   spec.initializers.push_back(int64_tensor("dims", {1}, {part}));
   spec.nodes.push_back(node("ConstantOfShape", {"dims"}, {"c"}, "fill", {fill_value(0.f)}));
@@ -97,16 +97,54 @@ TEST_CASE("Concat of folded constants counts its whole result", "[onnx][limits]"
 TEST_CASE("All folded results of one import share one budget", "[onnx][limits]") {
   // Three results of exactly the per-result bound: the third spends the budget.
   GraphSpec spec;
-  spec.initializers.push_back(int64_tensor("dims", {1}, {onnx::kMaxFoldedElements}));
+  spec.initializers.push_back(int64_tensor("dims", {1}, {kMaxFoldedElements}));
   for (const char* name : {"a", "b", "c"})
     spec.nodes.push_back(node("ConstantOfShape", {"dims"}, {name}, std::string("fill_") + name, {fill_value(0.f)}));
   spec.nodes.push_back(node("Add", {"x", "c"}, {"y"}, "add"));
   spec.inputs.push_back(value_info("x", {1}));
-  spec.outputs.push_back(value_info("y", {onnx::kMaxFoldedElements}));
+  spec.outputs.push_back(value_info("y", {kMaxFoldedElements}));
   std::string message;
   CHECK(import_error(model(spec), &message) == ErrorCode::kLimitExceeded);
   CHECK(message.find("fill_c") != std::string::npos);
   CHECK(message.find("in total") != std::string::npos);
+}
+
+namespace {
+
+// y = x + mean(Pad(c)): the importer leaves a Pad of a one-element constant,
+// which fold_constants computes with the reference evaluator while the model
+// loads; `pad` pixels on each side of H and W.
+std::vector<uint8_t> padded_constant_model(int64_t pad) {
+  GraphSpec spec;
+  spec.initializers.push_back(float_tensor("c", {1, 1, 1, 1}, {2.f}));
+  spec.initializers.push_back(int64_tensor("pads", {8}, {0, 0, 0, 0, 0, 0, pad, pad}));
+  spec.nodes.push_back(node("Pad", {"c", "pads"}, {"p"}, "pad"));
+  spec.nodes.push_back(node("ReduceMean", {"p"}, {"m"}, "mean", {attr_ints("axes", {2, 3})}));
+  spec.nodes.push_back(node("Add", {"x", "m"}, {"y"}, "add"));
+  spec.inputs.push_back(value_info("x", {1, 1, 1, 4}));
+  spec.outputs.push_back(value_info("y", {1, 1, 1, 4}));
+  return model(spec);
+}
+
+}  // namespace
+
+// The passes spend the importers' folding budget too: their folding runs the
+// reference evaluator on every imported model.
+TEST_CASE("fold_constants refuses a Pad of a constant beyond the folding budget", "[onnx][limits]") {
+  const std::vector<uint8_t> small = padded_constant_model(1);
+  const Model folded = load_model_bytes(small.data(), small.size(), ModelFormat::kOnnx);
+  for (const Node& n : folded.graph.nodes) CHECK(n.op != OpType::kPad);  // folded into a constant
+
+  // A 300-byte file asking for 16385^2 floats (1 GiB) when loaded.
+  const std::vector<uint8_t> bomb = padded_constant_model(8192);
+  try {
+    load_model_bytes(bomb.data(), bomb.size(), ModelFormat::kOnnx);
+    FAIL("loaded a model folding a 1 GiB constant");
+  } catch (const Error& e) {
+    INFO(e.what());
+    CHECK(e.code() == ErrorCode::kLimitExceeded);
+    CHECK(std::string(e.what()).find("Pad node 'pad'") != std::string::npos);
+  }
 }
 
 TEST_CASE("load_model_bytes applies LoadOptions::max_file_bytes before parsing", "[limits]") {

@@ -16,6 +16,7 @@
 
 #include "garden/error.h"
 #include "garden/session.h"
+#include "graph/folding_budget.h"
 #include "graph/reference.h"
 #include "import/importers.h"
 
@@ -280,6 +281,58 @@ TEST_CASE("TF.js shape arithmetic is folded and a final ArgMax yields the scores
   ModelBuilder read_argmax = b;
   read_argmax.node("after", "Identity", {"label"});
   require_error([&] { read_argmax.import(); }, ErrorCode::kUnsupportedModel, {"ArgMax", "final"});
+}
+
+namespace {
+
+// y = x + row * column, where row [1, n] and column [n, 1] are uint8 weights
+// (n bytes each): folding the Mul makes an n x n constant.
+ModelBuilder outer_product_model(int64_t n) {
+  ModelBuilder b;
+  b.input("x", {1, 1});
+  b.uint8("row", {1, n}, std::vector<uint8_t>(static_cast<size_t>(n), 3), 1.0, 0.0);
+  b.uint8("column", {n, 1}, std::vector<uint8_t>(static_cast<size_t>(n), 2), 1.0, 0.0);
+  b.node("table", "Mul", {"row", "column"});
+  b.node("y", "AddV2", {"x", "table"});
+  return b;
+}
+
+}  // namespace
+
+// TF.js folding spends the budget ONNX folding spends (graph/folding_budget.h),
+// checked before the result is allocated.
+TEST_CASE("TF.js folding refuses a broadcast beyond the folding budget", "[tfjs][limits]") {
+  const Graph small = outer_product_model(64).import();
+  REQUIRE(small.nodes.size() == 1);  // the Add; the Mul became a 64 x 64 constant
+  const Tensor& table = small.tensor(small.nodes[0].inputs[1]);
+  CHECK(table.shape == Shape{64, 64});
+  CHECK(table.f32()[0] == 6.f);
+  CHECK(table.f32()[64 * 64 - 1] == 6.f);
+
+  // 16 KiB of weights asking for 2^26 elements (the old bound of 2^30 let it
+  // through, as 768 MiB of work buffers), one past the budget.
+  const int64_t n = 8192;
+  REQUIRE(n * n > kMaxFoldedElements);
+  require_error([&] { outer_product_model(n).import(); }, ErrorCode::kLimitExceeded, {"Mul", "'table'"});
+}
+
+// Copies count too: a chain of Identity nodes on one weight would otherwise
+// keep a copy of it per node, from a model.json of a few bytes a node.
+TEST_CASE("TF.js folded copies share one total budget", "[tfjs][limits]") {
+  const int64_t weight_elements = kMaxFoldedElements / 16;
+  const int64_t copies_allowed = kMaxFoldedElementsTotal / weight_elements;  // 32
+  ModelBuilder b;
+  b.input("x", {1, 1});
+  b.uint8("w", {1, weight_elements}, std::vector<uint8_t>(static_cast<size_t>(weight_elements), 1), 1.0, 0.0);
+  std::string previous = "w";
+  for (int64_t k = 0; k <= copies_allowed; ++k) {
+    const std::string name = "copy_" + std::to_string(k);
+    b.node(name, "Identity", {previous});
+    previous = name;
+  }
+  b.node("y", "AddV2", {"x", previous});
+  require_error([&] { b.import(); }, ErrorCode::kLimitExceeded,
+                {"copy_" + std::to_string(copies_allowed), "in total"});
 }
 
 TEST_CASE("TF.js dynamic input sizes come from ImportOptions", "[tfjs]") {

@@ -170,3 +170,99 @@ TEST_CASE("Session profile names graph nodes with their times", "[xnn][session]"
     CHECK(times[i].milliseconds >= 0.0);
   }
 }
+
+namespace {
+
+// x [1, n] -> Sigmoid -> y [1, n]: 8 n bytes of activations and no weights.
+Graph sigmoid_model(int64_t n) {
+  GraphMaker m;
+  const TensorId x = m.input({1, n});
+  m.output(m.node(OpType::kSigmoid, {x}, {1, n}));
+  return m.graph();
+}
+
+// The error a Session constructor throws for this graph and these options.
+garden::Error session_failure(const Graph& graph, const garden::SessionOptions& options = {}) {
+  try {
+    garden::Session session(garden::Model{graph}, options);
+  } catch (const garden::Error& e) {
+    return e;
+  }
+  FAIL("the session was created without error");
+  return garden::Error(garden::ErrorCode::kIo, "");
+}
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+}  // namespace
+
+// A model file of a few bytes can declare any shape. 2^31 floats in and 2^31
+// out are 16 GiB: allocating them would end the test process (or take
+// minutes), so passing proves the refusal comes first.
+TEST_CASE("Session refuses huge declared activations before allocating them", "[xnn][session][limits]") {
+  const garden::Error huge = session_failure(sigmoid_model(int64_t{1} << 31));
+  INFO(huge.what());
+  CHECK(huge.code() == garden::ErrorCode::kLimitExceeded);
+  CHECK(contains(huge.what(), std::to_string(uint64_t{16} << 30)));  // the bytes asked for
+  CHECK(contains(huge.what(), std::to_string(garden::SessionOptions::kDefaultMaxActivationBytes)));
+  CHECK(contains(huge.what(), "max_activation_bytes"));
+
+  // Sizes past 2^64 bytes saturate instead of wrapping to a small number.
+  GraphMaker m;
+  const TensorId x = m.input({int64_t{1} << 40, int64_t{1} << 40});
+  m.output(m.node(OpType::kSigmoid, {x}, {int64_t{1} << 40, int64_t{1} << 40}));
+  const garden::Error overflow = session_failure(m.graph());
+  INFO(overflow.what());
+  CHECK(overflow.code() == garden::ErrorCode::kLimitExceeded);
+  CHECK(contains(overflow.what(), "2^64 or more"));
+}
+
+TEST_CASE("SessionOptions::max_activation_bytes bounds the declared activations exactly", "[xnn][session][limits]") {
+  const Graph graph = sigmoid_model(1000);  // 4000 bytes in, 4000 out
+  garden::SessionOptions options;
+  options.max_activation_bytes = 7999;
+  CHECK(session_failure(graph, options).code() == garden::ErrorCode::kLimitExceeded);
+  options.max_activation_bytes = 8000;
+  garden::Session session(garden::Model{graph}, options);
+  const auto values = random_values(1000, 4, -4.f, 4.f);
+  std::copy(values.begin(), values.end(), session.input(0).data);
+  session.run();
+  const auto expected = garden::evaluate(graph, {values});
+  const Difference d = compare(session.output(0).data, expected[0]);
+  INFO("max|diff|=" << d.max_diff << " max|ref|=" << d.max_ref << " tolerance " << kTolerance << " x max|ref|");
+  CHECK(d.max_diff <= kTolerance * d.max_ref);
+}
+
+// Lowering adds values of its own: a nearest upsampling by 2 is a reshape, a
+// broadcast multiply and a reshape, with two intermediates the graph does not
+// declare. They count too.
+TEST_CASE("Session counts lowering's intermediate values against the bound", "[xnn][session][limits]") {
+  GraphMaker m;
+  const TensorId x = m.input({1, 2, 2, 1});  // 16 bytes
+  Attributes nearest;
+  nearest.resize_mode = garden::ResizeMode::kNearest;
+  m.output(m.node(OpType::kResize2D, {x}, {1, 4, 4, 1}, nearest));  // 64 bytes
+  // Declared: 80 bytes. Lowered: + [2,1,2,1,1] (16) + [2,2,2,2,1] (64) = 160.
+  garden::SessionOptions options;
+  options.max_activation_bytes = 159;
+  const garden::Error error = session_failure(m.graph(), options);
+  INFO(error.what());
+  CHECK(error.code() == garden::ErrorCode::kLimitExceeded);
+  CHECK(contains(error.what(), "160"));
+  options.max_activation_bytes = 160;
+  garden::Session session(garden::Model{m.graph()}, options);
+  CHECK(session.output(0).shape == Shape{1, 4, 4, 1});
+}
+
+// The reference evaluator holds the same values and is reachable from model
+// files (fold_constants runs it while a model loads): it is bounded the same way.
+TEST_CASE("The reference evaluator refuses the same huge activations", "[xnn][session][limits]") {
+  try {
+    garden::evaluate(sigmoid_model(int64_t{1} << 31), {{}});
+    FAIL("evaluated a graph of 16 GiB");
+  } catch (const garden::Error& e) {
+    INFO(e.what());
+    CHECK(e.code() == garden::ErrorCode::kLimitExceeded);
+    CHECK(contains(e.what(), "reference evaluator"));
+  }
+}

@@ -64,6 +64,17 @@ Model optimize(Graph graph);
 struct SessionOptions {
   int threads = 1;       // 1 = run on the calling thread only
   bool profile = false;  // collect per-node times (see Session::profile)
+  // Bound on the activation memory a model may declare: the f32 values of
+  // every tensor that is not a weight (inputs, outputs, intermediates),
+  // summed as if none shared memory, so what XNNPACK allocates for them stays
+  // below it whatever its memory plan. A model over it is refused with
+  // Error(kLimitExceeded) before any activation memory is allocated. The sum
+  // is well above what runs need (PP-OCRv4 at 960x960 declares 831 MiB, of
+  // which 70 MiB are live at once): raise the bound for very large inputs.
+  // 2 GiB by default, natively and in wasm (whose sizes are 32-bit).
+  uint64_t max_activation_bytes = kDefaultMaxActivationBytes;
+
+  static constexpr uint64_t kDefaultMaxActivationBytes = uint64_t{1} << 31;
 };
 
 struct TensorView {

@@ -1,7 +1,9 @@
 // fold_constants: nodes whose inputs are all constants are computed once with
 // the reference evaluator and replaced by an f32 constant.
+#include <string>
 #include <utility>
 
+#include "graph/folding_budget.h"
 #include "graph/graph_utils.h"
 #include "graph/passes.h"
 #include "graph/reference.h"
@@ -23,6 +25,9 @@ bool can_fold(const Graph& graph, const Node& node) {
 }  // namespace
 
 void fold_constants(Graph& graph) {
+  // Every imported model goes through here: a Pad of a one-element constant
+  // in a file of a few hundred bytes can declare a result of gigabytes.
+  FoldingBudget budget;
   std::vector<Node> kept;
   kept.reserve(graph.nodes.size());
   for (Node& node : graph.nodes) {
@@ -30,6 +35,8 @@ void fold_constants(Graph& graph) {
       kept.push_back(std::move(node));
       continue;
     }
+    const std::string what = std::string(op_name(node.op)) + " node '" + node.name + "'";
+    budget.charge(checked_folded_count(graph.tensor(node.outputs[0]).shape, what), what);
     std::vector<std::vector<float>> input_values;
     input_values.reserve(node.inputs.size());
     for (TensorId id : node.inputs) input_values.push_back(constant_as_f32(graph.tensor(id)));

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "garden/error.h"
+#include "garden/session.h"
 #include "graph/graph_utils.h"
 #include "graph/reference_ops.h"
 
@@ -83,6 +84,36 @@ bool input_count_ok(OpType op, size_t count) {
   }
 }
 
+// Bytes of a tensor of `shape` as f32, saturating at UINT64_MAX: shapes come
+// from model files and may declare any size.
+uint64_t f32_bytes(const Shape& shape) {
+  uint64_t bytes = sizeof(float);
+  for (int64_t d : shape) {
+    if (d <= 0) return 0;  // negative dimensions are refused by Graph::validate
+    if (__builtin_mul_overflow(bytes, static_cast<uint64_t>(d), &bytes)) return UINT64_MAX;
+  }
+  return bytes;
+}
+
+// The evaluator holds its values as a Session holds activations, and is
+// bounded the same way, before anything is allocated.
+void check_value_bytes(uint64_t bytes, const std::string& what) {
+  constexpr uint64_t kLimit = SessionOptions::kDefaultMaxActivationBytes;
+  require(bytes <= kLimit, ErrorCode::kLimitExceeded,
+          "reference evaluator: " + what + " would take " +
+              (bytes == UINT64_MAX ? std::string("2^64 or more") : std::to_string(bytes)) +
+              " bytes, more than the limit of " + std::to_string(kLimit));
+}
+
+uint64_t non_constant_bytes(const Graph& graph) {
+  uint64_t total = 0;
+  for (const Tensor& tensor : graph.tensors) {
+    if (tensor.is_constant()) continue;
+    if (__builtin_add_overflow(total, f32_bytes(tensor.shape), &total)) return UINT64_MAX;
+  }
+  return total;
+}
+
 }  // namespace
 }  // namespace reference
 
@@ -103,6 +134,8 @@ std::vector<std::vector<float>> evaluate_node(const Graph& graph, const Node& no
     input_tensors.push_back(&tensor);
   }
   const Tensor& output = graph.tensor(node.outputs[0]);
+  reference::check_value_bytes(reference::f32_bytes(output.shape),
+                               "the output of " + std::string(op_name(node.op)) + " node '" + node.name + "'");
   const reference::OpContext context{node, input_tensors, inputs, output};
   std::vector<float> result = reference::dispatch(context);
   reference::check(context, result.size() == static_cast<size_t>(element_count(output.shape)),
@@ -118,6 +151,7 @@ std::vector<std::vector<float>> evaluate_node(const Graph& graph, const Node& no
 std::vector<std::vector<float>> evaluate(const Graph& graph,
                                          const std::vector<std::vector<float>>& inputs) {
   graph.validate();  // every id below is in range and every read follows its write
+  reference::check_value_bytes(reference::non_constant_bytes(graph), "the graph's non-constant tensors");
   require(inputs.size() == graph.inputs.size(), ErrorCode::kInvalidArgument,
           "evaluate: expected " + std::to_string(graph.inputs.size()) + " inputs, got " +
               std::to_string(inputs.size()));

@@ -28,11 +28,15 @@ namespace garden {
 // Runs the whole graph. `inputs` holds one f32 buffer per graph input, in the
 // graph's declared shape and layout; the result holds one buffer per graph output.
 // Throws Error(kInvalidArgument) for wrong input sizes, Error(kInvalidModel) for
-// shapes or attributes that are inconsistent with an op's definition.
+// shapes or attributes that are inconsistent with an op's definition, and
+// Error(kLimitExceeded), before allocating, when the graph's non-constant
+// tensors together exceed a Session's default activation bound
+// (SessionOptions::kDefaultMaxActivationBytes).
 std::vector<std::vector<float>> evaluate(const Graph& graph,
                                          const std::vector<std::vector<float>>& inputs);
 
 // Computes one node's outputs from its input values (one buffer per node input).
+// Error(kLimitExceeded) when the output alone exceeds that bound.
 std::vector<std::vector<float>> evaluate_node(const Graph& graph, const Node& node,
                                               const std::vector<const std::vector<float>*>& inputs);
 

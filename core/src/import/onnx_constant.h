@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "garden/graph.h"
+#include "graph/folding_budget.h"  // import-time folding spends this budget
 #include "import/onnx_model.h"
 
 namespace garden {
@@ -14,12 +15,6 @@ namespace onnx {
 
 // Largest tensor (in elements) the importer will hold or create.
 constexpr int64_t kMaxTensorElements = int64_t{1} << 30;
-// Bounds on what import-time folding may compute: one folded result, and all
-// of them together in one import. A few bytes of ConstantOfShape or Expand
-// could otherwise ask for gigabytes; real models fold shape tensors and at
-// most weight-sized constants (a few million elements).
-constexpr int64_t kMaxFoldedElements = int64_t{1} << 25;
-constexpr int64_t kMaxFoldedElementsTotal = int64_t{1} << 26;
 
 // Element count of `shape`, checked for negative dims, overflow and the limit.
 int64_t checked_element_count(const Shape& shape, const std::string& what);

@@ -41,16 +41,6 @@ std::vector<size_t> broadcast_offsets(const Shape& out, const Shape& in) {
   return offsets;
 }
 
-// Element count of a result folding is about to compute, checked before
-// anything is allocated for it.
-int64_t checked_folded_count(const Shape& shape, const Node& node) {
-  const int64_t count = checked_element_count(shape, describe(node));
-  require(count <= kMaxFoldedElements, ErrorCode::kLimitExceeded,
-          describe(node) + ": folding it at import time would compute " + std::to_string(count) +
-              " elements (limit " + std::to_string(kMaxFoldedElements) + ")");
-  return count;
-}
-
 void require_no_overflow(bool overflow, const Node& node) {
   require(!overflow, ErrorCode::kInvalidModel, describe(node) + ": integer overflow while folding");
 }
@@ -116,7 +106,7 @@ Constant fold_binary(ImportContext& context, const Node& node) {
   const Constant& a = context.constant_input(node, 0);
   const Constant& b = context.constant_input(node, 1);
   Shape shape = broadcast_shapes(a.shape, b.shape, node);
-  checked_folded_count(shape, node);
+  checked_folded_count(shape, describe(node));
   std::vector<size_t> ia = broadcast_offsets(shape, a.shape), ib = broadcast_offsets(shape, b.shape);
   const std::string& op = node.op_type;
   if (!a.is_float() && !b.is_float()) {
@@ -141,7 +131,7 @@ Constant fold_where(ImportContext& context, const Node& node) {
   const Constant& x = context.constant_input(node, 1);
   const Constant& y = context.constant_input(node, 2);
   Shape shape = broadcast_shapes(broadcast_shapes(c.shape, x.shape, node), y.shape, node);
-  checked_folded_count(shape, node);
+  checked_folded_count(shape, describe(node));
   std::vector<size_t> ic = broadcast_offsets(shape, c.shape), ix = broadcast_offsets(shape, x.shape),
                       iy = broadcast_offsets(shape, y.shape);
   if (!x.is_float() && !y.is_float()) {
@@ -290,7 +280,7 @@ Constant fold_gather(ImportContext& context, const Node& node) {
   shape.insert(shape.end(), indices.shape.begin(), indices.shape.end());
   shape.insert(shape.end(), data.shape.begin() + static_cast<int64_t>(axis) + 1, data.shape.end());
   require(shape.size() <= 8, ErrorCode::kLimitExceeded, describe(node) + ": result rank above 8");
-  checked_folded_count(shape, node);
+  checked_folded_count(shape, describe(node));
   int64_t outer = element_count(Shape(data.shape.begin(), data.shape.begin() + static_cast<int64_t>(axis)));
   int64_t inner = element_count(Shape(data.shape.begin() + static_cast<int64_t>(axis) + 1, data.shape.end()));
   int64_t dim = data.shape[axis];
@@ -317,7 +307,7 @@ Constant fold_concat(ImportContext& context, const Node& node) {
   }
   int64_t axis = NodeAttributes(node).get_int("axis", 0);
   Shape shape = concat_shape(node, shapes, axis);
-  checked_folded_count(shape, node);
+  checked_folded_count(shape, describe(node));
   size_t a = static_cast<size_t>(normalize_axis(axis, shape.size(), node));
   bool all_int = std::none_of(parts.begin(), parts.end(), [](const Constant* c) { return c->is_float(); });
   int64_t outer = element_count(Shape(shape.begin(), shape.begin() + static_cast<int64_t>(a)));
@@ -387,7 +377,7 @@ Constant fold_range(ImportContext& context, const Node& node) {
 Constant fold_constant_of_shape(ImportContext& context, const Node& node) {
   Shape shape = context.constant_input(node, 0).to_ints(describe(node) + " shape");
   require(shape.size() <= 8, ErrorCode::kLimitExceeded, describe(node) + ": rank above 8");
-  size_t count = static_cast<size_t>(checked_folded_count(shape, node));
+  size_t count = static_cast<size_t>(checked_folded_count(shape, describe(node)));
   const TensorProto* proto = NodeAttributes(node).get_tensor("value");
   if (proto == nullptr) return Constant::floats(shape, std::vector<float>(count, 0.f));
   Constant value = constant_from_proto(*proto, describe(node) + " value");
@@ -400,7 +390,7 @@ Constant fold_expand(ImportContext& context, const Node& node) {
   const Constant& x = context.constant_input(node, 0);
   Shape target = context.constant_input(node, 1).to_ints(describe(node) + " shape");
   Shape shape = broadcast_shapes(x.shape, target, node);
-  checked_folded_count(shape, node);
+  checked_folded_count(shape, describe(node));
   return gather_elements(x, shape, broadcast_offsets(shape, x.shape));
 }
 

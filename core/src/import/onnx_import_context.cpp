@@ -78,10 +78,7 @@ void ImportContext::set_constant(const std::string& name, Constant constant) {
 }
 
 void ImportContext::charge_folded_elements(int64_t count, const Node& node) {
-  folded_elements_ += count;
-  require(folded_elements_ <= kMaxFoldedElementsTotal, ErrorCode::kLimitExceeded,
-          describe(node) + ": import-time folding would compute more than " +
-              std::to_string(kMaxFoldedElementsTotal) + " elements in total");
+  folding_budget_.charge(count, describe(node));
 }
 
 std::string ImportContext::unique_name(const std::string& name) {

@@ -91,7 +91,7 @@ class ImportContext {
   int64_t opset_;
   std::unordered_map<std::string, Value> values_;
   std::unordered_map<std::string, int> name_uses_;
-  int64_t folded_elements_ = 0;
+  FoldingBudget folding_budget_;
 };
 
 // ---- translators and folding (onnx_ops.cpp, onnx_folding.cpp) ----

@@ -1,9 +1,12 @@
 // Import-time evaluation of TensorFlow ops whose inputs are all known (the
 // shape arithmetic converters leave in graphs: Shape -> StridedSlice -> Pack ->
-// Reshape), and the shape rules those ops share with translation.
+// Reshape), and the shape rules those ops share with translation. Folding
+// spends the budget the ONNX importer spends too (graph/folding_budget.h):
+// each result's size is checked before it is allocated.
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <optional>
 
 #include "import/tfjs_translators.h"
 
@@ -15,6 +18,11 @@ int64_t count_of(const Shape& shape, const TfNode& node) {
   return onnx::checked_element_count(shape, describe(node));
 }
 
+// The element count of a result about to be folded, within the per-result budget.
+int64_t folded_count_of(const Shape& shape, const TfNode& node) {
+  return checked_folded_count(shape, describe(node));
+}
+
 Constant with_shape(Constant c, Shape shape) {
   c.shape = std::move(shape);
   return c;
@@ -24,7 +32,7 @@ Constant with_shape(Constant c, Shape shape) {
 Constant fold_binary(const TfNode& node, const Constant& a, const Constant& b) {
   const Shape out = broadcast_shapes(a.shape, b.shape, node);
   const size_t rank = out.size();
-  const int64_t count = count_of(out, node);
+  const int64_t count = folded_count_of(out, node);
   auto source_index = [&](const Shape& shape, int64_t flat) {
     int64_t index = 0, stride = 1;
     for (size_t k = rank; k-- > 0;) {
@@ -67,6 +75,7 @@ Constant fold_pack(const ImportContext& context, const TfNode& node) {
   Shape out = parts[0]->shape;
   const int64_t axis = normalize_axis(attr_int(node, "axis", 0), out.size() + 1, node);
   out.insert(out.begin() + axis, static_cast<int64_t>(parts.size()));
+  folded_count_of(out, node);
   int64_t outer = 1;
   for (int64_t d = 0; d < axis; ++d) outer *= out[static_cast<size_t>(d)];
   const size_t inner = parts[0]->size() / static_cast<size_t>(std::max<int64_t>(outer, 1));
@@ -89,6 +98,7 @@ Constant fold_concat(const ImportContext& context, const TfNode& node) {
   for (size_t k = 0; k + 1 < count; ++k) shapes.push_back(context.input(node, k).shape);
   const int64_t axis = normalize_axis(axis_values[0], shapes[0].size(), node);
   const Shape out = concat_target(node, shapes, axis);
+  folded_count_of(out, node);
   int64_t outer = 1;
   for (int64_t d = 0; d < axis; ++d) outer *= out[static_cast<size_t>(d)];
   const bool floats = context.input(node, 0).constant->is_float();
@@ -117,7 +127,7 @@ Constant fold_strided_slice(const ImportContext& context, const TfNode& node) {
     if (!r.shrink) out.push_back(r.count);
   Constant result = x.is_float() ? Constant::floats(out, {}) : Constant::ints(out, {});
   std::vector<int64_t> index(ranges.size(), 0);
-  const int64_t total = count_of(out, node);
+  const int64_t total = folded_count_of(out, node);
   for (int64_t n = 0; n < total; ++n) {
     int64_t at = 0;
     for (size_t d = 0; d < ranges.size(); ++d) at += (ranges[d].start + index[d] * ranges[d].step) * strides[d];
@@ -249,46 +259,58 @@ std::vector<SliceAxis> strided_slice_ranges(const ImportContext& context, const 
   return ranges;
 }
 
-bool try_fold(ImportContext& context, const TfNode& node) {
+namespace {
+
+bool is_binary_op(const std::string& op) {
+  static const char* const kBinary[] = {"Add", "AddV2", "BiasAdd", "Sub", "Mul", "RealDiv", "FloorDiv", "Maximum", "Minimum"};
+  for (const char* name : kBinary)
+    if (op == name) return true;
+  return false;
+}
+
+// The value of `node` computed from its constant inputs, or nothing when its
+// op is not one folding evaluates.
+std::optional<Constant> fold(const ImportContext& context, const TfNode& node) {
   const std::string& op = node.op;
+  const Constant& x = *context.input(node, 0).constant;
+  if (is_binary_op(op)) {
+    context.require_inputs(node, 2);
+    return fold_binary(node, x, *context.input(node, 1).constant);
+  }
+  if (op == "Identity" || op == "StopGradient" || op == "Snapshot") return x;
+  if (op == "Cast") return fold_cast(node, x);
+  if (op == "Reshape" && context.input_count(node) == 2) {
+    const std::vector<int64_t> target = context.input(node, 1).constant->to_ints(describe(node));
+    return with_shape(x, reshape_target(node, x.shape, target));
+  }
+  if (op == "Squeeze") return with_shape(x, squeeze_target(node, x.shape));
+  if (op == "ExpandDims" && context.input_count(node) == 2) {
+    const std::vector<int64_t> dim = context.input(node, 1).constant->to_ints(describe(node));
+    require(dim.size() == 1, ErrorCode::kInvalidModel, describe(node) + ": dim must be one value");
+    return with_shape(x, expand_dims_target(node, x.shape, dim[0]));
+  }
+  if (op == "Pack") return fold_pack(context, node);
+  if (op == "ConcatV2") return fold_concat(context, node);
+  if (op == "StridedSlice" && context.input_count(node) == 4) return fold_strided_slice(context, node);
+  return std::nullopt;
+}
+
+}  // namespace
+
+bool try_fold(ImportContext& context, const TfNode& node) {
   const std::string key = value_key(node.name, 0);
-  if (op == "Shape" && context.input_count(node) == 1) {
+  if (node.op == "Shape" && context.input_count(node) == 1) {
     const Shape& x = context.input(node, 0).shape;
     context.set_constant(key, Constant::ints({static_cast<int64_t>(x.size())}, std::vector<int64_t>(x.begin(), x.end())));
     return true;
   }
   if (!all_inputs_constant(context, node)) return false;
-  const Constant& x = *context.input(node, 0).constant;
-  static const char* const kBinary[] = {"Add", "AddV2", "BiasAdd", "Sub", "Mul", "RealDiv", "FloorDiv", "Maximum", "Minimum"};
-  for (const char* name : kBinary) {
-    if (op == name) {
-      context.require_inputs(node, 2);
-      context.set_constant(key, fold_binary(node, x, *context.input(node, 1).constant));
-      return true;
-    }
-  }
-  if (op == "Identity" || op == "StopGradient" || op == "Snapshot") {
-    context.set_constant(key, x);
-  } else if (op == "Cast") {
-    context.set_constant(key, fold_cast(node, x));
-  } else if (op == "Reshape" && context.input_count(node) == 2) {
-    const std::vector<int64_t> target = context.input(node, 1).constant->to_ints(describe(node));
-    context.set_constant(key, with_shape(x, reshape_target(node, x.shape, target)));
-  } else if (op == "Squeeze") {
-    context.set_constant(key, with_shape(x, squeeze_target(node, x.shape)));
-  } else if (op == "ExpandDims" && context.input_count(node) == 2) {
-    const std::vector<int64_t> dim = context.input(node, 1).constant->to_ints(describe(node));
-    require(dim.size() == 1, ErrorCode::kInvalidModel, describe(node) + ": dim must be one value");
-    context.set_constant(key, with_shape(x, expand_dims_target(node, x.shape, dim[0])));
-  } else if (op == "Pack") {
-    context.set_constant(key, fold_pack(context, node));
-  } else if (op == "ConcatV2") {
-    context.set_constant(key, fold_concat(context, node));
-  } else if (op == "StridedSlice" && context.input_count(node) == 4) {
-    context.set_constant(key, fold_strided_slice(context, node));
-  } else {
-    return false;
-  }
+  std::optional<Constant> folded = fold(context, node);
+  if (!folded) return false;
+  // Every result counts, copies too: a chain of Identity nodes on one large
+  // weight would otherwise hold a copy per node.
+  context.charge_folded_elements(static_cast<int64_t>(folded->size()), node);
+  context.set_constant(key, std::move(*folded));
   return true;
 }
 

@@ -52,6 +52,9 @@ class ImportContext {
   const Constant& constant_input(const TfNode& node, size_t index, const std::string& what) const;
 
   void set_constant(const std::string& key, Constant constant);
+  // Charges a folded result of `count` elements to the import's folding
+  // budget (graph/folding_budget.h, shared with the ONNX importer).
+  void charge_folded_elements(int64_t count, const TfNode& node) { folding_budget_.charge(count, describe(node)); }
   void set_alias(const std::string& key, const Value& value) { values_[key] = value; }
   void define_input(const std::string& key, Shape shape);
 
@@ -72,6 +75,7 @@ class ImportContext {
   Graph& graph_;
   std::unordered_map<std::string, Value> values_;
   std::unordered_map<std::string, int> name_uses_;
+  FoldingBudget folding_budget_;
 };
 
 using Translator = std::function<void(ImportContext&, const TfNode&)>;

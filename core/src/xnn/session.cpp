@@ -30,7 +30,7 @@ std::vector<Port> ports(const Graph& graph, const std::vector<TensorId>& ids) {
 struct Session::Impl {
   // `weights`: the graph's own constants, freed once packed (or nullptr to keep them).
   Impl(const Graph& graph, const SessionOptions& options, Graph* weights)
-      : runtime(graph, options.threads, options.profile, weights),
+      : runtime(graph, options, weights),
         inputs(ports(graph, graph.inputs)),
         outputs(ports(graph, graph.outputs)),
         threads(options.threads) {}

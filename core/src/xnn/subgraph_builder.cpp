@@ -34,6 +34,20 @@ std::vector<size_t> xnn_dims(const Shape& shape, const Node& user) {
   return dims;
 }
 
+uint64_t saturating_add(uint64_t a, uint64_t b) {
+  uint64_t sum;
+  return __builtin_add_overflow(a, b, &sum) ? UINT64_MAX : sum;
+}
+
+uint64_t f32_bytes(const Shape& shape) {
+  uint64_t bytes = sizeof(float);
+  for (int64_t d : shape) {
+    if (d <= 0) return 0;  // negative dims are refused where the shape is used
+    if (__builtin_mul_overflow(bytes, static_cast<uint64_t>(d), &bytes)) return UINT64_MAX;
+  }
+  return bytes;
+}
+
 void release_packing_buffers(StaticStore& store) {
   store.remove_if([](const StaticBuffer& buffer) { return buffer.use == StaticUse::kPacking; });
 }
@@ -107,6 +121,7 @@ uint32_t SubgraphBuilder::optional_input_value(const Node& node, size_t index) {
 uint32_t SubgraphBuilder::define(const Tensor& tensor, const float* data, uint32_t external_id,
                                  uint32_t flags, const Node& user) {
   const std::vector<size_t> dims = xnn_dims(tensor.shape, user);
+  if (data == nullptr) activation_bytes_ = saturating_add(activation_bytes_, f32_bytes(tensor.shape));
   uint32_t id = XNN_INVALID_VALUE_ID;
   check_status(xnn_define_tensor_value(subgraph_, xnn_datatype_fp32, dims.size(), dims.data(), data,
                                        external_id, flags, &id),

@@ -77,6 +77,11 @@ class SubgraphBuilder {
   // Graph node name of each XNNPACK node, in definition order.
   const std::vector<std::string>& xnn_node_names() const { return xnn_node_names_; }
   uint32_t external_id_count() const { return external_ids_; }
+  // Bytes of every value defined so far that is not static (graph inputs and
+  // outputs, intermediates, lowering's own temporaries), summed as if none
+  // shared memory: an upper bound on what XNNPACK's memory plan and the
+  // external buffers will hold. Saturates at UINT64_MAX instead of overflowing.
+  uint64_t activation_bytes() const { return activation_bytes_; }
 
  private:
   static std::vector<float> to_f32(const Tensor& tensor);
@@ -93,6 +98,7 @@ class SubgraphBuilder {
   std::unordered_map<TensorId, uint32_t> external_id_of_;
   std::vector<bool> read_at_run_time_;
   std::vector<std::string> xnn_node_names_;
+  uint64_t activation_bytes_ = 0;
 };
 
 // "Conv2D node 'conv1'": how errors name a node.
@@ -102,6 +108,12 @@ std::string describe(const Node& node);
 void check_status(xnn_status status, const Node& node, const char* what);
 
 [[noreturn]] void unsupported(const Node& node, const std::string& why);
+
+// Sizes that are only compared with a limit saturate at UINT64_MAX instead of
+// overflowing: a model may declare any shape.
+uint64_t saturating_add(uint64_t a, uint64_t b);
+// Bytes of a tensor of `shape` as f32 (0 for a negative dimension).
+uint64_t f32_bytes(const Shape& shape);
 
 // A shape as XNNPACK dims; kUnsupportedModel for rank > XNN_MAX_TENSOR_DIMS
 // or negative dims.

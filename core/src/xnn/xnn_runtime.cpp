@@ -1,6 +1,8 @@
 #include "xnn/xnn_runtime.h"
 
+#include <algorithm>
 #include <cstring>
+#include <limits>
 #include <mutex>
 #include <string>
 
@@ -19,6 +21,28 @@ void check_backend(xnn_status status, const std::string& what) {
     fail(ErrorCode::kBackend,
          what + " failed (xnn_status " + std::to_string(static_cast<int>(status)) + ")");
   }
+}
+
+// A declared size is refused before it is allocated: a model file of a few
+// bytes can declare tensors of any size.
+void check_activation_bytes(uint64_t bytes, uint64_t limit) {
+  // Beyond the address space, size_t arithmetic on these sizes would wrap.
+  const uint64_t addressable = std::numeric_limits<size_t>::max();
+  if (bytes <= limit && bytes <= addressable) return;
+  const std::string need = bytes == UINT64_MAX ? "2^64 or more" : std::to_string(bytes);
+  fail(ErrorCode::kLimitExceeded, "the model's activations need " + need +
+                                      " bytes, more than the limit of " + std::to_string(std::min(limit, addressable)) +
+                                      " (SessionOptions::max_activation_bytes)");
+}
+
+// What the graph itself declares: every tensor that is not a weight. Checked
+// before lowering, which may allocate in proportion to activation shapes
+// (nearest resize's kernel of ones).
+uint64_t declared_activation_bytes(const Graph& graph) {
+  uint64_t total = 0;
+  for (const Tensor& tensor : graph.tensors)
+    if (!tensor.is_constant()) total = saturating_add(total, f32_bytes(tensor.shape));
+  return total;
 }
 
 std::vector<float> padded_buffer(const Tensor& tensor) {
@@ -92,17 +116,17 @@ void free_constants(Graph& graph) {
 
 }  // namespace
 
-XnnRuntime::XnnRuntime(const Graph& graph, int threads, bool profile, Graph* weights)
-    : profiling_(profile) {
-  require(threads >= 1, ErrorCode::kInvalidArgument,
-          "threads must be >= 1, got " + std::to_string(threads));
+XnnRuntime::XnnRuntime(const Graph& graph, const SessionOptions& options, Graph* weights)
+    : profiling_(options.profile) {
+  require(options.threads >= 1, ErrorCode::kInvalidArgument,
+          "threads must be >= 1, got " + std::to_string(options.threads));
   initialize_xnnpack();
   try {
-    if (threads > 1) {
-      threadpool_ = pthreadpool_create(static_cast<size_t>(threads));
+    if (options.threads > 1) {
+      threadpool_ = pthreadpool_create(static_cast<size_t>(options.threads));
       require(threadpool_ != nullptr, ErrorCode::kBackend, "pthreadpool_create failed");
     }
-    build(graph, profile);
+    build(graph, options);
     if (weights != nullptr) free_constants(*weights);
     bind(graph);
   } catch (...) {
@@ -120,8 +144,9 @@ void XnnRuntime::release() {
   threadpool_ = nullptr;
 }
 
-void XnnRuntime::build(const Graph& graph, bool profile) {
+void XnnRuntime::build(const Graph& graph, const SessionOptions& options) {
   require(!graph.outputs.empty(), ErrorCode::kInvalidModel, "the graph has no outputs");
+  check_activation_bytes(declared_activation_bytes(graph), options.max_activation_bytes);
   SubgraphBuilder builder(graph, static_data_);
   for (const Node& node : graph.nodes) lower_node(builder, node);
   // Inputs nobody reads and outputs nobody writes still need their values.
@@ -133,6 +158,10 @@ void XnnRuntime::build(const Graph& graph, bool profile) {
     builder.value(id, graph_io);
   }
   xnn_node_names_ = builder.xnn_node_names();
+  // Again with lowering's own temporaries. Nothing of the activations exists
+  // yet: XNNPACK plans and allocates them in xnn_reshape_runtime, the
+  // external buffers are made in bind().
+  check_activation_bytes(builder.activation_bytes(), options.max_activation_bytes);
 
   std::unique_ptr<xnn_subgraph, decltype(&xnn_delete_subgraph)> subgraph(builder.release(),
                                                                           &xnn_delete_subgraph);
@@ -145,7 +174,7 @@ void XnnRuntime::build(const Graph& graph, bool profile) {
   // Workers go to sleep after the last operator instead of spinning between
   // runs: a frame loop leaves the pool idle most of the time.
   uint32_t flags = XNN_FLAG_YIELD_WORKERS;
-  if (profile) flags |= XNN_FLAG_BASIC_PROFILING | kNoOperatorFusion;
+  if (options.profile) flags |= XNN_FLAG_BASIC_PROFILING | kNoOperatorFusion;
   check_backend(xnn_create_runtime_v4(subgraph.get(), /*weights_cache=*/nullptr, /*workspace=*/nullptr,
                                       threadpool_, flags, &runtime_),
                 "xnn_create_runtime_v4");

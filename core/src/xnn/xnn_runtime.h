@@ -31,7 +31,9 @@ class XnnRuntime {
   // `weights`, when given, is `graph` itself, owned by the caller and no longer
   // needed: its constants are freed once XNNPACK has packed them, before the
   // activation memory is planned, so that memory can reuse theirs.
-  XnnRuntime(const Graph& graph, int threads, bool profile, Graph* weights = nullptr);
+  // Error(kLimitExceeded) when the graph's activations exceed
+  // options.max_activation_bytes, before any of them is allocated.
+  XnnRuntime(const Graph& graph, const SessionOptions& options, Graph* weights = nullptr);
   ~XnnRuntime();
   XnnRuntime(const XnnRuntime&) = delete;
   XnnRuntime& operator=(const XnnRuntime&) = delete;
@@ -46,7 +48,7 @@ class XnnRuntime {
   std::vector<NodeTime> profile() const;
 
  private:
-  void build(const Graph& graph, bool profile);
+  void build(const Graph& graph, const SessionOptions& options);
   void bind(const Graph& graph);
   void release();
 
