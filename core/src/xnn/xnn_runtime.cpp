@@ -7,6 +7,7 @@
 #include <string>
 
 #include "xnn/lower.h"
+#include "xnn/shared_threadpool.h"
 
 namespace garden {
 namespace xnn {
@@ -123,8 +124,7 @@ XnnRuntime::XnnRuntime(const Graph& graph, const SessionOptions& options, Graph*
   initialize_xnnpack();
   try {
     if (options.threads > 1) {
-      threadpool_ = pthreadpool_create(static_cast<size_t>(options.threads));
-      require(threadpool_ != nullptr, ErrorCode::kBackend, "pthreadpool_create failed");
+      threadpool_ = acquire_threadpool(options.threads);
     }
     build(graph, options);
     if (weights != nullptr) free_constants(*weights);
@@ -139,7 +139,7 @@ XnnRuntime::~XnnRuntime() { release(); }
 
 void XnnRuntime::release() {
   if (runtime_ != nullptr) xnn_delete_runtime(runtime_);
-  if (threadpool_ != nullptr) pthreadpool_destroy(threadpool_);
+  release_threadpool(threadpool_);
   runtime_ = nullptr;
   threadpool_ = nullptr;
 }
