@@ -68,6 +68,20 @@ export interface FetchOptions {
   cache?: boolean;
 }
 
+/** What every loader (loadClassifier, loadSegmenter, loadTextDetector, loadModel) takes besides its model. */
+export interface LoadOptions extends FetchOptions {
+  /**
+   * Run the model on a mid-grey frame (zero tensors for loadModel) before the
+   * load resolves, and discard the result (default true). A fresh model runs
+   * its first calls several times slower than later ones (the engine
+   * compiles its code lazily, then optimizes what runs often); warm-up runs
+   * repeat for up to about 0.8 s (at least one run, at most 8) so that the
+   * first real call runs at full speed. Results are the same either way.
+   * false: a faster load, slower first calls.
+   */
+  warmup?: boolean;
+}
+
 export interface CreateGardenOptions {
   /**
    * Threads for the runtime (the caller's included). Default: the number of
@@ -126,7 +140,7 @@ export type ClassifierModelName =
   | 'efficientnet-lite0' | 'efficientnet-lite1' | 'efficientnet-lite2'
   | 'efficientnet-lite3' | 'efficientnet-lite4' | 'mobilenet-v2' | 'nsfwjs';
 
-export interface ClassifierOptions extends FetchOptions {
+export interface ClassifierOptions extends LoadOptions {
   /**
    * A known name (its pre-processing preset, and its official weights unless
    * modelUrl or model bytes are given), or model bytes. Default 'efficientnet-b0'.
@@ -156,7 +170,7 @@ export interface Classifier {
 
 export type SegmenterBase = 'pascal' | 'cityscapes' | 'ade20k' | 'selfie';
 
-export interface SegmenterOptions extends FetchOptions {
+export interface SegmenterOptions extends LoadOptions {
   /** Label set, colormap and official weights. Default 'pascal'. */
   base?: SegmenterBase;
   /** 1, 2 or 4: which of tfjs-models' DeepLab weight files to fetch (default 2). */
@@ -183,7 +197,7 @@ export interface Segmenter {
 
 export type TextDetectorModelName = 'ppocr' | 'psenet';
 
-export interface TextDetectorOptions extends FetchOptions {
+export interface TextDetectorOptions extends LoadOptions {
   /** 'ppocr' (DB, shipped with the package; the default) or 'psenet', or model bytes. */
   model?: TextDetectorModelName | ModelBytes;
   modelUrl?: string | URL;
@@ -221,7 +235,7 @@ export interface TextDetector {
 
 // -- low-level model ----------------------------------------------------------
 
-export interface ModelOptions extends FetchOptions {
+export interface ModelOptions extends LoadOptions {
   /** Record per-operator times (see Model.profile). */
   profile?: boolean;
   /** For models with dynamic spatial dims (PP-OCR's [1,3,?,?]): give both or neither. */

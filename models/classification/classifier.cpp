@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <string>
+#include <utility>
 
 #include "garden/error.h"
 #include "labels/labels.h"
@@ -51,6 +52,13 @@ std::string shape_string(const Shape& shape) {
   return s + "]";
 }
 
+// Labels given in the options, else the model's own. Read in the member
+// initializers, before the model moves into the session.
+ClassifierOptions with_model_labels(ClassifierOptions options, const Model& model) {
+  if (options.labels.empty()) options.labels = model.graph.info.labels;
+  return options;
+}
+
 }  // namespace
 
 int preset_input_size(const std::string& model_name) { return find_family(model_name).input_size; }
@@ -77,7 +85,16 @@ ClassifierOptions preset(const std::string& model_name) {
 }
 
 Classifier::Classifier(const Model& model, const ClassifierOptions& options)
-    : options_(options), session_(model, options.session) {
+    : options_(with_model_labels(options, model)), session_(model, options.session) {
+  read_ports();
+}
+
+Classifier::Classifier(Model&& model, const ClassifierOptions& options)
+    : options_(with_model_labels(options, model)), session_(std::move(model), options.session) {
+  read_ports();
+}
+
+void Classifier::read_ports() {
   require(session_.input_count() == 1 && session_.output_count() >= 1,
           ErrorCode::kUnsupportedModel, "classifier: needs one input and an output");
   const TensorView input = session_.input(0);
@@ -95,11 +112,10 @@ Classifier::Classifier(const Model& model, const ClassifierOptions& options)
 
   const TensorView output = session_.output(0);
   const int64_t outputs = element_count(output.shape);
-  require(options.label_offset >= 0 && outputs > options.label_offset, ErrorCode::kUnsupportedModel,
+  require(options_.label_offset >= 0 && outputs > options_.label_offset, ErrorCode::kUnsupportedModel,
           "classifier: output " + shape_string(output.shape) + " has no class after label_offset " +
-              std::to_string(options.label_offset));
-  probabilities_.resize(static_cast<size_t>(outputs - options.label_offset));
-  if (options_.labels.empty()) options_.labels = model.graph.info.labels;
+              std::to_string(options_.label_offset));
+  probabilities_.resize(static_cast<size_t>(outputs - options_.label_offset));
 }
 
 std::vector<Prediction> Classifier::classify(const ImageView& image, int top_k) {

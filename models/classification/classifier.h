@@ -1,7 +1,7 @@
 // The classification runner: an image in, the k most likely classes out.
 //
 //   garden::Model model = garden::load_model_file("efficientnet_b0.onnx");
-//   garden::classification::Classifier classifier(model, garden::classification::preset("efficientnet-b0"));
+//   garden::classification::Classifier classifier(std::move(model), garden::classification::preset("efficientnet-b0"));
 //   for (const auto& p : classifier.classify(image, 5)) ...   // p.class_name, p.probability
 #pragma once
 
@@ -42,13 +42,17 @@ struct Prediction {
 class Classifier {
  public:
   Classifier(const Model& model, const ClassifierOptions& options);
+  // Takes the model: its weights are freed once packed (see Session(Model&&)).
+  Classifier(Model&& model, const ClassifierOptions& options);
   // top_k in [1, number of classes]; anything else is Error(kInvalidArgument).
   std::vector<Prediction> classify(const ImageView& image, int top_k);
   int input_width() const;
   int input_height() const;
 
  private:
-  ClassifierOptions options_;
+  void read_ports();
+
+  ClassifierOptions options_;  // before session_: filled from the model before it moves there
   Session session_;
   Resizer resizer_;
   std::vector<float> probabilities_;

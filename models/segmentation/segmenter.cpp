@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <string>
+#include <utility>
 
 #include "garden/error.h"
 #include "labels/labels.h"
@@ -33,6 +34,13 @@ SegmenterOptions with_labels(const std::vector<labels::ColoredLabel>& classes) {
     options.labels.push_back(label.name);
     options.colormap.push_back(label.color);
   }
+  return options;
+}
+
+// Labels given in the options, else the model's own. Read in the member
+// initializers, before the model moves into the session.
+SegmenterOptions with_model_labels(SegmenterOptions options, const Model& model) {
+  if (options.labels.empty()) options.labels = model.graph.info.labels;
   return options;
 }
 
@@ -77,7 +85,16 @@ SegmenterOptions preset(const std::string& base) {
 }
 
 Segmenter::Segmenter(const Model& model, const SegmenterOptions& options)
-    : options_(options), session_(model, options.session) {
+    : options_(with_model_labels(options, model)), session_(model, options.session) {
+  read_ports();
+}
+
+Segmenter::Segmenter(Model&& model, const SegmenterOptions& options)
+    : options_(with_model_labels(options, model)), session_(std::move(model), options.session) {
+  read_ports();
+}
+
+void Segmenter::read_ports() {
   require(session_.input_count() == 1 && session_.output_count() >= 1,
           ErrorCode::kUnsupportedModel, "segmenter: needs one input and an output");
   const TensorView input = session_.input(0);
@@ -93,25 +110,25 @@ Segmenter::Segmenter(const Model& model, const SegmenterOptions& options)
   const TensorView output = session_.output(0);
   require(output.shape.size() == 4 && output.shape[0] == 1, ErrorCode::kUnsupportedModel,
           "segmenter: output must be [1,C,H,W] or [1,H,W,C], got " + shape_string(output.shape));
-  const int64_t declared_channels = options.binary_soft_mask ? 1 : -1;
+  const int64_t declared_channels = options_.binary_soft_mask ? 1 : -1;
   output_layout_ = declared_channels > 0 ? layout_of(output, declared_channels)
                                          : (output.layout == Layout::kNHWC ? Layout::kNHWC : Layout::kNCHW);
   const bool out_nhwc = output_layout_ == Layout::kNHWC;
   map_channels_ = static_cast<int>(out_nhwc ? output.shape[3] : output.shape[1]);
   map_height_ = static_cast<int>(out_nhwc ? output.shape[1] : output.shape[2]);
   map_width_ = static_cast<int>(out_nhwc ? output.shape[2] : output.shape[3]);
-  require(options.binary_soft_mask ? map_channels_ == 1 : (map_channels_ >= 2 && map_channels_ <= kMaxClasses),
+  require(options_.binary_soft_mask ? map_channels_ == 1 : (map_channels_ >= 2 && map_channels_ <= kMaxClasses),
           ErrorCode::kUnsupportedModel,
           std::string("segmenter: output ") + shape_string(output.shape) +
-              (options.binary_soft_mask ? " must have one probability channel"
+              (options_.binary_soft_mask ? " must have one probability channel"
                                         : " must have 2..256 class channels"));
   require(map_width_ > 0 && map_height_ > 0 && map_width_ <= input_width_ && map_height_ <= input_height_,
           ErrorCode::kUnsupportedModel, "segmenter: output maps larger than the input are not supported");
 
-  // Classes without a given name or color get the model's names, "class N"
-  // and Pascal's colors, so every index the model can produce is drawable.
-  const int classes = options.binary_soft_mask ? 2 : map_channels_;
-  if (options_.labels.empty()) options_.labels = model.graph.info.labels;
+  // Classes without a given name or color get the model's names (see
+  // with_model_labels), "class N" and Pascal's colors, so every index the
+  // model can produce is drawable.
+  const int classes = options_.binary_soft_mask ? 2 : map_channels_;
   for (int i = static_cast<int>(options_.labels.size()); i < classes; ++i)
     options_.labels.push_back("class " + std::to_string(i));
   const std::vector<std::array<uint8_t, 3>> fallback = pascal_colormap(classes);
@@ -119,7 +136,7 @@ Segmenter::Segmenter(const Model& model, const SegmenterOptions& options)
     options_.colormap.push_back(fallback[i]);
 
   full_classes_.resize(static_cast<size_t>(map_width_) * map_height_);
-  if (options.binary_soft_mask) full_mask_.resize(full_classes_.size());
+  if (options_.binary_soft_mask) full_mask_.resize(full_classes_.size());
 }
 
 const SegmentationResult& Segmenter::segment(const ImageView& image) {

@@ -51,12 +51,16 @@ struct SegmentationResult {
 class Segmenter {
  public:
   Segmenter(const Model& model, const SegmenterOptions& options);
+  // Takes the model: its weights are freed once packed (see Session(Model&&)).
+  Segmenter(Model&& model, const SegmenterOptions& options);
   // The result is owned by the segmenter and reused by the next call (no
   // per-frame allocation once the size is stable).
   const SegmentationResult& segment(const ImageView& image);
 
  private:
-  SegmenterOptions options_;
+  void read_ports();
+
+  SegmenterOptions options_;  // before session_: filled from the model before it moves there
   Session session_;
   Resizer resizer_;
   SegmentationResult result_;

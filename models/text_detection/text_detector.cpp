@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <string>
+#include <utility>
 
 #include "garden/error.h"
 
@@ -54,15 +55,52 @@ InputSize pse_input_size(int image_width, int image_height, int resize_length) {
   return {side(image_width), side(image_height)};
 }
 
+namespace {
+
+// Unset: ImageNet mean/std, BGR for DB (PaddleOCR), RGB for PSE.
+Normalization normalization_for(const TextDetectorOptions& options) {
+  return options.normalization.value_or(imagenet_normalization(/*bgr=*/options.kind == DetectorKind::kDb));
+}
+
+// Unset: never enlarge for DB (PaddleOCR's "max" side limit), fit for PSE.
+Fit fit_for(const TextDetectorOptions& options) {
+  return options.fit.value_or(options.kind == DetectorKind::kDb ? Fit::kKeepAspectNoUpscale
+                                                                : Fit::kKeepAspect);
+}
+
+}  // namespace
+
 TextDetector::TextDetector(const Model& model, const TextDetectorOptions& options)
     : options_(options),
-      normalization_(options.normalization.value_or(
-          imagenet_normalization(/*bgr=*/options.kind == DetectorKind::kDb))),
-      fit_(options.fit.value_or(options.kind == DetectorKind::kDb ? Fit::kKeepAspectNoUpscale
-                                                                  : Fit::kKeepAspect)),
+      normalization_(normalization_for(options)),
+      fit_(fit_for(options)),
       session_(model, options.session),
       db_(options.db),
       pse_(options.pse) {
+  read_ports();
+}
+
+TextDetector::TextDetector(Model&& model, const TextDetectorOptions& options)
+    : options_(options),
+      normalization_(normalization_for(options)),
+      fit_(fit_for(options)),
+      session_(std::move(model), options.session),
+      db_(options.db),
+      pse_(options.pse) {
+  read_ports();
+}
+
+void TextDetector::set_db_options(const DbOptions& options) {
+  db_ = DbPostprocessor(options);  // validates before anything is replaced
+  options_.db = options;
+}
+
+void TextDetector::set_pse_options(const PseOptions& options) {
+  pse_ = PsePostprocessor(options);
+  options_.pse = options;
+}
+
+void TextDetector::read_ports() {
   require(session_.input_count() == 1 && session_.output_count() >= 1,
           ErrorCode::kUnsupportedModel, "text detector: needs one input and an output");
 
@@ -84,13 +122,13 @@ TextDetector::TextDetector(const Model& model, const TextDetectorOptions& option
   map_count_ = static_cast<int>(out_nchw ? output.shape[1] : output.shape[3]);
   map_height_ = static_cast<int>(out_nchw ? output.shape[2] : output.shape[1]);
   map_width_ = static_cast<int>(out_nchw ? output.shape[3] : output.shape[2]);
-  require(options.kind != DetectorKind::kDb || map_count_ == 1, ErrorCode::kUnsupportedModel,
+  require(options_.kind != DetectorKind::kDb || map_count_ == 1, ErrorCode::kUnsupportedModel,
           "text detector: a DB model has one output map, got " + shape_string(output.shape));
   require(map_width_ > 0 && map_height_ > 0 && map_width_ <= input_width_ &&
               map_height_ <= input_height_,
           ErrorCode::kUnsupportedModel,
           "text detector: output maps larger than the input are not supported");
-  require(options.kind != DetectorKind::kDb ||
+  require(options_.kind != DetectorKind::kDb ||
               (input_width_ % map_width_ == 0 && input_height_ % map_height_ == 0),
           ErrorCode::kUnsupportedModel,
           "text detector: a DB map must divide the input size, got " + shape_string(output.shape));

@@ -50,6 +50,14 @@ InputSize pse_input_size(int image_width, int image_height, int resize_length = 
 class TextDetector {
  public:
   TextDetector(const Model& model, const TextDetectorOptions& options = {});
+  // Takes the model: its weights are freed once packed (see Session(Model&&)).
+  TextDetector(Model&& model, const TextDetectorOptions& options = {});
+
+  // New post-processing thresholds for the next detect() calls; the session
+  // (and its packed weights) stays as it is. Invalid options are
+  // Error(kInvalidArgument) and leave the detector unchanged.
+  void set_db_options(const DbOptions& options);
+  void set_pse_options(const PseOptions& options);
 
   std::vector<TextBox> detect(const ImageView& image);
 
@@ -60,6 +68,7 @@ class TextDetector {
   TensorView last_output() { return session_.output(0); }
 
  private:
+  void read_ports();
   std::vector<TextBox> postprocess_db(const Letterbox& box, const ImageView& image);
   std::vector<TextBox> postprocess_pse(const Letterbox& box, const ImageView& image);
 

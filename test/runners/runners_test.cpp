@@ -1,6 +1,7 @@
 // The runners on real images, checked against references they do not share
 // code with: hand-drawn ICDAR ground truth and line counts for PP-OCRv4 DB,
-// TF.js's own outputs for the selfie segmenter and nsfwjs.
+// TF.js's own outputs for the selfie segmenter and nsfwjs; and that a runner
+// given its model by move computes exactly what one given a copy does.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -8,6 +9,7 @@
 #include <cstdint>
 #include <fstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "classification/classifier.h"
@@ -288,4 +290,120 @@ TEST_CASE("PSENet post-processing keeps one box per large seed of the smallest k
     }
   }
   WARN("PSENet boxes: " << boxes.size() << " (independent seed count " << large << ")");
+}
+
+namespace {
+
+// Boxes as a flat list of corner coordinates and scores, for exact comparison.
+std::vector<float> flatten(const std::vector<TextBox>& boxes) {
+  std::vector<float> values;
+  for (const TextBox& box : boxes) {
+    for (const auto& p : box.points) {
+      values.push_back(p.x);
+      values.push_back(p.y);
+    }
+    values.push_back(box.score);
+  }
+  return values;
+}
+
+}  // namespace
+
+// A runner that takes its model (Model&&) frees the graph's weights once
+// they are packed; what it computes must not change. The same weights give
+// the same packed weights and the same kernels, so results are compared
+// exactly. The labels a runner reads from the model are read before the
+// move: the model's own labels (set here, the options' left empty) must
+// still name the classes.
+TEST_CASE("a classifier given its model by move ranks as one given a copy", "[runners][classification]") {
+  const garden::tools::RgbaImage cat = read_image(GARDEN_CHELSEA_PNG);
+  require_file(fixture("nsfwjs_mobilenet_v2/model.json"));
+  garden::Model model = garden::load_model_file(fixture("nsfwjs_mobilenet_v2/model.json"));
+  model.graph.info.labels = {"drawing", "hentai", "neutral", "porn", "sexy"};
+  garden::classification::ClassifierOptions options = garden::classification::preset("nsfwjs");
+  options.labels.clear();
+
+  garden::classification::Classifier kept(model, options);
+  const std::vector<garden::classification::Prediction> expected = kept.classify(cat.view(), 5);
+  garden::classification::Classifier moved(std::move(model), options);
+  const std::vector<garden::classification::Prediction> ranked = moved.classify(cat.view(), 5);
+  REQUIRE(ranked.size() == expected.size());
+  for (size_t rank = 0; rank < ranked.size(); ++rank) {
+    CHECK(ranked[rank].index == expected[rank].index);
+    CHECK(ranked[rank].probability == expected[rank].probability);
+    CHECK(ranked[rank].class_name == expected[rank].class_name);
+  }
+  CHECK(ranked[0].class_name == std::vector<std::string>{"drawing", "hentai", "neutral", "porn", "sexy"}[ranked[0].index]);
+}
+
+TEST_CASE("a segmenter given its model by move segments as one given a copy", "[runners][segmentation]") {
+  const garden::tools::RgbaImage person = read_image(GARDEN_PERSON_JPG);
+  require_file(fixture("selfie_tflite/model.tflite"));
+  garden::Model model = garden::load_model_file(fixture("selfie_tflite/model.tflite"));
+  model.graph.info.labels = {"backdrop", "someone"};
+  garden::segmentation::SegmenterOptions options = garden::segmentation::preset("selfie");
+  options.labels.clear();
+
+  garden::segmentation::Segmenter kept(model, options);
+  const garden::segmentation::SegmentationResult expected = kept.segment(person.view());
+  garden::segmentation::Segmenter moved(std::move(model), options);
+  const garden::segmentation::SegmentationResult& result = moved.segment(person.view());
+  CHECK(result.width == expected.width);
+  CHECK(result.height == expected.height);
+  CHECK(result.mask == expected.mask);
+  CHECK(result.rgba == expected.rgba);
+  REQUIRE(result.legend.size() == 2);  // person.jpg has both classes
+  CHECK(result.legend[0].name == "backdrop");
+  CHECK(result.legend[1].name == "someone");
+}
+
+TEST_CASE("a text detector given its model by move detects as one given a copy", "[runners][text_detection]") {
+  const garden::tools::RgbaImage page = read_image(GARDEN_IMAGE_TEXT_PNG);
+  require_file(fixture("ppocrv4_det/model.onnx"));
+  const garden::text::InputSize size = garden::text::paddle_det_input_size(page.width, page.height);
+  garden::LoadOptions load;
+  load.input_width = size.width;
+  load.input_height = size.height;
+  garden::Model model = garden::load_model_file(fixture("ppocrv4_det/model.onnx"), load);
+  garden::text::TextDetectorOptions options;
+  options.db.score_mode = garden::text::ScoreMode::kSlow;
+
+  garden::text::TextDetector kept(model, options);
+  const std::vector<TextBox> expected = kept.detect(page.view());
+  garden::text::TextDetector moved(std::move(model), options);
+  const std::vector<TextBox> boxes = moved.detect(page.view());
+  REQUIRE(expected.size() == 13);
+  CHECK(flatten(boxes) == flatten(expected));
+}
+
+// The wasm package swaps detect() thresholds on a loaded detector instead of
+// rebuilding it: a detector whose options were set afterwards must detect
+// exactly as one built with them.
+TEST_CASE("new post-processing options on a text detector act as if it was built with them", "[runners][text_detection]") {
+  const garden::tools::RgbaImage page = read_image(GARDEN_IMAGE_TEXT_PNG);
+  require_file(fixture("ppocrv4_det/model.onnx"));
+  const garden::text::InputSize size = garden::text::paddle_det_input_size(page.width, page.height);
+  garden::LoadOptions load;
+  load.input_width = size.width;
+  load.input_height = size.height;
+  const garden::Model model = garden::load_model_file(fixture("ppocrv4_det/model.onnx"), load);
+  garden::text::TextDetectorOptions defaults;
+  garden::text::TextDetectorOptions strict;
+  strict.db.box_thresh = 0.9f;   // keeps fewer of the 13 lines
+  strict.db.unclip_ratio = 2.f;  // and grows the kept ones more
+
+  garden::text::TextDetector built_strict(model, strict);
+  const std::vector<TextBox> expected = built_strict.detect(page.view());
+  garden::text::TextDetector detector(model, defaults);
+  const std::vector<TextBox> before = detector.detect(page.view());
+  detector.set_db_options(strict.db);
+  const std::vector<TextBox> after = detector.detect(page.view());
+  INFO("boxes with the defaults: " << before.size() << ", strict: " << after.size());
+  CHECK(flatten(before) != flatten(expected));  // the options make a difference
+  CHECK(flatten(after) == flatten(expected));
+
+  garden::text::DbOptions invalid = strict.db;
+  invalid.unclip_ratio = -1.f;
+  CHECK_THROWS_AS(detector.set_db_options(invalid), garden::Error);
+  CHECK(flatten(detector.detect(page.view())) == flatten(expected));  // unchanged by the refused options
 }

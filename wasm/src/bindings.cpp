@@ -19,6 +19,7 @@
 #include <emscripten/val.h>
 
 #include <memory>
+#include <utility>
 
 #include "garden/error.h"
 #include "garden/session.h"
@@ -62,13 +63,16 @@ class JsModel {
   JsModel(const val& bytes, const val& options) {
     call_guarded([&] {
       const int threads = int_option(options, "threads", 1, 1, 64);
-      const garden::Model model =
-          garden_js::load_model(garden_js::copy_bytes(bytes), int_option(options, "inputHeight", 0),
-                                int_option(options, "inputWidth", 0));
       garden::SessionOptions session_options;
       session_options.threads = threads;
       session_options.profile = has_options(options) && options["profile"].isTrue();
-      session_ = std::make_unique<garden::Session>(model, session_options);
+      // A statement of its own: the copied file bytes are freed at its end,
+      // before the weights are packed.
+      garden::Model model =
+          garden_js::load_model(garden_js::copy_bytes(bytes), int_option(options, "inputHeight", 0),
+                                int_option(options, "inputWidth", 0));
+      // The graph moves into the session, which frees its weights once packed.
+      session_ = std::make_unique<garden::Session>(std::move(model), session_options);
     });
   }
 

@@ -7,6 +7,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "classification/classifier.h"
@@ -41,8 +42,10 @@ class JsClassifier {
       if (!labels.empty()) classifier_options.labels = labels;
       // Only models with dynamic spatial dims take the size; fixed ones keep theirs.
       const int size = int_option(options, "inputSize", 0, 0, garden::kMaxImageSide);
-      const garden::Model model = load_model(copy_bytes(bytes), size, size);
-      classifier_ = std::make_unique<cls::Classifier>(model, classifier_options);
+      // The copied file bytes are freed at the end of this statement, before
+      // the graph moves into the runner, which frees its weights once packed.
+      garden::Model model = load_model(copy_bytes(bytes), size, size);
+      classifier_ = std::make_unique<cls::Classifier>(std::move(model), classifier_options);
     });
   }
 

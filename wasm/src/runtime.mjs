@@ -77,6 +77,35 @@ async function modelBytes(source, fetchOptions) {
 
 const FETCH_KEYS = ['onProgress', 'cache'];
 
+// Warm-up at load. Engines compile a module's functions lazily, on their
+// first call, with a fast baseline compiler (V8's Liftoff), and replace the
+// code of a function with optimized code, compiled in the background, only
+// after it has run for a while. So the first run after a load is several times
+// slower than later ones, and a small model needs several runs (and the time
+// they take) before it is at full speed. Warm-up runs on a mid-grey frame (or
+// zero tensors) take that cost at load: they repeat until WARMUP_BUDGET_MS
+// have passed since the first began, at least once (a large model runs once)
+// and at most WARMUP_MAX_RUNS times. (Stopping once two runs in a row take
+// the same time does not work: two runs still in baseline code can agree.)
+// The results are discarded, and every buffer the runs touch is rewritten by
+// the next real call.
+const WARMUP_MAX_RUNS = 8;
+const WARMUP_BUDGET_MS = 800;
+
+// Classifiers and segmenters stretch or fit any frame over their whole input
+// tensor, so a small frame exercises all of their code; text detectors never
+// enlarge a frame, so theirs is warmed at the model's input size.
+const WARMUP_SIDE = 64;
+
+function greyFrame(width, height) {
+  return { data: new Uint8Array(width * height * 4).fill(128), width, height };
+}
+
+function checkWarmup(warmup) {
+  if (typeof warmup !== 'boolean') throw new GardenError('INVALID_ARGUMENT', `warmup must be true or false, got ${warmup}`);
+  return warmup;
+}
+
 export class LocalGarden {
   #module;
   #pixels;
@@ -122,56 +151,87 @@ export class LocalGarden {
     return handle;
   }
 
+  /** Warms `handle` up with `run(native)` (see WARMUP_BUDGET_MS); a failing warm-up frees it and rejects the load. */
+  #warmUp(handle, run) {
+    try {
+      const native = handle.native();
+      const start = performance.now();
+      for (let runs = 1; ; ++runs) {
+        this.call(() => run(native));
+        if (runs === WARMUP_MAX_RUNS || performance.now() - start >= WARMUP_BUDGET_MS) break;
+      }
+    } catch (error) {
+      handle.dispose();
+      throw error;
+    }
+    return handle;
+  }
+
   #threadsOption(threads = this.threads) {
     checkThreads(threads, this.threads);
     return threads;
   }
 
   async loadTextDetector(options = {}) {
-    const { model = 'ppocr', modelUrl, kind, inputSize, ...fetchOptions } =
-      checkKeys(options, ['model', 'modelUrl', 'kind', 'inputSize', ...FETCH_KEYS], 'loadTextDetector');
+    const { model = 'ppocr', modelUrl, kind, inputSize, warmup = true, ...fetchOptions } =
+      checkKeys(options, ['model', 'modelUrl', 'kind', 'inputSize', 'warmup', ...FETCH_KEYS], 'loadTextDetector');
     this.#alive();
+    checkWarmup(warmup);
     const named = typeof model === 'string' ? lookup(TEXT_DETECTORS, model, 'text detector') : null;
     const bytes = await modelBytes(modelUrl ?? (named ? named.url : model), fetchOptions);
     const settings = { kind: kind ?? named?.kind ?? 'ppocr', inputSize: inputSize ?? named?.inputSize ?? 640, threads: this.threads };
     const native = this.call((module) => new module.TextDetector(bytes, settings));
-    return this.#track(new TextDetector(this, native));
+    const detector = this.#track(new TextDetector(this, native));
+    if (!warmup) return detector;
+    const frame = greyFrame(native.inputWidth(), native.inputHeight());
+    return this.#warmUp(detector, (n) => n.detect(this.writeImage(frame), undefined));
   }
 
   async loadClassifier(options = {}) {
-    const { model = 'efficientnet-b0', preset, modelUrl, inputSize, labels, ...fetchOptions } =
-      checkKeys(options, ['model', 'preset', 'modelUrl', 'inputSize', 'labels', ...FETCH_KEYS], 'loadClassifier');
+    const { model = 'efficientnet-b0', preset, modelUrl, inputSize, labels, warmup = true, ...fetchOptions } =
+      checkKeys(options, ['model', 'preset', 'modelUrl', 'inputSize', 'labels', 'warmup', ...FETCH_KEYS], 'loadClassifier');
     const module = this.#alive();
     if (!module.Classifier) throw new GardenError('UNSUPPORTED_MODEL', 'this build has no classification runner');
+    checkWarmup(warmup);
     const name = typeof model === 'string' ? model : undefined;
     const source = modelUrl ?? (name ? lookup(CLASSIFIERS, name, 'classifier') : model);
     const bytes = await modelBytes(source, fetchOptions);
     const settings = { preset: preset ?? name ?? 'efficientnet-b0', inputSize, labels, threads: this.threads };
     const native = this.call((m) => new m.Classifier(bytes, settings));
-    return this.#track(new Classifier(this, native));
+    const classifier = this.#track(new Classifier(this, native));
+    if (!warmup) return classifier;
+    const frame = greyFrame(WARMUP_SIDE, WARMUP_SIDE);
+    return this.#warmUp(classifier, (n) => n.classify(this.writeImage(frame), 1));
   }
 
   async loadSegmenter(options = {}) {
-    const { base = 'pascal', quantizationBytes = 2, modelUrl, model, inputSize, ...fetchOptions } =
-      checkKeys(options, ['base', 'quantizationBytes', 'modelUrl', 'model', 'inputSize', ...FETCH_KEYS], 'loadSegmenter');
+    const { base = 'pascal', quantizationBytes = 2, modelUrl, model, inputSize, warmup = true, ...fetchOptions } =
+      checkKeys(options, ['base', 'quantizationBytes', 'modelUrl', 'model', 'inputSize', 'warmup', ...FETCH_KEYS], 'loadSegmenter');
     const module = this.#alive();
     if (!module.Segmenter) throw new GardenError('UNSUPPORTED_MODEL', 'this build has no segmentation runner');
+    checkWarmup(warmup);
     if (![1, 2, 4].includes(quantizationBytes)) {
       throw new GardenError('INVALID_ARGUMENT', `quantizationBytes must be 1, 2 or 4, got ${quantizationBytes}`);
     }
     const bytes = await modelBytes(model ?? modelUrl ?? deeplabUrl(base, quantizationBytes), fetchOptions);
     const native = this.call((m) => new m.Segmenter(bytes, { base, inputSize, threads: this.threads }));
-    return this.#track(new Segmenter(this, native));
+    const segmenter = this.#track(new Segmenter(this, native));
+    if (!warmup) return segmenter;
+    const frame = greyFrame(WARMUP_SIDE, WARMUP_SIDE);
+    return this.#warmUp(segmenter, (n) => n.segment(this.writeImage(frame)));
   }
 
   async loadModel(source, options = {}) {
-    const { inputHeight, inputWidth, threads, profile = false, ...fetchOptions } =
-      checkKeys(options, ['inputHeight', 'inputWidth', 'threads', 'profile', ...FETCH_KEYS], 'loadModel');
+    const { inputHeight, inputWidth, threads, profile = false, warmup = true, ...fetchOptions } =
+      checkKeys(options, ['inputHeight', 'inputWidth', 'threads', 'profile', 'warmup', ...FETCH_KEYS], 'loadModel');
     this.#alive();
+    checkWarmup(warmup);
     const settings = { inputHeight, inputWidth, profile, threads: this.#threadsOption(threads) };
     const bytes = await modelBytes(source, fetchOptions);
     const native = this.call((module) => new module.Model(bytes, settings));
-    return this.#track(new Model(this, native));
+    const model = this.#track(new Model(this, native));
+    // The input tensors are zero until the first run() writes every one of them.
+    return warmup ? this.#warmUp(model, (n) => n.run()) : model;
   }
 
   async heapBytes() { return this.#alive().HEAPU8.buffer.byteLength; }

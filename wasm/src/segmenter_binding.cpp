@@ -10,6 +10,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "js_error.h"
 #include "model_bytes.h"
@@ -38,8 +39,10 @@ class JsSegmenter {
       seg::SegmenterOptions segmenter_options = seg::preset(string_option(options, "base", "pascal"));
       segmenter_options.session.threads = int_option(options, "threads", 1, 1, 64);
       const int size = int_option(options, "inputSize", 0, 0, garden::kMaxImageSide);
-      const garden::Model model = load_model(copy_bytes(bytes), size, size);
-      segmenter_ = std::make_unique<seg::Segmenter>(model, segmenter_options);
+      // The copied file bytes are freed at the end of this statement, before
+      // the graph moves into the runner, which frees its weights once packed.
+      garden::Model model = load_model(copy_bytes(bytes), size, size);
+      segmenter_ = std::make_unique<seg::Segmenter>(std::move(model), segmenter_options);
     });
   }
 

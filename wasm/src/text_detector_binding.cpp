@@ -4,14 +4,15 @@
 //   pixels.view(w, h).set(rgba);
 //   det.detect(pixels, { minTextBoxArea: 10 });   // [[{x, y}, ...], ...]
 //
-// Post-processing options are fixed when a runner is built, so a detect()
-// with options other than the last ones rebuilds the runner from the kept
-// graph (weights are packed again): pass the same options on every frame.
+// The graph moves into the runner at load (its weights are freed once
+// packed); a detect() with options other than the last ones only swaps the
+// post-processing thresholds.
 #include <emscripten/bind.h>
 
 #include <cmath>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "js_error.h"
@@ -89,9 +90,13 @@ class JsTextDetector {
       const int input_size = int_option(options, "inputSize", 0, 0, garden::kMaxImageSide);
       garden::require(input_size % 32 == 0, garden::ErrorCode::kInvalidArgument,
                       "inputSize must be a multiple of 32");
-      threads_ = int_option(options, "threads", 1, 1, 64);
-      model_ = load_model(copy_bytes(bytes), input_size, input_size);
-      rebuild(read_settings(val::undefined(), kind_));
+      settings_ = read_settings(val::undefined(), kind_);
+      TextDetectorOptions detector_options = postprocess_options(settings_);
+      detector_options.session.threads = int_option(options, "threads", 1, 1, 64);
+      // The copied file bytes are freed at the end of this statement, before
+      // the graph moves into the runner, which frees its weights once packed.
+      garden::Model model = load_model(copy_bytes(bytes), input_size, input_size);
+      detector_ = std::make_unique<TextDetector>(std::move(model), detector_options);
     });
   }
 
@@ -99,7 +104,7 @@ class JsTextDetector {
     return call_guarded([&] {
       garden::require(detector_ != nullptr, garden::ErrorCode::kInvalidArgument, "detector was disposed");
       const DetectSettings settings = read_settings(options, kind_);
-      if (!(settings == settings_)) rebuild(settings);
+      if (!(settings == settings_)) apply(settings);
       const std::vector<TextBox> boxes = detector_->detect(pixels.image());
       return to_js(boxes);
     });
@@ -107,16 +112,13 @@ class JsTextDetector {
 
   int input_width() const { return detector_ ? detector_->input_width() : 0; }
   int input_height() const { return detector_ ? detector_->input_height() : 0; }
-  void dispose() {
-    detector_.reset();
-    model_ = garden::Model{};
-  }
+  void dispose() { detector_.reset(); }
 
  private:
-  void rebuild(const DetectSettings& settings) {
+  // The runner's options for `settings` (the session's are left default).
+  TextDetectorOptions postprocess_options(const DetectSettings& settings) const {
     TextDetectorOptions options;
     options.kind = kind_;
-    options.session.threads = threads_;
     if (kind_ == DetectorKind::kDb) {
       options.db.thresh = static_cast<float>(settings.min_pixel_salience);
       options.db.box_thresh = static_cast<float>(settings.min_text_confidence);
@@ -129,8 +131,15 @@ class JsTextDetector {
       options.pse.min_pixel_salience = static_cast<float>(settings.min_pixel_salience);
       options.pse.process_points = process_points_from_name(settings.process_points);
     }
-    detector_.reset();  // free the old session before packing the weights again
-    detector_ = std::make_unique<TextDetector>(model_, options);
+    return options;
+  }
+
+  void apply(const DetectSettings& settings) {
+    const TextDetectorOptions options = postprocess_options(settings);
+    if (kind_ == DetectorKind::kDb)
+      detector_->set_db_options(options.db);
+    else
+      detector_->set_pse_options(options.pse);
     settings_ = settings;
   }
 
@@ -152,8 +161,6 @@ class JsTextDetector {
   }
 
   DetectorKind kind_ = DetectorKind::kDb;
-  int threads_ = 1;
-  garden::Model model_;
   DetectSettings settings_;
   std::unique_ptr<TextDetector> detector_;
 };
