@@ -9,11 +9,11 @@
 
 #include "graph/graph_utils.h"
 #include "graph/passes.h"
-#include "graph/reference.h"
 #include "graph_builder.h"
+#include "pass_check.h"
 
 using namespace garden;
-using garden::testing::compare;
+using garden::testing::apply_and_compare;
 using garden::testing::count_ops;
 using garden::testing::GraphBuilder;
 
@@ -23,16 +23,10 @@ constexpr float kTolerance = 1e-6f;  // relative to the largest reference magnit
 
 Graph fold_and_compare(GraphBuilder& b) {
   const auto inputs = b.random_inputs();
-  const auto before = evaluate(b.graph(), inputs);
-  Graph after = b.graph();
-  fold_channel_affine(after);
-  remove_dead_code(after);
-  after.validate();
-  const garden::testing::Difference d = compare(evaluate(after, inputs), before);
-  INFO("max |diff| = " << d.max_abs_diff << ", max |ref| = " << d.max_abs_ref);
-  REQUIRE(d.max_abs_ref > 0.f);
-  REQUIRE(d.max_abs_diff <= kTolerance * d.max_abs_ref);
-  return after;
+  return apply_and_compare(b.graph(), inputs, [](Graph& g) {
+    fold_channel_affine(g);
+    remove_dead_code(g);
+  }, kTolerance);
 }
 
 int element_wise_count(const Graph& g) {

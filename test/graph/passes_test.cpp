@@ -7,11 +7,10 @@
 #include <cmath>
 
 #include "graph/passes.h"
-#include "graph/reference.h"
 #include "graph_builder.h"
+#include "pass_check.h"
 
 using namespace garden;
-using garden::testing::compare;
 using garden::testing::count_ops;
 using garden::testing::GraphBuilder;
 
@@ -23,16 +22,7 @@ constexpr float kTolerance = 1e-5f;  // relative to the largest reference magnit
 template <typename Pass>
 Graph apply_and_compare(GraphBuilder& b, Pass pass) {
   const auto inputs = b.random_inputs();
-  const auto before = evaluate(b.graph(), inputs);
-  Graph after = b.graph();
-  pass(after);
-  after.validate();
-  const auto result = evaluate(after, inputs);
-  const garden::testing::Difference d = compare(result, before);
-  INFO("max |diff| = " << d.max_abs_diff << ", max |ref| = " << d.max_abs_ref);
-  REQUIRE(d.max_abs_ref > 0.f);
-  REQUIRE(d.max_abs_diff <= kTolerance * d.max_abs_ref);
-  return after;
+  return garden::testing::apply_and_compare(b.graph(), inputs, pass, kTolerance);
 }
 
 bool is_boundary(const Graph& g, TensorId id) {

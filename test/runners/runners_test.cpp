@@ -43,15 +43,20 @@ std::vector<float> read_floats(const std::string& path) {
   return values;
 }
 
-// PP-OCRv4's detector at PaddleOCR's input size for the image, boxes scored
-// over the region itself (as the `garden` CLI runs it).
-std::vector<TextBox> detect_text(const garden::tools::RgbaImage& image) {
+// PP-OCRv4's detector loaded at PaddleOCR's input size for the image.
+garden::Model load_ppocr_for(const garden::tools::RgbaImage& image) {
   const garden::text::InputSize size = garden::text::paddle_det_input_size(image.width, image.height);
   garden::LoadOptions load;
   load.input_width = size.width;
   load.input_height = size.height;
   require_file(fixture("ppocrv4_det/model.onnx"));
-  const garden::Model model = garden::load_model_file(fixture("ppocrv4_det/model.onnx"), load);
+  return garden::load_model_file(fixture("ppocrv4_det/model.onnx"), load);
+}
+
+// PP-OCRv4's detector with boxes scored over the region itself (as the
+// `garden` CLI runs it).
+std::vector<TextBox> detect_text(const garden::tools::RgbaImage& image) {
+  const garden::Model model = load_ppocr_for(image);
   garden::text::TextDetectorOptions options;
   options.session.threads = 2;
   options.db.score_mode = garden::text::ScoreMode::kSlow;
@@ -359,12 +364,7 @@ TEST_CASE("a segmenter given its model by move segments as one given a copy", "[
 
 TEST_CASE("a text detector given its model by move detects as one given a copy", "[runners][text_detection]") {
   const garden::tools::RgbaImage page = read_image(GARDEN_IMAGE_TEXT_PNG);
-  require_file(fixture("ppocrv4_det/model.onnx"));
-  const garden::text::InputSize size = garden::text::paddle_det_input_size(page.width, page.height);
-  garden::LoadOptions load;
-  load.input_width = size.width;
-  load.input_height = size.height;
-  garden::Model model = garden::load_model_file(fixture("ppocrv4_det/model.onnx"), load);
+  garden::Model model = load_ppocr_for(page);
   garden::text::TextDetectorOptions options;
   options.db.score_mode = garden::text::ScoreMode::kSlow;
 
@@ -381,12 +381,7 @@ TEST_CASE("a text detector given its model by move detects as one given a copy",
 // exactly as one built with them.
 TEST_CASE("new post-processing options on a text detector act as if it was built with them", "[runners][text_detection]") {
   const garden::tools::RgbaImage page = read_image(GARDEN_IMAGE_TEXT_PNG);
-  require_file(fixture("ppocrv4_det/model.onnx"));
-  const garden::text::InputSize size = garden::text::paddle_det_input_size(page.width, page.height);
-  garden::LoadOptions load;
-  load.input_width = size.width;
-  load.input_height = size.height;
-  const garden::Model model = garden::load_model_file(fixture("ppocrv4_det/model.onnx"), load);
+  const garden::Model model = load_ppocr_for(page);
   garden::text::TextDetectorOptions defaults;
   garden::text::TextDetectorOptions strict;
   strict.db.box_thresh = 0.9f;   // keeps fewer of the 13 lines
