@@ -7,10 +7,10 @@
 #include "garden/error.h"
 #include "graph/half.h"
 #include "graph/reference.h"
-#include "graph_builder.h"
+#include "support/graph_builder.h"
 
 using namespace garden;
-using garden::testing::GraphBuilder;
+using garden_test::GraphBuilder;
 
 namespace {
 

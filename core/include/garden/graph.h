@@ -59,7 +59,8 @@ struct Tensor {
   float* f32() { return reinterpret_cast<float*>(data.data()); }
 };
 
-// A closed set of ops. Keep in sync with core/schema/garden.fbs.
+// A closed set of ops. Keep in sync with core/schema/garden.fbs; each has its
+// card in core/src/ops.
 enum class OpType : uint8_t {
   // inputs: x, weight, [bias]; attrs: stride, dilation, pad, groups, activation
   kConv2D = 0,
@@ -98,6 +99,7 @@ enum class OpType : uint8_t {
   kSlice = 23,      // inputs: x; attrs: ints = [begin_0.., size_0..] per dim (steps of 1)
   kMean = 24,       // inputs: x; attrs: ints = axes reduced (kept as size-1 dims)
   kDepthToSpace = 25,  // inputs: x; attrs: block_size (DCR order, as TF / ONNX mode DCR)
+  kLast = kDepthToSpace,  // the highest value: the op card table is checked against it
 };
 
 const char* op_name(OpType op);

@@ -5,9 +5,13 @@
 #include <vector>
 
 #include "garden/error.h"
+#include "ops/op_card.h"
 
 namespace garden {
 namespace {
+
+static_assert(static_cast<int>(fb::OpType::MAX) == static_cast<int>(OpType::kLast),
+              "garden.fbs and garden/graph.h list the same ops");
 
 using flatbuffers::FlatBufferBuilder;
 using flatbuffers::Offset;
@@ -180,47 +184,21 @@ std::vector<int64_t> read_int64_vector(const flatbuffers::Vector<int64_t>* vecto
 }
 
 fb::OpAttrs attrs_type_for(OpType op) {
-  switch (op) {
-    case OpType::kConv2D:
-    case OpType::kConvTranspose2D:
-      return fb::OpAttrs::Conv2DAttrs;
-    case OpType::kFullyConnected:
-    case OpType::kAdd:
-    case OpType::kSub:
-    case OpType::kMul:
-    case OpType::kDiv:
-    case OpType::kClamp:
-      return fb::OpAttrs::ActivationAttrs;
-    case OpType::kHardSigmoid:
-      return fb::OpAttrs::HardSigmoidAttrs;
-    case OpType::kAveragePool2D:
-    case OpType::kMaxPool2D:
-      return fb::OpAttrs::PoolAttrs;
-    case OpType::kResize2D:
-      return fb::OpAttrs::ResizeAttrs;
-    case OpType::kConcat:
-      return fb::OpAttrs::ConcatAttrs;
-    case OpType::kSoftmax:
-      return fb::OpAttrs::SoftmaxAttrs;
-    case OpType::kTranspose:
-      return fb::OpAttrs::TransposeAttrs;
-    case OpType::kPad:
-      return fb::OpAttrs::PadAttrs;
-    case OpType::kBatchNorm:
-      return fb::OpAttrs::BatchNormAttrs;
-    case OpType::kSlice:
-      return fb::OpAttrs::SliceAttrs;
-    case OpType::kMean:
-      return fb::OpAttrs::MeanAttrs;
-    case OpType::kDepthToSpace:
-      return fb::OpAttrs::DepthToSpaceAttrs;
-    case OpType::kSigmoid:
-    case OpType::kHardSwish:
-    case OpType::kSwish:
-    case OpType::kTanh:
-    case OpType::kGlobalAveragePool2D:
-    case OpType::kReshape:
-      return fb::OpAttrs::NONE;
+  switch (ops::op_card(op).attrs) {
+    case ops::AttrTable::kNone: return fb::OpAttrs::NONE;
+    case ops::AttrTable::kConv2D: return fb::OpAttrs::Conv2DAttrs;
+    case ops::AttrTable::kPool: return fb::OpAttrs::PoolAttrs;
+    case ops::AttrTable::kActivation: return fb::OpAttrs::ActivationAttrs;
+    case ops::AttrTable::kHardSigmoid: return fb::OpAttrs::HardSigmoidAttrs;
+    case ops::AttrTable::kResize: return fb::OpAttrs::ResizeAttrs;
+    case ops::AttrTable::kConcat: return fb::OpAttrs::ConcatAttrs;
+    case ops::AttrTable::kSoftmax: return fb::OpAttrs::SoftmaxAttrs;
+    case ops::AttrTable::kTranspose: return fb::OpAttrs::TransposeAttrs;
+    case ops::AttrTable::kPad: return fb::OpAttrs::PadAttrs;
+    case ops::AttrTable::kBatchNorm: return fb::OpAttrs::BatchNormAttrs;
+    case ops::AttrTable::kSlice: return fb::OpAttrs::SliceAttrs;
+    case ops::AttrTable::kMean: return fb::OpAttrs::MeanAttrs;
+    case ops::AttrTable::kDepthToSpace: return fb::OpAttrs::DepthToSpaceAttrs;
   }
   return fb::OpAttrs::NONE;
 }

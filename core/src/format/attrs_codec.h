@@ -14,7 +14,8 @@ namespace garden {
 // int64_t pointer that might be misaligned in a hostile file.
 std::vector<int64_t> read_int64_vector(const flatbuffers::Vector<int64_t>* vector);
 
-// The attribute table an op carries in a file (OpAttrs::NONE if it has none).
+// The attribute table an op carries in a file (OpAttrs::NONE if it has none),
+// from its op card. `op` must be known (ops::is_known_op).
 fb::OpAttrs attrs_type_for(OpType op);
 
 // Writes the node's attribute table; null offset for ops without attributes.

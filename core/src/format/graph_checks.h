@@ -1,7 +1,7 @@
 // Checks a .garden writer and reader both apply, so that every file written
 // can be read back and every graph read satisfies what backends rely on:
-// tensor bounds (rank, element count) and per-op contracts (input/output
-// counts, attribute values, axes and permutations within the tensor's rank).
+// tensor bounds (rank, element count) and each node's op card (input and
+// output counts, attribute values, the shape rule).
 #pragma once
 
 #include <string>
@@ -15,8 +15,8 @@ namespace garden {
 // dimension or more than kGardenMaxTensorElements elements.
 void check_shape_limits(const Shape& shape, const std::string& tensor_name, ErrorCode code);
 
-// Runs Graph::validate, then checks every node's op contract.
-// Throws Error(kInvalidModel) naming the node and the problem.
+// check_shape_limits for every tensor, then ops::validate_graph.
+// Throws Error(kInvalidModel) naming the tensor or node and the problem.
 void check_graph_for_format(const Graph& graph);
 
 }  // namespace garden

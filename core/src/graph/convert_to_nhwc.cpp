@@ -1,12 +1,12 @@
 // convert_to_nhwc: every 4-D NCHW activation becomes NHWC.
 //
-// Layout-aware ops (convolutions, pooling, resize, depth-to-space, BatchNorm)
-// read the layout from their tensors, so they need no change. Ops that work on
-// literal shapes get their axis attributes permuted, and their constant
-// operands re-laid out. Where an op's meaning depends on NCHW memory order
-// (Reshape, FullyConnected and any op not known here) a Transpose back to NCHW
-// is inserted before it and one to NHWC after it, unless NCHW and NHWC order
-// coincide (C == 1 or H * W == 1). Graph inputs and outputs keep their declared
+// What each op needs is its card's layout rule (ops/op_card.h). Layout-aware
+// ops (convolutions, pooling, resize, depth-to-space, BatchNorm) read the
+// layout from their tensors, so they need no change. Ops that work on literal
+// shapes get their axis attributes permuted, and their constant operands
+// re-laid out. Where an op's meaning depends on NCHW memory order (Reshape,
+// FullyConnected) a Transpose back to NCHW is inserted before it and one to
+// NHWC after it, unless NCHW and NHWC order coincide (C == 1 or H * W == 1). Graph inputs and outputs keep their declared
 // layout, joined to the inside by one Transpose each.
 #include <algorithm>
 #include <map>
@@ -16,6 +16,8 @@
 #include "garden/error.h"
 #include "graph/graph_utils.h"
 #include "graph/passes.h"
+#include "graph/permute.h"
+#include "ops/op_card.h"
 
 namespace garden {
 namespace {
@@ -32,25 +34,6 @@ int64_t nhwc_axis(int64_t axis) {
   static const int64_t kPosition[4] = {0, 3, 1, 2};
   require(axis >= 0 && axis < 4, ErrorCode::kInvalidModel, "axis out of range for a 4-D tensor");
   return kPosition[axis];
-}
-
-std::vector<float> transpose_values(const std::vector<float>& values, const Shape& shape,
-                                    const std::vector<int64_t>& perm) {
-  const Shape out_shape = permute(shape, perm);
-  std::vector<int64_t> strides(shape.size(), 1);
-  for (size_t k = shape.size(); k-- > 1;) strides[k - 1] = strides[k] * shape[k];
-  std::vector<float> out(values.size());
-  std::vector<int64_t> index(shape.size(), 0);
-  for (size_t flat = 0; flat < out.size(); ++flat) {
-    int64_t offset = 0;
-    for (size_t i = 0; i < perm.size(); ++i) offset += index[i] * strides[static_cast<size_t>(perm[i])];
-    out[flat] = values[static_cast<size_t>(offset)];
-    for (size_t axis = out_shape.size(); axis-- > 0;) {
-      if (++index[axis] < out_shape[axis]) break;
-      index[axis] = 0;
-    }
-  }
-  return out;
 }
 
 bool is_identity(const std::vector<int64_t>& perm) {
@@ -147,7 +130,7 @@ class NhwcRewriter {
     nchw.insert(nchw.end(), t.shape.begin(), t.shape.end());
     TensorId result;
     if (t.is_constant()) {
-      const std::vector<float> values = transpose_values(constant_as_f32(t), nchw, kNchwToNhwc);
+      const std::vector<float> values = permute_values(constant_as_f32(t), nchw, kNchwToNhwc);
       const std::string name = t.name + "/nhwc";
       result = add_f32_constant(graph_, name, permute(nchw, kNchwToNhwc), values);
     } else {
@@ -224,47 +207,31 @@ class NhwcRewriter {
   void rewrite(Node node) {
     const bool output_converted = !node.outputs.empty() && converted(node.outputs[0]);
     const bool input_converted = !node.inputs.empty() && converted(node.inputs[0]);
-    switch (node.op) {
-      case OpType::kConv2D:
-      case OpType::kConvTranspose2D:
-      case OpType::kAveragePool2D:
-      case OpType::kMaxPool2D:
-      case OpType::kGlobalAveragePool2D:
-      case OpType::kResize2D:
-      case OpType::kDepthToSpace:
-      case OpType::kBatchNorm:
-      case OpType::kClamp:
-      case OpType::kSigmoid:
-      case OpType::kHardSigmoid:
-      case OpType::kHardSwish:
-      case OpType::kSwish:
-      case OpType::kTanh: break;  // layout-aware or element-wise
-      case OpType::kAdd:
-      case OpType::kSub:
-      case OpType::kMul:
-      case OpType::kDiv:
+    switch (ops::op_card(node.op).layout) {
+      case ops::LayoutRule::kLayoutAware:
+      case ops::LayoutRule::kElementwise: break;
+      case ops::LayoutRule::kBroadcastOperands:
         if (output_converted)
           for (TensorId& id : node.inputs) id = as_nhwc_operand(id);
         break;
-      case OpType::kConcat:
+      case ops::LayoutRule::kConcatAxis:
         if (output_converted) {
           node.attrs.axis = static_cast<int32_t>(nhwc_axis(node.attrs.axis));
           for (TensorId& id : node.inputs) id = as_nhwc_operand(id);
         }
         break;
-      case OpType::kSoftmax:
+      case ops::LayoutRule::kAxisAttribute:
         if (input_converted) node.attrs.axis = static_cast<int32_t>(nhwc_axis(node.attrs.axis));
         break;
-      case OpType::kMean:
+      case ops::LayoutRule::kAxesList:
         if (input_converted)
           for (int64_t& axis : node.attrs.ints) axis = nhwc_axis(axis);
         break;
-      case OpType::kSlice:
-      case OpType::kPad:
+      case ops::LayoutRule::kPerDimensionInts:
         if (input_converted) permute_per_dim_ints(node);
         break;
-      case OpType::kTranspose: rewrite_transpose(node); break;
-      default:  // Reshape, FullyConnected: they depend on NCHW memory order
+      case ops::LayoutRule::kPermutation: rewrite_transpose(node); break;
+      case ops::LayoutRule::kNchwMemoryOrder:
         for (TensorId& id : node.inputs) id = as_nchw(id);
         nodes_.push_back(std::move(node));
         if (output_converted) transpose_output_after(nodes_.back());

@@ -1,28 +1,13 @@
 // fuse_activations: a Clamp right after an op that can clamp its own output
-// becomes that op's activation range.
+// (its card's takes_clamp) becomes that op's activation range.
 #include <algorithm>
 #include <utility>
 
 #include "graph/graph_utils.h"
 #include "graph/passes.h"
+#include "ops/op_card.h"
 
 namespace garden {
-namespace {
-
-bool can_take_activation(OpType op) {
-  switch (op) {
-    case OpType::kConv2D:
-    case OpType::kConvTranspose2D:
-    case OpType::kFullyConnected:
-    case OpType::kAdd:
-    case OpType::kSub:
-    case OpType::kMul:
-    case OpType::kDiv: return true;
-    default: return false;
-  }
-}
-
-}  // namespace
 
 void fuse_activations(Graph& graph) {
   std::vector<int> producer(graph.tensors.size(), -1);
@@ -38,7 +23,7 @@ void fuse_activations(Graph& graph) {
     const int p = producer[static_cast<size_t>(x)];
     if (p < 0 || removed[static_cast<size_t>(p)]) continue;
     Node& source = graph.nodes[static_cast<size_t>(p)];
-    if (!can_take_activation(source.op) || source.outputs.size() != 1) continue;
+    if (!ops::op_card(source.op).takes_clamp || source.outputs.size() != 1) continue;
     if (readers[static_cast<size_t>(x)] != 1 || is_graph_output(graph, x)) continue;
     // clamp(clamp(v, a, b), c, d) == clamp(v, max(a, c), min(b, d)) only when
     // the two ranges overlap.

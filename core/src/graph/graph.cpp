@@ -3,6 +3,7 @@
 #include <string>
 
 #include "garden/error.h"
+#include "ops/op_card.h"
 
 namespace garden {
 
@@ -35,37 +36,7 @@ int64_t element_count(const Shape& shape) {
   return count;
 }
 
-const char* op_name(OpType op) {
-  switch (op) {
-    case OpType::kConv2D: return "Conv2D";
-    case OpType::kConvTranspose2D: return "ConvTranspose2D";
-    case OpType::kFullyConnected: return "FullyConnected";
-    case OpType::kAdd: return "Add";
-    case OpType::kSub: return "Sub";
-    case OpType::kMul: return "Mul";
-    case OpType::kDiv: return "Div";
-    case OpType::kClamp: return "Clamp";
-    case OpType::kSigmoid: return "Sigmoid";
-    case OpType::kHardSigmoid: return "HardSigmoid";
-    case OpType::kHardSwish: return "HardSwish";
-    case OpType::kSwish: return "Swish";
-    case OpType::kTanh: return "Tanh";
-    case OpType::kAveragePool2D: return "AveragePool2D";
-    case OpType::kMaxPool2D: return "MaxPool2D";
-    case OpType::kGlobalAveragePool2D: return "GlobalAveragePool2D";
-    case OpType::kResize2D: return "Resize2D";
-    case OpType::kConcat: return "Concat";
-    case OpType::kReshape: return "Reshape";
-    case OpType::kTranspose: return "Transpose";
-    case OpType::kSoftmax: return "Softmax";
-    case OpType::kPad: return "Pad";
-    case OpType::kBatchNorm: return "BatchNorm";
-    case OpType::kSlice: return "Slice";
-    case OpType::kMean: return "Mean";
-    case OpType::kDepthToSpace: return "DepthToSpace";
-  }
-  return "?";
-}
+const char* op_name(OpType op) { return ops::is_known_op(op) ? ops::op_card(op).name : "?"; }
 
 TensorId Graph::add_tensor(Tensor tensor) {
   tensors.push_back(std::move(tensor));

@@ -1,7 +1,7 @@
-// optimize(): the standard pass pipeline on an imported graph (session.h).
+// optimize(): the standard pass pipeline on an imported graph (garden/model.h).
 #include <utility>
 
-#include "garden/session.h"
+#include "garden/model.h"
 #include "graph/passes.h"
 
 namespace garden {

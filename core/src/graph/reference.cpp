@@ -4,85 +4,13 @@
 #include <string>
 
 #include "garden/error.h"
-#include "garden/session.h"
+#include "garden/limits.h"
 #include "graph/graph_utils.h"
-#include "graph/reference_ops.h"
+#include "ops/op_card.h"
 
 namespace garden {
 namespace reference {
-
-void check(const OpContext& context, bool condition, const std::string& what) {
-  if (!condition)
-    fail(ErrorCode::kInvalidModel, std::string(op_name(context.node.op)) + " node '" +
-                                       context.node.name + "': " + what);
-}
-
-ImageView image_view(const OpContext& context, const Tensor& tensor) {
-  check(context, tensor.shape.size() == 4, "tensor '" + tensor.name + "' is not 4-D");
-  const Shape& s = tensor.shape;
-  ImageView view;
-  view.n = s[0];
-  if (tensor.layout == Layout::kNCHW) {
-    view.c = s[1], view.h = s[2], view.w = s[3];
-    view.stride_w = 1, view.stride_h = view.w, view.stride_c = view.h * view.w;
-    view.stride_n = view.c * view.h * view.w;
-  } else {
-    view.h = s[1], view.w = s[2], view.c = s[3];
-    view.stride_c = 1, view.stride_w = view.c, view.stride_h = view.w * view.c;
-    view.stride_n = view.h * view.w * view.c;
-  }
-  return view;
-}
-
 namespace {
-
-Values dispatch(const OpContext& context) {
-  switch (context.node.op) {
-    case OpType::kConv2D: return conv2d(context);
-    case OpType::kConvTranspose2D: return conv_transpose2d(context);
-    case OpType::kFullyConnected: return fully_connected(context);
-    case OpType::kAdd:
-    case OpType::kSub:
-    case OpType::kMul:
-    case OpType::kDiv: return binary(context);
-    case OpType::kClamp:
-    case OpType::kSigmoid:
-    case OpType::kHardSigmoid:
-    case OpType::kHardSwish:
-    case OpType::kSwish:
-    case OpType::kTanh: return unary(context);
-    case OpType::kAveragePool2D:
-    case OpType::kMaxPool2D: return pool2d(context);
-    case OpType::kGlobalAveragePool2D: return global_average_pool(context);
-    case OpType::kResize2D: return resize2d(context);
-    case OpType::kConcat: return concat(context);
-    case OpType::kReshape: return reshape(context);
-    case OpType::kTranspose: return transpose(context);
-    case OpType::kSoftmax: return softmax(context);
-    case OpType::kPad: return pad(context);
-    case OpType::kBatchNorm: return batch_norm(context);
-    case OpType::kSlice: return slice(context);
-    case OpType::kMean: return mean(context);
-    case OpType::kDepthToSpace: return depth_to_space(context);
-  }
-  fail(ErrorCode::kUnsupportedOp, "reference evaluator: unknown op in node '" + context.node.name + "'");
-}
-
-// Which input counts each op accepts; checked before any kernel indexes them.
-bool input_count_ok(OpType op, size_t count) {
-  switch (op) {
-    case OpType::kConv2D:
-    case OpType::kConvTranspose2D:
-    case OpType::kFullyConnected: return count == 2 || count == 3;
-    case OpType::kAdd:
-    case OpType::kSub:
-    case OpType::kMul:
-    case OpType::kDiv: return count == 2;
-    case OpType::kBatchNorm: return count == 5;
-    case OpType::kConcat: return count >= 1;
-    default: return count == 1;
-  }
-}
 
 // Bytes of a tensor of `shape` as f32, saturating at UINT64_MAX: shapes come
 // from model files and may declare any size.
@@ -98,7 +26,7 @@ uint64_t f32_bytes(const Shape& shape) {
 // The evaluator holds its values as a Session holds activations, and is
 // bounded the same way, before anything is allocated.
 void check_value_bytes(uint64_t bytes, const std::string& what) {
-  constexpr uint64_t kLimit = SessionOptions::kDefaultMaxActivationBytes;
+  constexpr uint64_t kLimit = kDefaultMaxActivationBytes;
   require(bytes <= kLimit, ErrorCode::kLimitExceeded,
           "reference evaluator: " + what + " would take " +
               (bytes == UINT64_MAX ? std::string("2^64 or more") : std::to_string(bytes)) +
@@ -121,10 +49,8 @@ std::vector<std::vector<float>> evaluate_node(const Graph& graph, const Node& no
                                               const std::vector<const std::vector<float>*>& inputs) {
   require(inputs.size() == node.inputs.size(), ErrorCode::kInvalidArgument,
           "evaluate_node: node '" + node.name + "' needs one value per input");
-  require(node.outputs.size() == 1, ErrorCode::kInvalidModel,
-          std::string(op_name(node.op)) + " node '" + node.name + "' must have exactly one output");
-  require(reference::input_count_ok(node.op, node.inputs.size()), ErrorCode::kInvalidModel,
-          std::string(op_name(node.op)) + " node '" + node.name + "' has a wrong number of inputs");
+  // The kernels rely on the node's contract: input count, attributes, shapes.
+  ops::check_node(graph, node);
   std::vector<const Tensor*> input_tensors;
   for (size_t i = 0; i < node.inputs.size(); ++i) {
     const Tensor& tensor = graph.tensor(node.inputs[i]);
@@ -136,10 +62,10 @@ std::vector<std::vector<float>> evaluate_node(const Graph& graph, const Node& no
   const Tensor& output = graph.tensor(node.outputs[0]);
   reference::check_value_bytes(reference::f32_bytes(output.shape),
                                "the output of " + std::string(op_name(node.op)) + " node '" + node.name + "'");
-  const reference::OpContext context{node, input_tensors, inputs, output};
-  std::vector<float> result = reference::dispatch(context);
-  reference::check(context, result.size() == static_cast<size_t>(element_count(output.shape)),
-                   "output '" + output.name + "' has the wrong element count");
+  const ops::OpContext context{{node, input_tensors, output}, inputs};
+  std::vector<float> result = ops::op_card(node.op).evaluate(context);
+  ops::check(context, result.size() == static_cast<size_t>(element_count(output.shape)),
+             "output '" + output.name + "' has the wrong element count");
   if (node.attrs.has_activation()) {
     for (float& v : result) v = std::min(std::max(v, node.attrs.activation_min), node.attrs.activation_max);
   }

@@ -1,6 +1,8 @@
 // The reference evaluator: plain scalar C++ for every OpType, written to be
 // obviously correct rather than fast. Backends are tested against it op by op,
-// and fold_constants uses it to compute constant nodes.
+// and fold_constants uses it to compute constant nodes. Each op's kernel sits
+// beside its card in core/src/ops; a node is evaluated only once it meets its
+// card's contract (ops::check_node).
 //
 // It honours each tensor's Layout: a 4-D tensor marked kNCHW is read and written
 // as [N, C, H, W]; any other 4-D tensor as [N, H, W, C]. Element-wise, Concat,
@@ -31,7 +33,7 @@ namespace garden {
 // shapes or attributes that are inconsistent with an op's definition, and
 // Error(kLimitExceeded), before allocating, when the graph's non-constant
 // tensors together exceed a Session's default activation bound
-// (SessionOptions::kDefaultMaxActivationBytes).
+// (kDefaultMaxActivationBytes, garden/limits.h).
 std::vector<std::vector<float>> evaluate(const Graph& graph,
                                          const std::vector<std::vector<float>>& inputs);
 

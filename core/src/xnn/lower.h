@@ -1,7 +1,9 @@
 // One function per graph op: each defines the XNNPACK nodes computing `node`.
 // Grouped by file: lower_conv.cpp, lower_elementwise.cpp, lower_pool.cpp,
-// lower_resize.cpp, lower_shape.cpp. Each throws kUnsupportedModel (naming the
-// node) for attribute combinations XNNPACK cannot run.
+// lower_resize.cpp, lower_shape.cpp; lower_node's table (xnn_runtime.cpp)
+// names the one for each OpType. Each throws kUnsupportedModel (naming the
+// node) for attribute combinations XNNPACK cannot run. The graph's op
+// contracts (ops/op_card.h) were checked when it was loaded.
 #pragma once
 
 #include "garden/graph.h"
@@ -40,12 +42,11 @@ void lower_slice(SubgraphBuilder& b, const Node& node);
 void lower_depth_to_space(SubgraphBuilder& b, const Node& node);
 void lower_softmax(SubgraphBuilder& b, const Node& node);
 
-// Dispatches on node.op.
+// The lowering of node.op.
 void lower_node(SubgraphBuilder& b, const Node& node);
 
-// Shared checks.
+// Throws kUnsupportedModel unless `tensor` has rank `rank`.
 void require_rank(const Node& node, const Tensor& tensor, size_t rank);
-void require_window(const Node& node);  // stride, dilation >= 1; pads >= 0
 
 }  // namespace xnn
 }  // namespace garden

@@ -132,7 +132,6 @@ bool define_trimmed_conv(SubgraphBuilder& b, const Node& node, const ConvShape& 
 }  // namespace
 
 void lower_conv2d(SubgraphBuilder& b, const Node& node) {
-  require_window(node);
   const ConvShape s = conv_shape(b, node);
   const Attributes& a = node.attrs;
   const int64_t groups = a.groups;
@@ -151,7 +150,6 @@ void lower_conv2d(SubgraphBuilder& b, const Node& node) {
 }
 
 void lower_conv_transpose2d(SubgraphBuilder& b, const Node& node) {
-  require_window(node);
   const ConvShape s = conv_shape(b, node);
   const Attributes& a = node.attrs;
   const int64_t groups = a.groups;

@@ -12,10 +12,6 @@ bool has_padding(const Attributes& a) {
   return a.pad[0] != 0 || a.pad[1] != 0 || a.pad[2] != 0 || a.pad[3] != 0;
 }
 
-void require_kernel(const Node& node) {
-  if (node.attrs.kernel[0] < 1 || node.attrs.kernel[1] < 1) unsupported(node, "empty pooling window");
-}
-
 void define_mean(SubgraphBuilder& b, const Node& node, const std::vector<size_t>& axes) {
   b.defined(xnn_define_static_reduce(b.get(), xnn_reduce_mean, axes.size(), axes.data(),
                                      b.input_value(node, 0), b.output_value(node),
@@ -26,8 +22,6 @@ void define_mean(SubgraphBuilder& b, const Node& node, const std::vector<size_t>
 }  // namespace
 
 void lower_average_pool(SubgraphBuilder& b, const Node& node) {
-  require_window(node);
-  require_kernel(node);
   const Tensor& x = b.input(node, 0);
   require_rank(node, x, 4);
   const Attributes& a = node.attrs;
@@ -53,8 +47,6 @@ void lower_average_pool(SubgraphBuilder& b, const Node& node) {
 }
 
 void lower_max_pool(SubgraphBuilder& b, const Node& node) {
-  require_window(node);
-  require_kernel(node);
   require_rank(node, b.input(node, 0), 4);
   const Attributes& a = node.attrs;
   b.defined(xnn_define_max_pooling_2d(b.get(), a.pad[0], a.pad[3], a.pad[2], a.pad[1], a.kernel[0],

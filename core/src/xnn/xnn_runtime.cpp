@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <iterator>
 #include <limits>
 #include <mutex>
 #include <string>
@@ -67,46 +68,56 @@ void require_rank(const Node& node, const Tensor& tensor, size_t rank) {
   }
 }
 
-void require_window(const Node& node) {
-  const Attributes& a = node.attrs;
-  for (int i = 0; i < 2; ++i) {
-    if (a.stride[i] < 1 || a.dilation[i] < 1) unsupported(node, "stride and dilation must be >= 1");
-  }
-  for (int32_t p : a.pad) {
-    if (p < 0) unsupported(node, "negative padding");
-  }
+namespace {
+
+struct Lowering {
+  OpType op;
+  void (*lower)(SubgraphBuilder&, const Node&);
+};
+
+// Indexed by OpType: lower_node runs kLowerings[op].lower.
+constexpr Lowering kLowerings[] = {
+    {OpType::kConv2D, lower_conv2d},
+    {OpType::kConvTranspose2D, lower_conv_transpose2d},
+    {OpType::kFullyConnected, lower_fully_connected},
+    {OpType::kAdd, lower_binary},
+    {OpType::kSub, lower_binary},
+    {OpType::kMul, lower_binary},
+    {OpType::kDiv, lower_binary},
+    {OpType::kClamp, lower_unary},
+    {OpType::kSigmoid, lower_unary},
+    {OpType::kHardSigmoid, lower_hard_sigmoid},
+    {OpType::kHardSwish, lower_unary},
+    {OpType::kSwish, lower_swish},
+    {OpType::kTanh, lower_unary},
+    {OpType::kAveragePool2D, lower_average_pool},
+    {OpType::kMaxPool2D, lower_max_pool},
+    {OpType::kGlobalAveragePool2D, lower_global_average_pool},
+    {OpType::kResize2D, lower_resize},
+    {OpType::kConcat, lower_concat},
+    {OpType::kReshape, lower_reshape},
+    {OpType::kTranspose, lower_transpose},
+    {OpType::kSoftmax, lower_softmax},
+    {OpType::kPad, lower_pad},
+    {OpType::kBatchNorm, lower_batch_norm},
+    {OpType::kSlice, lower_slice},
+    {OpType::kMean, lower_mean},
+    {OpType::kDepthToSpace, lower_depth_to_space},
+};
+
+constexpr bool every_op_in_order() {
+  for (size_t i = 0; i < std::size(kLowerings); ++i)
+    if (kLowerings[i].op != static_cast<OpType>(i)) return false;
+  return std::size(kLowerings) == static_cast<size_t>(OpType::kLast) + 1;
 }
+static_assert(every_op_in_order(), "kLowerings needs one entry per OpType, in OpType order");
+
+}  // namespace
 
 void lower_node(SubgraphBuilder& b, const Node& node) {
-  switch (node.op) {
-    case OpType::kConv2D: return lower_conv2d(b, node);
-    case OpType::kConvTranspose2D: return lower_conv_transpose2d(b, node);
-    case OpType::kFullyConnected: return lower_fully_connected(b, node);
-    case OpType::kAdd:
-    case OpType::kSub:
-    case OpType::kMul:
-    case OpType::kDiv: return lower_binary(b, node);
-    case OpType::kClamp:
-    case OpType::kSigmoid:
-    case OpType::kHardSwish:
-    case OpType::kTanh: return lower_unary(b, node);
-    case OpType::kHardSigmoid: return lower_hard_sigmoid(b, node);
-    case OpType::kSwish: return lower_swish(b, node);
-    case OpType::kBatchNorm: return lower_batch_norm(b, node);
-    case OpType::kAveragePool2D: return lower_average_pool(b, node);
-    case OpType::kMaxPool2D: return lower_max_pool(b, node);
-    case OpType::kGlobalAveragePool2D: return lower_global_average_pool(b, node);
-    case OpType::kMean: return lower_mean(b, node);
-    case OpType::kResize2D: return lower_resize(b, node);
-    case OpType::kConcat: return lower_concat(b, node);
-    case OpType::kReshape: return lower_reshape(b, node);
-    case OpType::kTranspose: return lower_transpose(b, node);
-    case OpType::kPad: return lower_pad(b, node);
-    case OpType::kSlice: return lower_slice(b, node);
-    case OpType::kDepthToSpace: return lower_depth_to_space(b, node);
-    case OpType::kSoftmax: return lower_softmax(b, node);
-  }
-  fail(ErrorCode::kUnsupportedOp, describe(node) + ": op not supported by the XNNPACK backend");
+  require(node.op <= OpType::kLast, ErrorCode::kUnsupportedOp,
+          describe(node) + ": op not supported by the XNNPACK backend");
+  kLowerings[static_cast<size_t>(node.op)].lower(b, node);
 }
 
 namespace {

@@ -1,19 +1,31 @@
-// Reference spatial ops on 4-D activations: pooling, global average pooling,
-// resize and depth-to-space. Each reads and writes through an ImageView, so
-// NCHW and NHWC tensors share one code path.
+// The cards of the spatial ops on 4-D activations: pooling, global average
+// pooling, resize and depth-to-space. Each reference kernel reads and writes
+// through an ImageView, so NCHW and NHWC tensors share one code path.
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <string>
 
-#include "graph/reference_ops.h"
+#include "ops/cards.h"
 
 namespace garden {
-namespace reference {
+namespace ops {
 namespace {
 
-void check_same_batch_and_channels(const OpContext& context, const ImageView& in, const ImageView& out) {
-  check(context, in.n == out.n && in.c == out.c, "input and output differ in batch or channels");
+struct Images {
+  ImageView in, out;
+};
+
+Images images_of(const NodeTensors& node) {
+  return {image_view(node, *node.input_tensors[0]), image_view(node, node.output_tensor)};
+}
+
+// Both tensors are 4-D with the same batch and channels.
+Images same_batch_and_channels(const NodeTensors& node) {
+  const Images images = images_of(node);
+  check(node, images.in.n == images.out.n && images.in.c == images.out.c,
+        "input and output differ in batch or channels");
+  return images;
 }
 
 // Source coordinate of output row/column `dst` for an input of size `in` and
@@ -52,27 +64,27 @@ LinearTap linear_tap(float src, int64_t size) {
   return {low, high, weight_high};
 }
 
-}  // namespace
-
-Values pool2d(const OpContext& context) {
-  const Attributes& a = context.node.attrs;
-  const ImageView in = image_view(context, *context.input_tensors[0]);
-  const ImageView out = image_view(context, context.output_tensor);
-  check_same_batch_and_channels(context, in, out);
-  check(context, a.kernel[0] >= 1 && a.kernel[1] >= 1 && a.stride[0] >= 1 && a.stride[1] >= 1 &&
-                     a.dilation[0] >= 1 && a.dilation[1] >= 1,
-        "kernel, stride and dilation must be positive");
+void check_pool(const NodeTensors& node) {
+  const Attributes& a = node.node.attrs;
+  check_window(node);
+  check_all_at_least(node, a.kernel.data(), a.kernel.size(), 1, "kernel size");
+  const Images images = same_batch_and_channels(node);
   // Output size as with floor or ceil rounding (ONNX ceil_mode): both are fine.
   for (int axis = 0; axis < 2; ++axis) {
-    const int64_t in_size = axis == 0 ? in.h : in.w;
-    const int64_t out_size = axis == 0 ? out.h : out.w;
+    const int64_t in_size = axis == 0 ? images.in.h : images.in.w;
+    const int64_t out_size = axis == 0 ? images.out.h : images.out.w;
     const int64_t span = in_size + a.pad[axis] + a.pad[axis + 2] - a.dilation[axis] * (a.kernel[axis] - 1) - 1;
     const int64_t floor_size = span / a.stride[axis] + 1;
     const int64_t ceil_size = (span + a.stride[axis] - 1) / a.stride[axis] + 1;
-    check(context, span >= 0 && (out_size == floor_size || out_size == ceil_size),
+    check(node, span >= 0 && (out_size == floor_size || out_size == ceil_size),
           "output size does not follow from kernel, stride and pads");
   }
-  const bool is_max = context.node.op == OpType::kMaxPool2D;
+}
+
+template <bool is_max>
+Values pool2d(const OpContext& context) {
+  const Attributes& a = context.node.attrs;
+  const auto [in, out] = images_of(context);
   const Values& x = *context.inputs[0];
   Values y(static_cast<size_t>(out.n * out.h * out.w * out.c));
   for (int64_t n = 0; n < out.n; ++n)
@@ -103,11 +115,13 @@ Values pool2d(const OpContext& context) {
   return y;
 }
 
+void check_global_average_pool(const NodeTensors& node) {
+  const Images images = same_batch_and_channels(node);
+  check(node, images.out.h == 1 && images.out.w == 1, "output must be 1x1");
+}
+
 Values global_average_pool(const OpContext& context) {
-  const ImageView in = image_view(context, *context.input_tensors[0]);
-  const ImageView out = image_view(context, context.output_tensor);
-  check_same_batch_and_channels(context, in, out);
-  check(context, out.h == 1 && out.w == 1, "output must be 1x1");
+  const auto [in, out] = images_of(context);
   const Values& x = *context.inputs[0];
   Values y(static_cast<size_t>(out.n * out.c));
   for (int64_t n = 0; n < in.n; ++n)
@@ -120,12 +134,20 @@ Values global_average_pool(const OpContext& context) {
   return y;
 }
 
+// The output size is the output tensor's: any size is a resize.
+void check_resize(const NodeTensors& node) {
+  const Attributes& a = node.node.attrs;
+  check(node, a.resize_mode <= ResizeMode::kNearest, "unknown resize mode");
+  check(node, a.coordinate_mode <= CoordinateMode::kAsymmetric, "unknown coordinate mode");
+  const Images images = same_batch_and_channels(node);
+  check(node, images.in.h > 0 && images.in.w > 0, "input must not be empty");
+}
+
 Values resize2d(const OpContext& context) {
   const Attributes& a = context.node.attrs;
-  const ImageView in = image_view(context, *context.input_tensors[0]);
-  const ImageView out = image_view(context, context.output_tensor);
-  check_same_batch_and_channels(context, in, out);
-  check(context, in.h > 0 && in.w > 0, "input must not be empty");
+  const Images images = images_of(context);
+  const ImageView& in = images.in;  // named, not bound: the bilinear lambda captures it
+  const ImageView& out = images.out;
   const Values& x = *context.inputs[0];
   Values y(static_cast<size_t>(out.n * out.h * out.w * out.c));
   for (int64_t oh = 0; oh < out.h; ++oh) {
@@ -153,12 +175,18 @@ Values resize2d(const OpContext& context) {
   return y;
 }
 
+void check_depth_to_space(const NodeTensors& node) {
+  const int64_t b = node.node.attrs.block_size;
+  check(node, b >= 1, "block size must be >= 1");
+  const ImageView in = image_view(node, *node.input_tensors[0]);
+  const ImageView out = image_view(node, node.output_tensor);
+  check(node, in.n == out.n && out.h == in.h * b && out.w == in.w * b && in.c == out.c * b * b,
+        "output must be [N, H*b, W*b, C/(b*b)]");
+}
+
 Values depth_to_space(const OpContext& context) {
   const int64_t b = context.node.attrs.block_size;
-  const ImageView in = image_view(context, *context.input_tensors[0]);
-  const ImageView out = image_view(context, context.output_tensor);
-  check(context, b >= 1 && in.n == out.n && out.h == in.h * b && out.w == in.w * b && in.c == out.c * b * b,
-        "output must be [N, H*b, W*b, C/(b*b)]");
+  const auto [in, out] = images_of(context);
   const Values& x = *context.inputs[0];
   Values y(x.size());
   // DCR order: input channel (bh * b + bw) * C_out + c.
@@ -173,5 +201,21 @@ Values depth_to_space(const OpContext& context) {
   return y;
 }
 
-}  // namespace reference
+constexpr OpCard spatial_card(OpType op, const char* name, AttrTable attrs, void (*check)(const NodeTensors&),
+                              Values (*evaluate)(const OpContext&)) {
+  return {op, name, 1, 1, attrs, LayoutRule::kLayoutAware, false, check, evaluate};
+}
+
+}  // namespace
+
+const OpCard kAveragePool2DCard =
+    spatial_card(OpType::kAveragePool2D, "AveragePool2D", AttrTable::kPool, check_pool, pool2d<false>);
+const OpCard kMaxPool2DCard = spatial_card(OpType::kMaxPool2D, "MaxPool2D", AttrTable::kPool, check_pool, pool2d<true>);
+const OpCard kGlobalAveragePool2DCard = spatial_card(OpType::kGlobalAveragePool2D, "GlobalAveragePool2D",
+                                                     AttrTable::kNone, check_global_average_pool, global_average_pool);
+const OpCard kResize2DCard = spatial_card(OpType::kResize2D, "Resize2D", AttrTable::kResize, check_resize, resize2d);
+const OpCard kDepthToSpaceCard = spatial_card(OpType::kDepthToSpace, "DepthToSpace", AttrTable::kDepthToSpace,
+                                              check_depth_to_space, depth_to_space);
+
+}  // namespace ops
 }  // namespace garden

@@ -1,0 +1,75 @@
+// What the family files (conv.cpp, elementwise.cpp, spatial.cpp, shape.cpp)
+// share: the cards they define for the table in op_cards.cpp, and the helpers
+// their checks and reference kernels use.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "garden/error.h"
+#include "garden/graph.h"
+#include "ops/op_card.h"
+
+namespace garden {
+namespace ops {
+
+// conv.cpp
+extern const OpCard kConv2DCard;
+extern const OpCard kConvTranspose2DCard;
+extern const OpCard kFullyConnectedCard;
+
+// elementwise.cpp
+extern const OpCard kAddCard;
+extern const OpCard kSubCard;
+extern const OpCard kMulCard;
+extern const OpCard kDivCard;
+extern const OpCard kClampCard;
+extern const OpCard kSigmoidCard;
+extern const OpCard kHardSigmoidCard;
+extern const OpCard kHardSwishCard;
+extern const OpCard kSwishCard;
+extern const OpCard kTanhCard;
+extern const OpCard kBatchNormCard;
+
+// spatial.cpp
+extern const OpCard kAveragePool2DCard;
+extern const OpCard kMaxPool2DCard;
+extern const OpCard kGlobalAveragePool2DCard;
+extern const OpCard kResize2DCard;
+extern const OpCard kDepthToSpaceCard;
+
+// shape.cpp
+extern const OpCard kConcatCard;
+extern const OpCard kReshapeCard;
+extern const OpCard kTransposeCard;
+extern const OpCard kSoftmaxCard;
+extern const OpCard kPadCard;
+extern const OpCard kSliceCard;
+extern const OpCard kMeanCard;
+
+// A 4-D activation's dimensions and element strides, per its layout.
+struct ImageView {
+  int64_t n = 0, h = 0, w = 0, c = 0;
+  int64_t stride_n = 0, stride_h = 0, stride_w = 0, stride_c = 0;
+  int64_t at(int64_t in, int64_t ih, int64_t iw, int64_t ic) const {
+    return in * stride_n + ih * stride_h + iw * stride_w + ic * stride_c;
+  }
+};
+// Throws Error(kInvalidModel) naming the node if `tensor` is not 4-D.
+ImageView image_view(const NodeTensors& node, const Tensor& tensor);
+
+// Each of `values` is >= minimum ("<what> must be >= <minimum>").
+void check_all_at_least(const NodeTensors& node, const int32_t* values, size_t count, int32_t minimum,
+                        const char* what);
+
+// A 2-D window's stride and dilation are >= 1, its padding >= 0.
+void check_window(const NodeTensors& node);
+
+// 0 <= axis < rank.
+void check_axis(const NodeTensors& node, int64_t axis, size_t rank);
+
+// The output has the shape of the first input.
+void check_same_shape(const NodeTensors& node);
+
+}  // namespace ops
+}  // namespace garden

@@ -1,0 +1,154 @@
+// The cards of the element-wise ops: binary with numpy broadcasting, unary
+// activations, and BatchNorm (per channel, channel axis from the layout).
+#include <algorithm>
+#include <cmath>
+
+#include "graph/graph_utils.h"
+#include "ops/cards.h"
+
+namespace garden {
+namespace ops {
+namespace {
+
+// Each input's dimensions, aligned to the right of the output's, are the
+// output's or 1 (numpy rules), and the output is no larger than needed.
+void check_broadcast(const NodeTensors& node) {
+  const Shape& out = node.output_tensor.shape;
+  const Shape& shape_a = node.input_tensors[0]->shape;
+  const Shape& shape_b = node.input_tensors[1]->shape;
+  const size_t rank = std::max(shape_a.size(), shape_b.size());
+  check(node, out.size() == rank, "output rank is not the broadcast rank");
+  for (size_t k = 0; k < rank; ++k) {
+    const int64_t da = k < shape_a.size() ? shape_a[shape_a.size() - 1 - k] : 1;
+    const int64_t db = k < shape_b.size() ? shape_b[shape_b.size() - 1 - k] : 1;
+    check(node, out[rank - 1 - k] == std::max(da, db) || (da == 0 || db == 0),
+          "output shape is not the broadcast of the input shapes");
+  }
+  for (const Tensor* input : node.input_tensors) {
+    const Shape& shape = input->shape;
+    for (size_t k = 0; k < shape.size(); ++k) {
+      const int64_t d = shape[shape.size() - 1 - k];
+      check(node, d == out[out.size() - 1 - k] || d == 1, "input shapes do not broadcast to the output shape");
+    }
+  }
+}
+
+// Strides of `shape` aligned to the right of an output of shape `out`, with 0
+// for broadcast dimensions.
+std::vector<int64_t> broadcast_strides(const Shape& shape, const Shape& out) {
+  std::vector<int64_t> strides(out.size(), 0);
+  int64_t stride = 1;
+  for (size_t k = 0; k < shape.size(); ++k) {
+    const size_t in_axis = shape.size() - 1 - k;
+    strides[out.size() - 1 - k] = shape[in_axis] == 1 ? 0 : stride;
+    stride *= shape[in_axis];
+  }
+  return strides;
+}
+
+template <float (*apply)(float, float)>
+Values binary(const OpContext& context) {
+  const Shape& out = context.output_tensor.shape;
+  const size_t rank = out.size();
+  const std::vector<int64_t> strides_a = broadcast_strides(context.input_tensors[0]->shape, out);
+  const std::vector<int64_t> strides_b = broadcast_strides(context.input_tensors[1]->shape, out);
+  const Values& a = *context.inputs[0];
+  const Values& b = *context.inputs[1];
+  Values y(static_cast<size_t>(element_count(out)));
+  std::vector<int64_t> index(rank, 0);
+  int64_t offset_a = 0, offset_b = 0;
+  for (size_t i = 0; i < y.size(); ++i) {
+    y[i] = apply(a[static_cast<size_t>(offset_a)], b[static_cast<size_t>(offset_b)]);
+    // Advance the multi-index like an odometer, keeping both offsets in step.
+    for (size_t axis = rank; axis-- > 0;) {
+      ++index[axis];
+      offset_a += strides_a[axis];
+      offset_b += strides_b[axis];
+      if (index[axis] < out[axis]) break;
+      offset_a -= strides_a[axis] * index[axis];
+      offset_b -= strides_b[axis] * index[axis];
+      index[axis] = 0;
+    }
+  }
+  return y;
+}
+
+float add(float a, float b) { return a + b; }
+float subtract(float a, float b) { return a - b; }
+float multiply(float a, float b) { return a * b; }
+float divide(float a, float b) { return a / b; }
+
+template <float (*apply)(float, const Attributes&)>
+Values unary(const OpContext& context) {
+  const Values& x = *context.inputs[0];
+  Values y(x.size());
+  for (size_t i = 0; i < x.size(); ++i) y[i] = apply(x[i], context.node.attrs);
+  return y;
+}
+
+float sigmoid(float x) { return 1.f / (1.f + std::exp(-x)); }
+
+// The clamp itself is the node's activation range, applied to every output.
+float identity(float x, const Attributes&) { return x; }
+float sigmoid(float x, const Attributes&) { return sigmoid(x); }
+float hard_sigmoid(float x, const Attributes& a) { return std::min(std::max(a.alpha * x + a.beta, 0.f), 1.f); }
+float hard_swish(float x, const Attributes&) { return x * std::min(std::max(x + 3.f, 0.f), 6.f) / 6.f; }
+float swish(float x, const Attributes&) { return x * sigmoid(x); }
+float hyperbolic_tangent(float x, const Attributes&) { return std::tanh(x); }
+
+void check_batch_norm(const NodeTensors& node) {
+  check_same_shape(node);
+  const Tensor& x = *node.input_tensors[0];
+  check(node, !x.shape.empty(), "input must have at least one dimension");
+  const int64_t channels = x.shape[static_cast<size_t>(channel_axis(x))];
+  for (size_t i = 1; i < 5; ++i)
+    check(node, element_count(node.input_tensors[i]->shape) == channels,
+          "scale, bias, mean and var need one value per channel");
+}
+
+Values batch_norm(const OpContext& context) {
+  const Tensor& x_tensor = *context.input_tensors[0];
+  const int axis = channel_axis(x_tensor);
+  const int64_t channels = x_tensor.shape[static_cast<size_t>(axis)];
+  int64_t inner = 1;
+  for (size_t k = static_cast<size_t>(axis) + 1; k < x_tensor.shape.size(); ++k) inner *= x_tensor.shape[k];
+  const Values& x = *context.inputs[0];
+  const Values& scale = *context.inputs[1];
+  const Values& bias = *context.inputs[2];
+  const Values& mean = *context.inputs[3];
+  const Values& var = *context.inputs[4];
+  Values y(x.size());
+  for (size_t i = 0; i < x.size(); ++i) {
+    const size_t c = (i / static_cast<size_t>(inner)) % static_cast<size_t>(channels);
+    y[i] = (x[i] - mean[c]) / std::sqrt(var[c] + context.node.attrs.epsilon) * scale[c] + bias[c];
+  }
+  return y;
+}
+
+constexpr OpCard binary_card(OpType op, const char* name, Values (*evaluate)(const OpContext&)) {
+  return {op, name, 2, 2, AttrTable::kActivation, LayoutRule::kBroadcastOperands, true, check_broadcast, evaluate};
+}
+
+constexpr OpCard unary_card(OpType op, const char* name, Values (*evaluate)(const OpContext&),
+                            AttrTable attrs = AttrTable::kNone) {
+  return {op, name, 1, 1, attrs, LayoutRule::kElementwise, false, check_same_shape, evaluate};
+}
+
+}  // namespace
+
+const OpCard kAddCard = binary_card(OpType::kAdd, "Add", binary<add>);
+const OpCard kSubCard = binary_card(OpType::kSub, "Sub", binary<subtract>);
+const OpCard kMulCard = binary_card(OpType::kMul, "Mul", binary<multiply>);
+const OpCard kDivCard = binary_card(OpType::kDiv, "Div", binary<divide>);
+const OpCard kClampCard = unary_card(OpType::kClamp, "Clamp", unary<identity>, AttrTable::kActivation);
+const OpCard kSigmoidCard = unary_card(OpType::kSigmoid, "Sigmoid", unary<sigmoid>);
+const OpCard kHardSigmoidCard =
+    unary_card(OpType::kHardSigmoid, "HardSigmoid", unary<hard_sigmoid>, AttrTable::kHardSigmoid);
+const OpCard kHardSwishCard = unary_card(OpType::kHardSwish, "HardSwish", unary<hard_swish>);
+const OpCard kSwishCard = unary_card(OpType::kSwish, "Swish", unary<swish>);
+const OpCard kTanhCard = unary_card(OpType::kTanh, "Tanh", unary<hyperbolic_tangent>);
+const OpCard kBatchNormCard{OpType::kBatchNorm, "BatchNorm", 5, 5, AttrTable::kBatchNorm, LayoutRule::kLayoutAware,
+                            false, check_batch_norm, batch_norm};
+
+}  // namespace ops
+}  // namespace garden

@@ -1,0 +1,257 @@
+// The cards of the data-movement and reduction ops, which work on literal
+// shapes: Concat, Reshape, Transpose, Softmax, Pad, Slice, Mean.
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "graph/graph_utils.h"
+#include "ops/cards.h"
+
+namespace garden {
+namespace ops {
+namespace {
+
+std::vector<int64_t> row_major_strides(const Shape& shape) {
+  std::vector<int64_t> strides(shape.size(), 1);
+  for (size_t k = shape.size(); k-- > 1;) strides[k - 1] = strides[k] * shape[k];
+  return strides;
+}
+
+// Calls visit(flat_index, multi_index) for every element of `shape` in order.
+template <typename Visit>
+void for_each_index(const Shape& shape, Visit visit) {
+  const int64_t count = element_count(shape);
+  std::vector<int64_t> index(shape.size(), 0);
+  for (int64_t flat = 0; flat < count; ++flat) {
+    visit(flat, index);
+    for (size_t axis = shape.size(); axis-- > 0;) {
+      if (++index[axis] < shape[axis]) break;
+      index[axis] = 0;
+    }
+  }
+}
+
+void check_concat(const NodeTensors& node) {
+  const Shape& out = node.output_tensor.shape;
+  check_axis(node, node.node.attrs.axis, out.size());
+  const size_t axis = static_cast<size_t>(node.node.attrs.axis);
+  int64_t axis_total = 0;
+  for (const Tensor* input : node.input_tensors) {
+    check(node, input->shape.size() == out.size(), "inputs must have the output's rank");
+    for (size_t k = 0; k < out.size(); ++k)
+      check(node, k == axis || input->shape[k] == out[k], "inputs differ from the output off the concat axis");
+    axis_total += input->shape[axis];
+  }
+  check(node, axis_total == out[axis], "input sizes along the axis do not add up to the output's");
+}
+
+Values concat(const OpContext& context) {
+  const Shape& out = context.output_tensor.shape;
+  const size_t axis = static_cast<size_t>(context.node.attrs.axis);
+  int64_t outer = 1, inner = 1;
+  for (size_t k = 0; k < axis; ++k) outer *= out[k];
+  for (size_t k = axis + 1; k < out.size(); ++k) inner *= out[k];
+  Values y;
+  y.reserve(static_cast<size_t>(element_count(out)));
+  for (int64_t o = 0; o < outer; ++o)
+    for (size_t i = 0; i < context.inputs.size(); ++i) {
+      const int64_t chunk = context.input_tensors[i]->shape[axis] * inner;
+      const float* begin = context.inputs[i]->data() + o * chunk;
+      y.insert(y.end(), begin, begin + chunk);
+    }
+  return y;
+}
+
+// The new shape is the output tensor's: any shape of the same size.
+void check_reshape(const NodeTensors& node) {
+  check(node, element_count(node.output_tensor.shape) == element_count(node.input_tensors[0]->shape),
+        "element counts differ");
+}
+
+Values reshape(const OpContext& context) { return *context.inputs[0]; }
+
+bool is_permutation_of_rank(const std::vector<int64_t>& values, size_t rank) {
+  if (values.size() != rank) return false;
+  std::vector<bool> seen(rank, false);
+  for (int64_t v : values) {
+    if (v < 0 || static_cast<size_t>(v) >= rank || seen[static_cast<size_t>(v)]) return false;
+    seen[static_cast<size_t>(v)] = true;
+  }
+  return true;
+}
+
+void check_transpose(const NodeTensors& node) {
+  const Shape& in = node.input_tensors[0]->shape;
+  const std::vector<int64_t>& perm = node.node.attrs.ints;
+  check(node, is_permutation_of_rank(perm, in.size()),
+        "permutation does not match the input's rank " + std::to_string(in.size()));
+  check(node, node.output_tensor.shape == permute(in, perm), "output shape is not the permuted input shape");
+}
+
+Values transpose(const OpContext& context) {
+  const Shape& in = context.input_tensors[0]->shape;
+  const std::vector<int64_t>& perm = context.node.attrs.ints;
+  const std::vector<int64_t> in_strides = row_major_strides(in);
+  const Values& x = *context.inputs[0];
+  Values y(x.size());
+  for_each_index(context.output_tensor.shape, [&](int64_t flat, const std::vector<int64_t>& index) {
+    int64_t offset = 0;
+    for (size_t i = 0; i < perm.size(); ++i) offset += index[i] * in_strides[static_cast<size_t>(perm[i])];
+    y[static_cast<size_t>(flat)] = x[static_cast<size_t>(offset)];
+  });
+  return y;
+}
+
+void check_softmax(const NodeTensors& node) {
+  check_axis(node, node.node.attrs.axis, node.input_tensors[0]->shape.size());
+  check_same_shape(node);
+}
+
+Values softmax(const OpContext& context) {
+  const Shape& shape = context.input_tensors[0]->shape;
+  const size_t axis = static_cast<size_t>(context.node.attrs.axis);
+  int64_t outer = 1, inner = 1;
+  for (size_t k = 0; k < axis; ++k) outer *= shape[k];
+  for (size_t k = axis + 1; k < shape.size(); ++k) inner *= shape[k];
+  const int64_t size = shape[axis];
+  const Values& x = *context.inputs[0];
+  Values y(x.size());
+  for (int64_t o = 0; o < outer; ++o)
+    for (int64_t i = 0; i < inner; ++i) {
+      auto at = [&](int64_t a) { return static_cast<size_t>((o * size + a) * inner + i); };
+      float max_value = -INFINITY;
+      for (int64_t a = 0; a < size; ++a) max_value = std::max(max_value, x[at(a)]);
+      double sum = 0.0;
+      for (int64_t a = 0; a < size; ++a) sum += std::exp(static_cast<double>(x[at(a)] - max_value));
+      for (int64_t a = 0; a < size; ++a)
+        y[at(a)] = static_cast<float>(std::exp(static_cast<double>(x[at(a)] - max_value)) / sum);
+    }
+  return y;
+}
+
+void check_pad(const NodeTensors& node) {
+  const Shape& in = node.input_tensors[0]->shape;
+  const Shape& out = node.output_tensor.shape;
+  const std::vector<int64_t>& pads = node.node.attrs.ints;
+  const size_t rank = in.size();
+  check(node, pads.size() == 2 * rank, "needs a begin and an end padding per dimension");
+  for (int64_t p : pads) check(node, p >= 0, "padding must be >= 0");
+  check(node, out.size() == rank, "output rank differs from input");
+  for (size_t k = 0; k < rank; ++k)
+    check(node, out[k] == in[k] + pads[k] + pads[rank + k], "output shape is not input + pads");
+}
+
+Values pad(const OpContext& context) {
+  const Shape& in = context.input_tensors[0]->shape;
+  const Shape& out = context.output_tensor.shape;
+  const std::vector<int64_t>& pads = context.node.attrs.ints;
+  const size_t rank = in.size();
+  const std::vector<int64_t> in_strides = row_major_strides(in);
+  const Values& x = *context.inputs[0];
+  Values y(static_cast<size_t>(element_count(out)));
+  for_each_index(out, [&](int64_t flat, const std::vector<int64_t>& index) {
+    int64_t offset = 0;
+    for (size_t k = 0; k < rank; ++k) {
+      const int64_t source = index[k] - pads[k];
+      if (source < 0 || source >= in[k]) {
+        y[static_cast<size_t>(flat)] = context.node.attrs.pad_value;
+        return;
+      }
+      offset += source * in_strides[k];
+    }
+    y[static_cast<size_t>(flat)] = x[static_cast<size_t>(offset)];
+  });
+  return y;
+}
+
+void check_slice(const NodeTensors& node) {
+  const Shape& in = node.input_tensors[0]->shape;
+  const std::vector<int64_t>& ints = node.node.attrs.ints;
+  const size_t rank = in.size();
+  check(node, ints.size() == 2 * rank, "needs a begin and a size per dimension");
+  for (size_t d = 0; d < rank; ++d) {
+    const int64_t begin = ints[d], size = ints[rank + d];
+    check(node, begin >= 0 && size >= 0 && begin <= in[d] && size <= in[d] - begin,
+          "slice of dimension " + std::to_string(d) + " is outside the input");
+  }
+  check(node, node.output_tensor.shape == Shape(ints.begin() + static_cast<std::ptrdiff_t>(rank), ints.end()),
+        "output shape is not the slice size");
+}
+
+Values slice(const OpContext& context) {
+  const Shape& in = context.input_tensors[0]->shape;
+  const Shape& out = context.output_tensor.shape;
+  const std::vector<int64_t>& ints = context.node.attrs.ints;
+  const size_t rank = in.size();
+  const std::vector<int64_t> in_strides = row_major_strides(in);
+  const Values& x = *context.inputs[0];
+  Values y(static_cast<size_t>(element_count(out)));
+  for_each_index(out, [&](int64_t flat, const std::vector<int64_t>& index) {
+    int64_t offset = 0;
+    for (size_t k = 0; k < rank; ++k) offset += (index[k] + ints[k]) * in_strides[k];
+    y[static_cast<size_t>(flat)] = x[static_cast<size_t>(offset)];
+  });
+  return y;
+}
+
+std::vector<bool> reduced_axes(const Node& node, size_t rank) {
+  std::vector<bool> reduced(rank, false);
+  for (int64_t axis : node.attrs.ints) reduced[static_cast<size_t>(axis)] = true;
+  return reduced;
+}
+
+void check_mean(const NodeTensors& node) {
+  const Shape& in = node.input_tensors[0]->shape;
+  const Shape& out = node.output_tensor.shape;
+  std::vector<bool> seen(in.size(), false);
+  for (int64_t axis : node.node.attrs.ints) {
+    check_axis(node, axis, in.size());
+    check(node, !seen[static_cast<size_t>(axis)], "axis " + std::to_string(axis) + " repeats");
+    seen[static_cast<size_t>(axis)] = true;
+  }
+  check(node, out.size() == in.size(), "Mean keeps reduced axes as size-1 dims");
+  for (size_t k = 0; k < in.size(); ++k)
+    check(node, out[k] == (seen[k] ? 1 : in[k]), "output shape does not match the reduced axes");
+}
+
+Values mean(const OpContext& context) {
+  const Shape& in = context.input_tensors[0]->shape;
+  const Shape& out = context.output_tensor.shape;
+  const std::vector<bool> reduced = reduced_axes(context.node, in.size());
+  int64_t reduced_count = 1;
+  for (size_t k = 0; k < in.size(); ++k)
+    if (reduced[k]) reduced_count *= in[k];
+  const std::vector<int64_t> out_strides = row_major_strides(out);
+  const Values& x = *context.inputs[0];
+  std::vector<double> sums(static_cast<size_t>(element_count(out)), 0.0);
+  for_each_index(in, [&](int64_t flat, const std::vector<int64_t>& index) {
+    int64_t offset = 0;
+    for (size_t k = 0; k < in.size(); ++k)
+      if (!reduced[k]) offset += index[k] * out_strides[k];
+    sums[static_cast<size_t>(offset)] += x[static_cast<size_t>(flat)];
+  });
+  Values y(sums.size());
+  for (size_t i = 0; i < sums.size(); ++i)
+    y[i] = reduced_count > 0 ? static_cast<float>(sums[i] / static_cast<double>(reduced_count)) : 0.f;
+  return y;
+}
+
+}  // namespace
+
+const OpCard kConcatCard{OpType::kConcat, "Concat", 1, kUnbounded, AttrTable::kConcat, LayoutRule::kConcatAxis,
+                         false, check_concat, concat};
+const OpCard kReshapeCard{OpType::kReshape, "Reshape", 1, 1, AttrTable::kNone, LayoutRule::kNchwMemoryOrder,
+                          false, check_reshape, reshape};
+const OpCard kTransposeCard{OpType::kTranspose, "Transpose", 1, 1, AttrTable::kTranspose, LayoutRule::kPermutation,
+                            false, check_transpose, transpose};
+const OpCard kSoftmaxCard{OpType::kSoftmax, "Softmax", 1, 1, AttrTable::kSoftmax, LayoutRule::kAxisAttribute,
+                          false, check_softmax, softmax};
+const OpCard kPadCard{OpType::kPad, "Pad", 1, 1, AttrTable::kPad, LayoutRule::kPerDimensionInts,
+                      false, check_pad, pad};
+const OpCard kSliceCard{OpType::kSlice, "Slice", 1, 1, AttrTable::kSlice, LayoutRule::kPerDimensionInts,
+                        false, check_slice, slice};
+const OpCard kMeanCard{OpType::kMean, "Mean", 1, 1, AttrTable::kMean, LayoutRule::kAxesList,
+                       false, check_mean, mean};
+
+}  // namespace ops
+}  // namespace garden
