@@ -1,7 +1,7 @@
 // Fuzzes the ONNX importer (protobuf reader, shape inference, constant
 // folding) and the standard passes that run on whatever it accepts.
 #include "fuzz_input.h"
-#include "garden/session.h"
+#include "garden/model.h"
 #include "import/importers.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "fuzz_input.h"
-#include "garden/session.h"
+#include "garden/model.h"
 #include "import/importers.h"
 
 namespace {

@@ -1,5 +1,6 @@
-// Builds small .tflite files in tests with the FlatBuffers builder and our
-// TFLite schema subset (core/schema/tflite.fbs).
+// Builds small .tflite files with the FlatBuffers builder and our TFLite
+// schema subset (core/schema/tflite.fbs): the fuzzers' seeds and the TFLite
+// importer's tests.
 #pragma once
 
 #include <cstdint>

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "garden/error.h"
-#include "garden/session.h"
+#include "garden/model.h"
 #include "graph/half.h"
 #include "tflite_builder.h"
 

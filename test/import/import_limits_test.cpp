@@ -8,9 +8,9 @@
 #include <vector>
 
 #include "garden/error.h"
-#include "garden/session.h"
+#include "garden/model.h"
+#include "graph/folding_budget.h"
 #include "import/importers.h"
-#include "import/onnx_constant.h"
 #include "onnx_builder.h"
 
 using namespace garden;

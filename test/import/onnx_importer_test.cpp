@@ -3,18 +3,16 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
-#include <fstream>
-#include <iterator>
 #include <random>
-#include <sstream>
 #include <string>
 
 #include "garden/error.h"
 #include "import/importers.h"
-#include "import/onnx_constant.h"
-#include "import/onnx_model.h"
-#include "import/protobuf_reader.h"
+#include "import/onnx/onnx_constant.h"
+#include "import/onnx/onnx_model.h"
+#include "import/onnx/protobuf_reader.h"
 #include "onnx_builder.h"
+#include "support/fixtures.h"
 
 using namespace garden;
 using namespace garden_test;
@@ -49,30 +47,6 @@ std::vector<const Node*> nodes_of(const Graph& g, OpType op) {
   for (const Node& n : g.nodes)
     if (n.op == op) out.push_back(&n);
   return out;
-}
-
-std::vector<uint8_t> read_file(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  return std::vector<uint8_t>((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-}
-
-bool file_exists(const std::string& path) { return std::ifstream(path).good(); }
-
-// The "shape" arrays listed under `section` ("inputs" / "outputs") in meta.json.
-std::vector<Shape> meta_shapes(const std::string& json, const std::string& section) {
-  std::vector<Shape> shapes;
-  size_t pos = json.find("\"" + section + "\"");
-  size_t end = json.find("\n ]", pos);  // the section's closing bracket (meta.json is indented by 1)
-  while ((pos = json.find("\"shape\"", pos)) != std::string::npos && pos < end) {
-    size_t open = json.find('[', pos), close = json.find(']', open);
-    std::stringstream dims(json.substr(open + 1, close - open - 1));
-    Shape shape;
-    std::string item;
-    while (std::getline(dims, item, ',')) shape.push_back(std::stoll(item));
-    shapes.push_back(shape);
-    pos = close;
-  }
-  return shapes;
 }
 
 const std::string kFixtures = GARDEN_FIXTURE_DIR;
@@ -410,8 +384,7 @@ TEST_CASE("every op fixture imports to a valid graph with the expected output sh
   for (const std::string& dir : dirs) {
     INFO(dir);
     REQUIRE(file_exists(dir + "/model.onnx"));  // run scripts/make-fixtures first
-    std::ifstream meta_file(dir + "/meta.json");
-    std::string meta((std::istreambuf_iterator<char>(meta_file)), std::istreambuf_iterator<char>());
+    const std::string meta = read_text(dir + "/meta.json");
     std::vector<Shape> inputs = meta_shapes(meta, "inputs"), outputs = meta_shapes(meta, "outputs");
     REQUIRE(inputs.size() == 1);
     ImportOptions options;
@@ -419,7 +392,7 @@ TEST_CASE("every op fixture imports to a valid graph with the expected output sh
       options.input_height = inputs[0][2];
       options.input_width = inputs[0][3];
     }
-    std::vector<uint8_t> bytes = read_file(dir + "/model.onnx");
+    std::vector<uint8_t> bytes = read_bytes(dir + "/model.onnx");
     Graph graph = import(bytes, options);
     graph.validate();
     CHECK(graph.tensor(graph.inputs[0]).shape == inputs[0]);
@@ -435,7 +408,7 @@ TEST_CASE("fixture conv weights equal the ONNX initializers transposed to OHWI",
     std::string path = kFixtures + "/ops/" + std::string(op) + "/model.onnx";
     INFO(path);
     REQUIRE(file_exists(path));
-    std::vector<uint8_t> bytes = read_file(path);
+    std::vector<uint8_t> bytes = read_bytes(path);
     onnx::ModelProto proto = onnx::parse_model(bytes.data(), bytes.size());
     std::vector<std::pair<std::string, onnx::Constant>> weights;  // by name, from initializers or Constant nodes
     for (const onnx::TensorProto& t : proto.graph.initializers)
@@ -463,7 +436,7 @@ TEST_CASE("fixture conv weights equal the ONNX initializers transposed to OHWI",
 TEST_CASE("the real PP-OCRv4 detector imports at 640x640", "[onnx][fixtures]") {
   std::string path = kFixtures + "/ppocrv4_det/model.onnx";
   REQUIRE(file_exists(path));
-  std::vector<uint8_t> bytes = read_file(path);
+  std::vector<uint8_t> bytes = read_bytes(path);
   ImportOptions options;
   options.input_height = 640;
   options.input_width = 640;

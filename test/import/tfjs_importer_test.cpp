@@ -7,7 +7,6 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
-#include <random>
 #include <string>
 #include <vector>
 
@@ -19,8 +18,10 @@
 #include "graph/folding_budget.h"
 #include "graph/reference.h"
 #include "import/importers.h"
+#include "support/graph_builder.h"
 
 using namespace garden;
+using garden_test::random_values;
 using nlohmann::json;
 
 namespace {
@@ -104,14 +105,6 @@ json conv_attrs(int stride, int dilation, const std::string& padding) {
           {"padding", str(padding)}, {"data_format", str("NHWC")}};
 }
 
-std::vector<float> seeded(size_t n, unsigned seed) {
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> dist(-1.f, 1.f);
-  std::vector<float> v(n);
-  for (float& x : v) x = dist(rng);
-  return v;
-}
-
 template <typename F>
 void require_error(F f, ErrorCode code, const std::vector<std::string>& parts) {
   try {
@@ -166,7 +159,7 @@ void check_close(const std::vector<float>& actual, const std::vector<float>& exp
 ModelBuilder small_conv_model() {
   ModelBuilder b;
   b.input("x", {1, 4, 4, 2});
-  b.floats("w", {3, 3, 2, 3}, seeded(54, 1));
+  b.floats("w", {3, 3, 2, 3}, random_values(54, 1));
   b.floats("bias", {3}, {0.1f, -0.2f, 0.3f});
   json attr = conv_attrs(2, 1, "SAME");
   attr["fused_ops"] = strs({"BiasAdd", "Relu6"});
@@ -190,7 +183,7 @@ TEST_CASE("TF.js _FusedConv2D: TF SAME padding, weights to OHWI, fused bias and 
   CHECK(g.tensor(g.inputs[0]).layout == Layout::kNHWC);
   CHECK(g.tensor(g.outputs[0]).shape == Shape{1, 2, 2, 3});
 
-  const std::vector<float> x = seeded(32, 2), w = seeded(54, 1);
+  const std::vector<float> x = random_values(32, 2), w = random_values(54, 1);
   std::vector<float> expected;
   for (int oy = 0; oy < 2; ++oy)
     for (int ox = 0; ox < 2; ++ox)
@@ -211,7 +204,7 @@ TEST_CASE("TF.js depthwise convolution with channel multiplier 2 and dilation 2"
   const int H = 7, W = 6, C = 3, M = 2, K = 3;
   ModelBuilder b;
   b.input("x", {1, H, W, C});
-  const std::vector<float> f = seeded(K * K * C * M, 3), x = seeded(H * W * C, 4);
+  const std::vector<float> f = random_values(K * K * C * M, 3), x = random_values(H * W * C, 4);
   b.floats("f", {K, K, C, M}, f);
   b.node("dw", "DepthwiseConv2dNative", {"x", "f"}, conv_attrs(1, 2, "SAME"));
   const Graph g = b.import();
@@ -226,7 +219,7 @@ TEST_CASE("TF.js Conv2DBackpropInput: stride 2 SAME with filter [kh,kw,O,I]", "[
   ModelBuilder b;
   b.input("x", {1, H, W, I});
   b.int32s("size", {4}, {1, OH, OW, O});
-  const std::vector<float> f = seeded(K * K * O * I, 5), x = seeded(H * W * I, 6);
+  const std::vector<float> f = random_values(K * K * O * I, 5), x = random_values(H * W * I, 6);
   b.floats("f", {K, K, O, I}, f);
   b.node("deconv", "Conv2DBackpropInput", {"size", "f", "x"}, conv_attrs(2, 1, "SAME"));
   const Graph g = b.import();
@@ -423,7 +416,7 @@ TEST_CASE("load_model_file reads model.json's weight files from its folder", "[t
   const Model model = load_model_file(dir + "/model.json");
   Session session(model);
   REQUIRE(session.output(0).shape == Shape{1, 2, 2, 3});
-  const std::vector<float> x = seeded(32, 2);
+  const std::vector<float> x = random_values(32, 2);
   std::copy(x.begin(), x.end(), session.input(0).data);
   session.run();
   const std::vector<float> expected = evaluate(b.import(), {x})[0];

@@ -17,6 +17,8 @@
 #include "graph/half.h"
 #include "graph/reference.h"
 #include "import/importers.h"
+#include "support/fixtures.h"
+#include "support/graph_builder.h"
 #include "tflite_builder.h"
 
 using namespace garden;
@@ -28,19 +30,11 @@ constexpr int8_t kFloat32 = 0, kFloat16 = 1, kInt8 = 9;
 constexpr int32_t kOpConv2D = 3, kOpDepthwise = 4, kOpDequantize = 6, kOpCustom = 32, kOpExp = 47;
 constexpr uint8_t kConv2DOptions = 1, kDepthwiseOptions = 2;
 
-std::vector<float> seeded_values(size_t n, uint32_t seed) {
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> dist(-1.f, 1.f);
-  std::vector<float> v(n);
-  for (float& x : v) x = dist(rng);
-  return v;
-}
-
 // Input [1,5,5,2] -> DEQUANTIZE(f16 weights) -> DEPTHWISE_CONV_2D (multiplier 2,
 // SAME, stride 2, RELU6) -> [1,3,3,4] -> CONV_2D (int8 per-channel weights, 1x1,
 // VALID) -> [1,3,3,3].
 struct SmallModel {
-  std::vector<float> depthwise_weights = seeded_values(3 * 3 * 4, 1);  // [1,3,3,4], f16-exact after rounding
+  std::vector<float> depthwise_weights = random_values(3 * 3 * 4, 1);  // [1,3,3,4], f16-exact after rounding
   std::vector<float> depthwise_bias{0.1f, -0.2f, 0.3f, 0.f};
   std::vector<int8_t> conv_weights;  // [3,1,1,4]
   std::vector<float> conv_scales{0.01f, 0.02f, 0.005f};
@@ -119,19 +113,6 @@ void require_error(F f, ErrorCode code, const std::string& part) {
   }
 }
 
-std::vector<uint8_t> read_bytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in.good()) FAIL("missing fixture file " << path << " (run scripts/make-fixtures)");
-  return std::vector<uint8_t>(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-std::vector<float> read_f32(const std::string& path) {
-  const std::vector<uint8_t> bytes = read_bytes(path);
-  std::vector<float> values(bytes.size() / 4);
-  std::memcpy(values.data(), bytes.data(), values.size() * 4);
-  return values;
-}
-
 double max_abs_diff(const float* a, const std::vector<float>& b) {
   double diff = 0;
   for (size_t i = 0; i < b.size(); ++i) {
@@ -166,7 +147,7 @@ TEST_CASE("TFLite: f16 DEQUANTIZE, depthwise with multiplier, SAME padding, RELU
   const Model model = load(build_tflite(small.model));
   REQUIRE(model.graph.inputs.size() == 1);
   CHECK(model.graph.tensor(model.graph.inputs[0]).layout == Layout::kNHWC);
-  const std::vector<float> x = seeded_values(50, 7);
+  const std::vector<float> x = random_values(50, 7);
   for (int threads : {1, 2}) {
     Session session(model, {threads, false});
     REQUIRE(session.output(0).shape == Shape{1, 3, 3, 3});
@@ -185,7 +166,7 @@ TEST_CASE("TFLite: a model at an unaligned address loads as it does aligned", "[
   std::vector<uint8_t> shifted(bytes.size() + 1);
   std::copy(bytes.begin(), bytes.end(), shifted.begin() + 1);
   const Model model = load_model_bytes(shifted.data() + 1, bytes.size(), ModelFormat::kTflite);
-  const std::vector<float> x = seeded_values(50, 7);
+  const std::vector<float> x = random_values(50, 7);
   Session session(model, {1, false});
   std::copy(x.begin(), x.end(), session.input(0).data);
   session.run();

@@ -1,4 +1,4 @@
-#include "import/onnx_constant.h"
+#include "import/onnx/onnx_constant.h"
 
 #include <cmath>
 #include <cstring>
@@ -8,60 +8,6 @@
 
 namespace garden {
 namespace onnx {
-
-int64_t checked_element_count(const Shape& shape, const std::string& what) {
-  int64_t count = 1;
-  for (int64_t d : shape) {
-    require(d >= 0, ErrorCode::kInvalidModel, what + " has a negative dimension");
-    if (d == 0) return 0;
-    require(count <= kMaxTensorElements / d, ErrorCode::kLimitExceeded,
-            what + " has more than " + std::to_string(kMaxTensorElements) + " elements");
-    count *= d;
-  }
-  return count;
-}
-
-Constant Constant::floats(Shape shape, std::vector<float> values) {
-  Constant c;
-  c.dtype = DType::kF32;
-  c.shape = std::move(shape);
-  c.f = std::move(values);
-  return c;
-}
-
-Constant Constant::ints(Shape shape, std::vector<int64_t> values) {
-  Constant c;
-  c.dtype = DType::kI64;
-  c.shape = std::move(shape);
-  c.i = std::move(values);
-  return c;
-}
-
-int64_t Constant::as_int(size_t k, const std::string& what) const {
-  if (!is_float()) return i[k];
-  float v = f[k];
-  // 9.2e18 is just below 2^63; anything outside cannot be converted without UB.
-  require(std::isfinite(v) && std::fabs(v) < 9.2e18f, ErrorCode::kInvalidModel,
-          what + " holds a float that is not a valid integer");
-  return static_cast<int64_t>(v);
-}
-
-std::vector<int64_t> Constant::to_ints(const std::string& what) const {
-  std::vector<int64_t> out(size());
-  for (size_t k = 0; k < out.size(); ++k) out[k] = as_int(k, what);
-  return out;
-}
-
-Tensor Constant::to_tensor(const std::string& name) const {
-  Tensor t;
-  t.name = name;
-  t.dtype = dtype;
-  t.shape = shape;
-  size_t bytes = size() * dtype_size(dtype);
-  t.data.resize(bytes);
-  if (bytes > 0) std::memcpy(t.data.data(), is_float() ? static_cast<const void*>(f.data()) : i.data(), bytes);
-  return t;
-}
 
 namespace {
 

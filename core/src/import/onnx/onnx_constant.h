@@ -1,44 +1,17 @@
-// Values the ONNX importer knows at import time: initializers, Constant nodes
-// and everything computed from them (shape subgraphs, folded arithmetic).
+// ONNX TensorProtos (initializers, Constant nodes) as constants.
 #pragma once
 
-#include <cstdint>
 #include <string>
-#include <vector>
 
-#include "garden/graph.h"
-#include "graph/folding_budget.h"  // import-time folding spends this budget
-#include "import/onnx_model.h"
+#include "import/common/constant.h"
+#include "import/onnx/onnx_model.h"
 
 namespace garden {
 namespace onnx {
 
-// Largest tensor (in elements) the importer will hold or create.
-constexpr int64_t kMaxTensorElements = int64_t{1} << 30;
-
-// Element count of `shape`, checked for negative dims, overflow and the limit.
-int64_t checked_element_count(const Shape& shape, const std::string& what);
-
-// A constant kept in one of two host types: float (any ONNX floating type) or
-// int64 (every integer type and bool). That is all shape arithmetic needs.
-struct Constant {
-  DType dtype = DType::kF32;  // kF32 or kI64
-  Shape shape;
-  std::vector<float> f;
-  std::vector<int64_t> i;
-
-  static Constant floats(Shape shape, std::vector<float> values);
-  static Constant ints(Shape shape, std::vector<int64_t> values);
-
-  bool is_float() const { return dtype == DType::kF32; }
-  size_t size() const { return is_float() ? f.size() : i.size(); }
-  double as_double(size_t k) const { return is_float() ? f[k] : static_cast<double>(i[k]); }
-  // Integer value of element k; a float must be finite and integral-range.
-  int64_t as_int(size_t k, const std::string& what) const;
-  std::vector<int64_t> to_ints(const std::string& what) const;
-  // The same values in the graph's tensor form (raw little-endian bytes).
-  Tensor to_tensor(const std::string& name) const;
-};
+using importer::Constant;
+using importer::checked_element_count;
+using importer::kMaxTensorElements;
 
 // Decodes a TensorProto's payload; `what` names it in errors.
 Constant constant_from_proto(const TensorProto& proto, const std::string& what);

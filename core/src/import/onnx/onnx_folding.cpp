@@ -4,45 +4,44 @@
 // ops reaches the graph.
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <unordered_map>
 
-#include "import/onnx_import_context.h"
-#include "import/onnx_shapes.h"
+#include "import/common/folding.h"
+#include "import/onnx/onnx_import_context.h"
+#include "import/onnx/onnx_shapes.h"
 
 namespace garden {
 namespace onnx {
 namespace {
 
-using Folder = Constant (*)(ImportContext&, const Node&);
+using importer::box_offsets;
+using importer::broadcast_offsets;
+using importer::gather_elements;
+using importer::join_constants;
+using importer::permute_constant;
+using importer::with_shape;
 
-// Offsets into `in` for every element of `out` under numpy broadcasting.
-std::vector<size_t> broadcast_offsets(const Shape& out, const Shape& in) {
-  size_t rank = out.size();
-  std::vector<int64_t> strides(rank, 0);
-  int64_t stride = 1;
-  for (size_t k = in.size(); k-- > 0;) {
-    size_t o = k + (rank - in.size());
-    strides[o] = in[k] == 1 ? 0 : stride;
-    stride *= in[k];
-  }
-  size_t count = static_cast<size_t>(element_count(out));
-  std::vector<size_t> offsets(count);
-  std::vector<int64_t> index(rank, 0);
-  int64_t offset = 0;
-  for (size_t n = 0; n < count; ++n) {
-    offsets[n] = static_cast<size_t>(offset);
-    for (size_t k = rank; k-- > 0;) {
-      offset += strides[k];
-      if (++index[k] < out[k]) break;
-      offset -= strides[k] * out[k];
-      index[k] = 0;
-    }
-  }
-  return offsets;
-}
+using Folder = Constant (*)(ImportContext&, const Node&);
 
 void require_no_overflow(bool overflow, const Node& node) {
   require(!overflow, ErrorCode::kInvalidModel, describe(node) + ": integer overflow while folding");
+}
+
+// Min, Max, the comparisons and the logic ops, alike on integers and floats
+// (comparisons and logic give 0 or 1); nothing for any other op.
+template <typename T>
+std::optional<T> order_or_logic(const std::string& op, T a, T b) {
+  if (op == "Min") return std::min(a, b);
+  if (op == "Max") return std::max(a, b);
+  if (op == "Equal") return a == b;
+  if (op == "Less") return a < b;
+  if (op == "Greater") return a > b;
+  if (op == "LessOrEqual") return a <= b;
+  if (op == "GreaterOrEqual") return a >= b;
+  if (op == "And") return (a != 0) && (b != 0);
+  if (op == "Or") return (a != 0) || (b != 0);
+  return std::nullopt;
 }
 
 int64_t int_binary(const std::string& op, int64_t a, int64_t b, const Node& node) {
@@ -66,15 +65,7 @@ int64_t int_binary(const std::string& op, int64_t a, int64_t b, const Node& node
     int64_t m = a % b;  // ONNX Mod (fmod=0) takes the sign of the divisor
     return (m != 0 && ((m < 0) != (b < 0))) ? m + b : m;
   }
-  if (op == "Min") return std::min(a, b);
-  if (op == "Max") return std::max(a, b);
-  if (op == "Equal") return a == b;
-  if (op == "Less") return a < b;
-  if (op == "Greater") return a > b;
-  if (op == "LessOrEqual") return a <= b;
-  if (op == "GreaterOrEqual") return a >= b;
-  if (op == "And") return (a != 0) && (b != 0);
-  if (op == "Or") return (a != 0) || (b != 0);
+  if (std::optional<int64_t> ordered = order_or_logic(op, a, b)) return *ordered;
   fail(ErrorCode::kUnsupportedOp, describe(node) + ": cannot fold on integers");
 }
 
@@ -89,23 +80,15 @@ double float_binary(const std::string& op, double a, double b) {
   if (op == "Mul") return a * b;
   if (op == "Div") return a / b;
   if (op == "Pow") return std::pow(a, b);
-  if (op == "Min") return std::min(a, b);
-  if (op == "Max") return std::max(a, b);
   if (op == "Mod") return std::fmod(a, b);
-  if (op == "Equal") return a == b;
-  if (op == "Less") return a < b;
-  if (op == "Greater") return a > b;
-  if (op == "LessOrEqual") return a <= b;
-  if (op == "GreaterOrEqual") return a >= b;
-  if (op == "And") return (a != 0) && (b != 0);
-  return (a != 0) || (b != 0);  // Or
+  return order_or_logic(op, a, b).value_or(0.0);  // the folders table admits no other op
 }
 
 Constant fold_binary(ImportContext& context, const Node& node) {
   require(node.inputs.size() == 2, ErrorCode::kInvalidModel, describe(node) + " needs 2 inputs");
   const Constant& a = context.constant_input(node, 0);
   const Constant& b = context.constant_input(node, 1);
-  Shape shape = broadcast_shapes(a.shape, b.shape, node);
+  Shape shape = broadcast_shapes(a.shape, b.shape, describe(node));
   checked_folded_count(shape, describe(node));
   std::vector<size_t> ia = broadcast_offsets(shape, a.shape), ib = broadcast_offsets(shape, b.shape);
   const std::string& op = node.op_type;
@@ -130,7 +113,7 @@ Constant fold_where(ImportContext& context, const Node& node) {
   const Constant& c = context.constant_input(node, 0);
   const Constant& x = context.constant_input(node, 1);
   const Constant& y = context.constant_input(node, 2);
-  Shape shape = broadcast_shapes(broadcast_shapes(c.shape, x.shape, node), y.shape, node);
+  Shape shape = broadcast_shapes(broadcast_shapes(c.shape, x.shape, describe(node)), y.shape, describe(node));
   checked_folded_count(shape, describe(node));
   std::vector<size_t> ic = broadcast_offsets(shape, c.shape), ix = broadcast_offsets(shape, x.shape),
                       iy = broadcast_offsets(shape, y.shape);
@@ -195,12 +178,6 @@ Constant fold_cast(ImportContext& context, const Node& node) {
   return Constant::ints(x.shape, std::move(out));
 }
 
-Constant with_shape(const Constant& x, Shape shape) {
-  Constant out = x;
-  out.shape = std::move(shape);
-  return out;
-}
-
 Constant fold_reshape(ImportContext& context, const Node& node) {
   const Constant& x = context.constant_input(node, 0);
   const std::string& op = node.op_type;
@@ -229,40 +206,6 @@ Constant fold_shape(ImportContext& context, const Node& node) {
   return Constant::ints(std::move(shape_of_dims), std::move(dims));
 }
 
-// Copies elements of `x` picked by `offsets` into a new constant of `shape`.
-Constant gather_elements(const Constant& x, Shape shape, const std::vector<size_t>& offsets) {
-  if (x.is_float()) {
-    std::vector<float> out(offsets.size());
-    for (size_t n = 0; n < out.size(); ++n) out[n] = x.f[offsets[n]];
-    return Constant::floats(std::move(shape), std::move(out));
-  }
-  std::vector<int64_t> out(offsets.size());
-  for (size_t n = 0; n < out.size(); ++n) out[n] = x.i[offsets[n]];
-  return Constant::ints(std::move(shape), std::move(out));
-}
-
-// Offsets of a strided box: dims[k] elements from start[k] by step[k] along each axis of `in`.
-std::vector<size_t> box_offsets(const Shape& in, const std::vector<SliceAxis>& axes) {
-  size_t rank = in.size();
-  std::vector<int64_t> strides(rank, 1);
-  for (size_t k = rank; k-- > 1;) strides[k - 1] = strides[k] * in[k];
-  Shape out_shape;
-  for (const SliceAxis& a : axes) out_shape.push_back(a.count);
-  size_t count = static_cast<size_t>(element_count(out_shape));
-  std::vector<size_t> offsets(count);
-  std::vector<int64_t> index(rank, 0);
-  for (size_t n = 0; n < count; ++n) {
-    int64_t offset = 0;
-    for (size_t k = 0; k < rank; ++k) offset += (axes[k].start + index[k] * axes[k].step) * strides[k];
-    offsets[n] = static_cast<size_t>(offset);
-    for (size_t k = rank; k-- > 0;) {
-      if (++index[k] < out_shape[k]) break;
-      index[k] = 0;
-    }
-  }
-  return offsets;
-}
-
 Constant fold_slice(ImportContext& context, const Node& node) {
   const Constant& x = context.constant_input(node, 0);
   std::vector<SliceAxis> ranges = slice_ranges(context, node, x.shape);
@@ -275,7 +218,8 @@ Constant fold_gather(ImportContext& context, const Node& node) {
   const Constant& data = context.constant_input(node, 0);
   const Constant& indices = context.constant_input(node, 1);
   require(!data.shape.empty(), ErrorCode::kInvalidModel, describe(node) + ": gathers from a scalar");
-  size_t axis = static_cast<size_t>(normalize_axis(NodeAttributes(node).get_int("axis", 0), data.shape.size(), node));
+  const int64_t axis_attribute = NodeAttributes(node).get_int("axis", 0);
+  size_t axis = static_cast<size_t>(normalize_axis(axis_attribute, data.shape.size(), describe(node)));
   Shape shape(data.shape.begin(), data.shape.begin() + static_cast<int64_t>(axis));
   shape.insert(shape.end(), indices.shape.begin(), indices.shape.end());
   shape.insert(shape.end(), data.shape.begin() + static_cast<int64_t>(axis) + 1, data.shape.end());
@@ -308,43 +252,13 @@ Constant fold_concat(ImportContext& context, const Node& node) {
   int64_t axis = NodeAttributes(node).get_int("axis", 0);
   Shape shape = concat_shape(node, shapes, axis);
   checked_folded_count(shape, describe(node));
-  size_t a = static_cast<size_t>(normalize_axis(axis, shape.size(), node));
-  bool all_int = std::none_of(parts.begin(), parts.end(), [](const Constant* c) { return c->is_float(); });
-  int64_t outer = element_count(Shape(shape.begin(), shape.begin() + static_cast<int64_t>(a)));
-  Constant out = all_int ? Constant::ints(shape, {}) : Constant::floats(shape, {});
-  for (int64_t o = 0; o < outer; ++o) {
-    for (const Constant* part : parts) {
-      int64_t run = element_count(Shape(part->shape.begin() + static_cast<int64_t>(a), part->shape.end()));
-      for (int64_t i = 0; i < run; ++i) {
-        size_t src = static_cast<size_t>(o * run + i);
-        if (all_int) out.i.push_back(part->i[src]);
-        else out.f.push_back(static_cast<float>(part->as_double(src)));
-      }
-    }
-  }
-  return out;
+  size_t a = static_cast<size_t>(normalize_axis(axis, shape.size(), describe(node)));
+  return join_constants(parts, a, shape);
 }
 
 Constant fold_transpose(ImportContext& context, const Node& node) {
   const Constant& x = context.constant_input(node, 0);
-  std::vector<int64_t> perm = transpose_permutation(node, x.shape.size());
-  size_t rank = x.shape.size();
-  std::vector<int64_t> strides(rank, 1);
-  for (size_t k = rank; k-- > 1;) strides[k - 1] = strides[k] * x.shape[k];
-  Shape shape(rank);
-  for (size_t k = 0; k < rank; ++k) shape[k] = x.shape[static_cast<size_t>(perm[k])];
-  std::vector<size_t> offsets(x.size());
-  std::vector<int64_t> index(rank, 0);
-  for (size_t n = 0; n < offsets.size(); ++n) {
-    int64_t offset = 0;
-    for (size_t k = 0; k < rank; ++k) offset += index[k] * strides[static_cast<size_t>(perm[k])];
-    offsets[n] = static_cast<size_t>(offset);
-    for (size_t k = rank; k-- > 0;) {
-      if (++index[k] < shape[k]) break;
-      index[k] = 0;
-    }
-  }
-  return gather_elements(x, shape, offsets);
+  return permute_constant(x, transpose_permutation(node, x.shape.size()));
 }
 
 Constant fold_range(ImportContext& context, const Node& node) {
@@ -389,7 +303,7 @@ Constant fold_constant_of_shape(ImportContext& context, const Node& node) {
 Constant fold_expand(ImportContext& context, const Node& node) {
   const Constant& x = context.constant_input(node, 0);
   Shape target = context.constant_input(node, 1).to_ints(describe(node) + " shape");
-  Shape shape = broadcast_shapes(x.shape, target, node);
+  Shape shape = broadcast_shapes(x.shape, target, describe(node));
   checked_folded_count(shape, describe(node));
   return gather_elements(x, shape, broadcast_offsets(shape, x.shape));
 }
@@ -450,7 +364,7 @@ bool try_fold(ImportContext& context, const Node& node) {
   auto it = folders().find(op);
   if (it == folders().end() || !all_inputs_constant(context, node)) return false;
   Constant folded = it->second(context, node);
-  context.charge_folded_elements(static_cast<int64_t>(folded.size()), node);
+  context.charge_folded_elements(static_cast<int64_t>(folded.size()), describe(node));
   context.set_constant(context.output_name(node), std::move(folded));
   return true;
 }

@@ -4,25 +4,21 @@
 #pragma once
 
 #include <functional>
-#include <map>
-#include <optional>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "garden/error.h"
 #include "garden/graph.h"
-#include "import/onnx_constant.h"
-#include "import/onnx_model.h"
+#include "import/common/axes.h"
+#include "import/common/graph_builder.h"
+#include "import/onnx/onnx_constant.h"
+#include "import/onnx/onnx_model.h"
 
 namespace garden {
 namespace onnx {
 
-struct Value {
-  Shape shape;
-  std::optional<Constant> constant;  // known at import time
-  TensorId tensor = -1;              // graph tensor, once one exists
-};
+using importer::Constant;
+using importer::Value;
 
 // Read access to one node's attributes with typed defaults.
 class NodeAttributes {
@@ -44,15 +40,13 @@ class NodeAttributes {
 // "Conv node 'conv1'" for error messages.
 std::string describe(const Node& node);
 
-class ImportContext {
+class ImportContext : public importer::GraphBuilder {
  public:
-  ImportContext(Graph& graph, int64_t opset) : graph_(graph), opset_(opset) {}
+  ImportContext(Graph& graph, int64_t opset) : GraphBuilder(graph, Layout::kNCHW, "_"), opset_(opset) {}
 
   int64_t opset() const { return opset_; }
-  Graph& graph() { return graph_; }
 
   // ---- values by ONNX name ----
-  bool has_value(const std::string& name) const { return values_.count(name) != 0; }
   const Value& value(const Node& node, const std::string& name) const;
   // Input `index` of `node`; throws kInvalidModel if it is missing or unknown.
   const Value& input(const Node& node, size_t index) const;
@@ -62,36 +56,19 @@ class ImportContext {
   // A constant input (shape tensor, axes, scales...); kUnsupportedModel if computed at run time.
   const Constant& constant_input(const Node& node, size_t index) const;
   const std::string& output_name(const Node& node, size_t index = 0) const;
-
-  void set_constant(const std::string& name, Constant constant);
-  // Charges a folded result of `count` elements to the import's folding
-  // budget (kMaxFoldedElementsTotal); kLimitExceeded once it is spent.
-  void charge_folded_elements(int64_t count, const Node& node);
-  void set_alias(const std::string& name, const Value& value) { values_[name] = value; }
-  void define_input(const std::string& name, Shape shape);
+  void define_input(const std::string& name, Shape shape) { define_graph_input(name, name, std::move(shape)); }
 
   // ---- graph building ----
   // The graph tensor of input `index`, creating one for a constant on first use.
   TensorId input_tensor(const Node& node, size_t index);
-  TensorId constant_tensor(const std::string& name, const Constant& constant);
   // Creates the tensor of output `index` of `node` with `shape` (rank-4 tagged NCHW).
   TensorId define_output(const Node& node, Shape shape, size_t index = 0);
-  // An intermediate tensor of the importer's own (e.g. between Mean and Reshape).
-  TensorId define_intermediate(const std::string& name, Shape shape);
   void emit(OpType op, const Node& node, std::vector<TensorId> inputs, std::vector<TensorId> outputs,
             Attributes attrs = {});
   TensorId tensor_of(const std::string& name, const Node& node);
 
  private:
-  TensorId add_activation(const std::string& name, Shape shape);
-  // Tensor names stay unique even when one initializer feeds several nodes.
-  std::string unique_name(const std::string& name);
-
-  Graph& graph_;
   int64_t opset_;
-  std::unordered_map<std::string, Value> values_;
-  std::unordered_map<std::string, int> name_uses_;
-  FoldingBudget folding_budget_;
 };
 
 // ---- translators and folding (onnx_ops.cpp, onnx_folding.cpp) ----
@@ -105,9 +82,8 @@ const Translator* find_translator(const std::string& op_type);
 // outputs as constants and returns true.
 bool try_fold(ImportContext& context, const Node& node);
 
-// Helpers used by both.
-int64_t normalize_axis(int64_t axis, size_t rank, const Node& node);
-Shape broadcast_shapes(const Shape& a, const Shape& b, const Node& node);
+using importer::broadcast_shapes;
+using importer::normalize_axis;
 
 }  // namespace onnx
 }  // namespace garden

@@ -8,7 +8,7 @@
 #include <unordered_set>
 
 #include "import/importers.h"
-#include "import/onnx_import_context.h"
+#include "import/onnx/onnx_import_context.h"
 
 namespace garden {
 namespace {

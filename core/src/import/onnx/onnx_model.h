@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "import/protobuf_reader.h"
+#include "import/onnx/protobuf_reader.h"
 
 namespace garden {
 namespace onnx {

@@ -1,7 +1,7 @@
 // The table of ONNX op types the importer translates.
 #include <unordered_map>
 
-#include "import/onnx_translators.h"
+#include "import/onnx/onnx_translators.h"
 
 namespace garden {
 namespace onnx {

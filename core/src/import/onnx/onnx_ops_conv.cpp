@@ -1,21 +1,24 @@
 // Convolutions, pooling and fully-connected layers.
 #include <algorithm>
 
-#include "import/onnx_translators.h"
+#include "import/common/folding.h"
+#include "import/common/windows.h"
+#include "import/onnx/onnx_translators.h"
 
 namespace garden {
 namespace onnx {
 namespace {
 
-constexpr int64_t kMaxWindow = 1 << 16;  // kernel, stride, dilation and pad bound
-
-// Spatial parameters of a 2-D window op, in ONNX attribute order resolved.
-struct Window {
-  int64_t kernel[2] = {1, 1};
-  int64_t stride[2] = {1, 1};
-  int64_t dilation[2] = {1, 1};
-  int64_t pad[4] = {0, 0, 0, 0};  // top, left, bottom, right
-};
+using importer::effective_kernel;
+using importer::kMaxWindow;
+using importer::permute_constant;
+using importer::same_padding;
+using importer::set_explicit_padding;
+using importer::to_int32;
+using importer::Window;
+using importer::window_attributes;
+using importer::window_output;
+using importer::with_shape;
 
 std::vector<int64_t> pair_attribute(const NodeAttributes& attrs, const Node& node, const std::string& name) {
   std::vector<int64_t> v = attrs.get_ints(name, {1, 1});
@@ -25,8 +28,6 @@ std::vector<int64_t> pair_attribute(const NodeAttributes& attrs, const Node& nod
             describe(node) + ": '" + name + "' value " + std::to_string(x) + " is out of range");
   return v;
 }
-
-int64_t effective_kernel(const Window& w, int axis) { return (w.kernel[axis] - 1) * w.dilation[axis] + 1; }
 
 // Reads strides, dilations, pads and auto_pad; kernel must already be set.
 Window read_window(const Node& node, const Shape& input, Window w) {
@@ -41,48 +42,18 @@ Window read_window(const Node& node, const Shape& input, Window w) {
   if (auto_pad == "NOTSET") {
     std::vector<int64_t> pads = attrs.get_ints("pads", {0, 0, 0, 0});
     require(pads.size() == 4, ErrorCode::kInvalidModel, describe(node) + ": 'pads' must have 4 values");
-    for (size_t k = 0; k < 4; ++k) {
-      require(pads[k] >= 0 && pads[k] <= kMaxWindow, ErrorCode::kUnsupportedModel,
-              describe(node) + ": pad " + std::to_string(pads[k]) + " is out of range");
-      w.pad[k] = pads[k];
-    }
+    set_explicit_padding(w, {pads[0], pads[1], pads[2], pads[3]}, ErrorCode::kUnsupportedModel,
+                         describe(node) + ": pad");
   } else if (auto_pad == "SAME_UPPER" || auto_pad == "SAME_LOWER") {
-    for (int a = 0; a < 2; ++a) {
-      int64_t in = input[static_cast<size_t>(2 + a)];
-      int64_t out = (in + w.stride[a] - 1) / w.stride[a];
-      int64_t total = std::max<int64_t>(0, (out - 1) * w.stride[a] + effective_kernel(w, a) - in);
-      int64_t small = total / 2, large = total - total / 2;
-      w.pad[a] = auto_pad == "SAME_UPPER" ? small : large;
-      w.pad[a + 2] = auto_pad == "SAME_UPPER" ? large : small;
-    }
+    for (int a = 0; a < 2; ++a) same_padding(w, a, input[static_cast<size_t>(2 + a)], auto_pad == "SAME_UPPER");
   } else {
     require(auto_pad == "VALID", ErrorCode::kInvalidModel, describe(node) + ": unknown auto_pad '" + auto_pad + "'");
   }
   return w;
 }
 
-int64_t window_output(const Window& w, int axis, int64_t in, bool ceil_mode) {
-  int64_t span = in + w.pad[axis] + w.pad[axis + 2] - effective_kernel(w, axis);
-  if (span < 0) return 0;
-  return (ceil_mode ? (span + w.stride[axis] - 1) / w.stride[axis] : span / w.stride[axis]) + 1;
-}
-
-Attributes window_attributes(const Node& node, const Window& w) {
-  Attributes attrs;
-  for (int a = 0; a < 2; ++a) {
-    attrs.kernel[a] = to_int32(w.kernel[a], 1, kMaxWindow, node, "kernel");
-    attrs.stride[a] = to_int32(w.stride[a], 1, kMaxWindow, node, "stride");
-    attrs.dilation[a] = to_int32(w.dilation[a], 1, kMaxWindow, node, "dilation");
-  }
-  for (int k = 0; k < 4; ++k) attrs.pad[k] = to_int32(w.pad[k], 0, kMaxWindow, node, "pad");
-  return attrs;
-}
-
 const Shape& activation_4d(ImportContext& context, const Node& node) {
-  const Value& x = context.input(node, 0);
-  require(x.shape.size() == 4, ErrorCode::kUnsupportedModel,
-          describe(node) + ": input has rank " + std::to_string(x.shape.size()) + "; only 2-D (NCHW) is supported");
-  return x.shape;
+  return importer::rank4_shape(context.input(node, 0), describe(node), "; only 2-D (NCHW) is supported");
 }
 
 const Constant& float_weight(ImportContext& context, const Node& node, size_t index, size_t rank) {
@@ -110,31 +81,14 @@ void require_kernel_attribute(const Node& node, int64_t kh, int64_t kw) {
 }
 
 // OIHW -> OHWI.
-Constant conv_weight_to_ohwi(const Constant& w) {
-  const int64_t O = w.shape[0], I = w.shape[1], H = w.shape[2], W = w.shape[3];
-  std::vector<float> out(w.f.size());
-  for (int64_t o = 0; o < O; ++o)
-    for (int64_t i = 0; i < I; ++i)
-      for (int64_t y = 0; y < H; ++y)
-        for (int64_t x = 0; x < W; ++x)
-          out[static_cast<size_t>(((o * H + y) * W + x) * I + i)] =
-              w.f[static_cast<size_t>(((o * I + i) * H + y) * W + x)];
-  return Constant::floats({O, H, W, I}, std::move(out));
-}
+Constant conv_weight_to_ohwi(const Constant& w) { return permute_constant(w, {0, 2, 3, 1}); }
 
-// [I, O/g, kH, kW] (ONNX ConvTranspose) -> [O, kH, kW, I/g].
+// [I, O/g, kH, kW] (ONNX ConvTranspose) -> [O, kH, kW, I/g]: as [g, I/g, O/g, kH, kW]
+// the input channels move last and the groups stay first.
 Constant deconv_weight_to_ohwi(const Constant& w, int64_t groups) {
   const int64_t I = w.shape[0], Og = w.shape[1], H = w.shape[2], W = w.shape[3];
-  const int64_t Ig = I / groups, O = Og * groups;
-  std::vector<float> out(w.f.size());
-  for (int64_t g = 0; g < groups; ++g)
-    for (int64_t i = 0; i < Ig; ++i)
-      for (int64_t o = 0; o < Og; ++o)
-        for (int64_t y = 0; y < H; ++y)
-          for (int64_t x = 0; x < W; ++x)
-            out[static_cast<size_t>((((g * Og + o) * H + y) * W + x) * Ig + i)] =
-                w.f[static_cast<size_t>((((g * Ig + i) * Og + o) * H + y) * W + x)];
-  return Constant::floats({O, H, W, Ig}, std::move(out));
+  const Constant grouped = with_shape(w, {groups, I / groups, Og, H, W});
+  return with_shape(permute_constant(grouped, {0, 2, 3, 4, 1}), {Og * groups, H, W, I / groups});
 }
 
 int64_t read_groups(const Node& node, int64_t channels) {
@@ -152,12 +106,6 @@ std::vector<TensorId> with_optional(std::vector<TensorId> ids, TensorId optional
 
 }  // namespace
 
-int32_t to_int32(int64_t value, int64_t min, int64_t max, const Node& node, const std::string& what) {
-  require(value >= min && value <= max, ErrorCode::kUnsupportedModel,
-          describe(node) + ": " + what + " " + std::to_string(value) + " is out of the supported range");
-  return static_cast<int32_t>(value);
-}
-
 void translate_conv(ImportContext& context, const Node& node) {
   const Shape x = activation_4d(context, node);
   const Constant& w = float_weight(context, node, 1, 4);
@@ -171,9 +119,9 @@ void translate_conv(ImportContext& context, const Node& node) {
   window.kernel[1] = w.shape[3];
   window = read_window(node, x, window);
   Shape out{x[0], w.shape[0], window_output(window, 0, x[2], false), window_output(window, 1, x[3], false)};
-  Attributes attrs = window_attributes(node, window);
+  Attributes attrs = window_attributes(window, describe(node));
   attrs.kernel = {1, 1};  // the kernel size of a convolution lives in its weight
-  attrs.groups = to_int32(groups, 1, INT32_MAX, node, "group");
+  attrs.groups = to_int32(groups, 1, INT32_MAX, describe(node), "group");
   TensorId input = context.input_tensor(node, 0);
   TensorId weight = context.constant_tensor(node.inputs[1] + "_ohwi", conv_weight_to_ohwi(w));
   TensorId bias = bias_tensor(context, node, 2, w.shape[0]);
@@ -225,9 +173,9 @@ void translate_conv_transpose(ImportContext& context, const Node& node) {
     }
     out[static_cast<size_t>(2 + a)] = full - window.pad[a] - window.pad[a + 2];
   }
-  Attributes attrs = window_attributes(node, window);
+  Attributes attrs = window_attributes(window, describe(node));
   attrs.kernel = {1, 1};
-  attrs.groups = to_int32(groups, 1, INT32_MAX, node, "group");
+  attrs.groups = to_int32(groups, 1, INT32_MAX, describe(node), "group");
   attrs.output_padding = {static_cast<int32_t>(output_padding[0]), static_cast<int32_t>(output_padding[1])};
   TensorId input = context.input_tensor(node, 0);
   TensorId weight = context.constant_tensor(node.inputs[1] + "_ohwi", deconv_weight_to_ohwi(w, groups));
@@ -258,7 +206,7 @@ void translate_pool(ImportContext& context, const Node& node) {
             ErrorCode::kUnsupportedModel,
             describe(node) + ": ceil_mode changes the output size, which is not supported");
   }
-  Attributes attrs = window_attributes(node, window);
+  Attributes attrs = window_attributes(window, describe(node));
   attrs.count_include_pad = attrs_in.get_int("count_include_pad", 0) != 0;
   OpType op = node.op_type == "MaxPool" ? OpType::kMaxPool2D : OpType::kAveragePool2D;
   TensorId input = context.input_tensor(node, 0);
@@ -284,14 +232,8 @@ void emit_fully_connected(ImportContext& context, const Node& node, Shape out, C
   context.emit(OpType::kFullyConnected, node, with_optional({input, w}, b), {output});
 }
 
-// [K, N] -> [N, K] times scale.
-Constant transposed_scaled(const Constant& b, float scale) {
-  const int64_t K = b.shape[0], N = b.shape[1];
-  std::vector<float> out(b.f.size());
-  for (int64_t k = 0; k < K; ++k)
-    for (int64_t n = 0; n < N; ++n) out[static_cast<size_t>(n * K + k)] = scale * b.f[static_cast<size_t>(k * N + n)];
-  return Constant::floats({N, K}, std::move(out));
-}
+// [K, N] -> [N, K].
+Constant transposed(const Constant& b) { return permute_constant(b, {1, 0}); }
 
 }  // namespace
 
@@ -304,7 +246,7 @@ void translate_gemm(ImportContext& context, const Node& node) {
   const float alpha = attrs.get_float("alpha", 1.f), beta = attrs.get_float("beta", 1.f);
   const bool trans_b = attrs.get_int("transB", 0) != 0;
   // The graph's weight is [O, I] = B^T, with alpha folded in.
-  Constant weight = trans_b ? b : transposed_scaled(b, 1.f);
+  Constant weight = trans_b ? b : transposed(b);
   if (alpha != 1.f)
     for (float& v : weight.f) v *= alpha;
   const int64_t N = weight.shape[0], K = weight.shape[1];
@@ -335,7 +277,7 @@ void translate_matmul(ImportContext& context, const Node& node) {
               std::to_string(b.shape[0]) + ")");
   Shape out = a.shape;
   out.back() = b.shape[1];
-  emit_fully_connected(context, node, std::move(out), transposed_scaled(b, 1.f), std::nullopt);
+  emit_fully_connected(context, node, std::move(out), transposed(b), std::nullopt);
 }
 
 }  // namespace onnx

@@ -2,7 +2,7 @@
 #include <cmath>
 #include <limits>
 
-#include "import/onnx_translators.h"
+#include "import/onnx/onnx_translators.h"
 
 namespace garden {
 namespace onnx {
@@ -31,7 +31,7 @@ void translate_binary(ImportContext& context, const Node& node) {
   require(node.inputs.size() == 2, ErrorCode::kInvalidModel, describe(node) + " needs 2 inputs");
   const Shape a = context.input(node, 0).shape;
   const Shape b = context.input(node, 1).shape;
-  Shape out = broadcast_shapes(a, b, node);
+  Shape out = broadcast_shapes(a, b, describe(node));
   const std::string& op = node.op_type;
   OpType type = op == "Add" ? OpType::kAdd : op == "Sub" ? OpType::kSub : op == "Mul" ? OpType::kMul : OpType::kDiv;
   TensorId lhs = context.input_tensor(node, 0);
@@ -100,7 +100,8 @@ void translate_batch_norm(ImportContext& context, const Node& node) {
 void translate_softmax(ImportContext& context, const Node& node) {
   const Shape x = context.input(node, 0).shape;
   require(!x.empty(), ErrorCode::kInvalidModel, describe(node) + ": scalar input");
-  int64_t axis = normalize_axis(NodeAttributes(node).get_int("axis", context.opset() >= 13 ? -1 : 1), x.size(), node);
+  const int64_t default_axis = context.opset() >= 13 ? -1 : 1;
+  int64_t axis = normalize_axis(NodeAttributes(node).get_int("axis", default_axis), x.size(), describe(node));
   if (context.opset() < 13) {
     // Before opset 13 Softmax flattens [axis, rank) into one dimension; that is
     // a softmax over `axis` alone when every later dimension is 1.

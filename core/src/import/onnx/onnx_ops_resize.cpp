@@ -11,7 +11,7 @@
 // picks exactly the same pixels, or refuses the model.
 #include <cmath>
 
-#include "import/onnx_translators.h"
+#include "import/onnx/onnx_translators.h"
 
 namespace garden {
 namespace onnx {

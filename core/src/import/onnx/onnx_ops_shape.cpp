@@ -2,17 +2,18 @@
 // reductions over H and W, depth-to-space.
 #include <algorithm>
 
-#include "import/onnx_shapes.h"
-#include "import/onnx_translators.h"
+#include "import/onnx/onnx_shapes.h"
+#include "import/onnx/onnx_translators.h"
 
 namespace garden {
 namespace onnx {
 namespace {
 
-void emit_reshape(ImportContext& context, const Node& node, Shape out) {
+// Emits `op` from the node's first input to its output of shape `out`.
+void emit_on_input(ImportContext& context, const Node& node, OpType op, Shape out, Attributes attrs = {}) {
   TensorId input = context.input_tensor(node, 0);
   TensorId output = context.define_output(node, std::move(out));
-  context.emit(OpType::kReshape, node, {input}, {output});
+  context.emit(op, node, {input}, {output}, std::move(attrs));
 }
 
 }  // namespace
@@ -32,7 +33,7 @@ void translate_reshape(ImportContext& context, const Node& node) {
   } else {
     out = unsqueeze_shape(node, x, squeeze_axes(context, node));
   }
-  emit_reshape(context, node, std::move(out));
+  emit_on_input(context, node, OpType::kReshape, std::move(out));
 }
 
 void translate_identity(ImportContext& context, const Node& node) {
@@ -66,7 +67,7 @@ void translate_concat(ImportContext& context, const Node& node) {
   std::vector<TensorId> inputs;
   for (size_t k : used) inputs.push_back(context.input_tensor(node, k));
   Attributes attrs;
-  attrs.axis = static_cast<int32_t>(normalize_axis(axis, out.size(), node));
+  attrs.axis = static_cast<int32_t>(normalize_axis(axis, out.size(), describe(node)));
   TensorId output = context.define_output(node, out);
   context.emit(OpType::kConcat, node, inputs, {output}, attrs);
 }
@@ -78,9 +79,7 @@ void translate_transpose(ImportContext& context, const Node& node) {
   for (int64_t p : perm) out.push_back(x[static_cast<size_t>(p)]);
   Attributes attrs;
   attrs.ints = perm;
-  TensorId input = context.input_tensor(node, 0);
-  TensorId output = context.define_output(node, out);
-  context.emit(OpType::kTranspose, node, {input}, {output}, attrs);
+  emit_on_input(context, node, OpType::kTranspose, std::move(out), std::move(attrs));
 }
 
 void translate_slice(ImportContext& context, const Node& node) {
@@ -95,9 +94,7 @@ void translate_slice(ImportContext& context, const Node& node) {
     out.push_back(r.count);
   }
   for (const SliceAxis& r : ranges) attrs.ints.push_back(r.count);
-  TensorId input = context.input_tensor(node, 0);
-  TensorId output = context.define_output(node, out);
-  context.emit(OpType::kSlice, node, {input}, {output}, attrs);
+  emit_on_input(context, node, OpType::kSlice, std::move(out), std::move(attrs));
 }
 
 void translate_pad(ImportContext& context, const Node& node) {
@@ -131,9 +128,7 @@ void translate_pad(ImportContext& context, const Node& node) {
   Attributes attrs;
   attrs.ints = pads;
   attrs.pad_value = value;
-  TensorId input = context.input_tensor(node, 0);
-  TensorId output = context.define_output(node, out);
-  context.emit(OpType::kPad, node, {input}, {output}, attrs);
+  emit_on_input(context, node, OpType::kPad, std::move(out), std::move(attrs));
 }
 
 void translate_reduce_mean(ImportContext& context, const Node& node) {
@@ -149,7 +144,7 @@ void translate_reduce_mean(ImportContext& context, const Node& node) {
   }
   std::vector<bool> reduced(x.size(), false);
   for (int64_t& a : axes) {
-    a = normalize_axis(a, x.size(), node);
+    a = normalize_axis(a, x.size(), describe(node));
     require(!reduced[static_cast<size_t>(a)], ErrorCode::kInvalidModel, describe(node) + ": axis listed twice");
     reduced[static_cast<size_t>(a)] = true;
   }
@@ -187,9 +182,8 @@ void translate_depth_to_space(ImportContext& context, const Node& node) {
           describe(node) + ": blocksize does not divide the channels");
   Attributes attrs;
   attrs.block_size = static_cast<int32_t>(block);
-  TensorId input = context.input_tensor(node, 0);
-  TensorId output = context.define_output(node, {x[0], x[1] / (block * block), x[2] * block, x[3] * block});
-  context.emit(OpType::kDepthToSpace, node, {input}, {output}, attrs);
+  emit_on_input(context, node, OpType::kDepthToSpace, {x[0], x[1] / (block * block), x[2] * block, x[3] * block},
+                std::move(attrs));
 }
 
 }  // namespace onnx

@@ -1,4 +1,4 @@
-#include "import/onnx_shapes.h"
+#include "import/onnx/onnx_shapes.h"
 
 #include <algorithm>
 
@@ -61,7 +61,7 @@ namespace {
 std::vector<bool> axis_mask(const Node& node, const std::vector<int64_t>& axes, size_t rank) {
   std::vector<bool> mask(rank, false);
   for (int64_t axis : axes) {
-    size_t a = static_cast<size_t>(normalize_axis(axis, rank, node));
+    size_t a = static_cast<size_t>(normalize_axis(axis, rank, describe(node)));
     require(!mask[a], ErrorCode::kInvalidModel, describe(node) + ": axis listed twice");
     mask[a] = true;
   }
@@ -155,7 +155,7 @@ std::vector<SliceAxis> slice_ranges(const ImportContext& context, const Node& no
   for (size_t k = 0; k < input.size(); ++k) ranges[k].count = input[k];
   std::vector<bool> seen(input.size(), false);
   for (size_t k = 0; k < p.axes.size(); ++k) {
-    size_t a = static_cast<size_t>(normalize_axis(p.axes[k], input.size(), node));
+    size_t a = static_cast<size_t>(normalize_axis(p.axes[k], input.size(), describe(node)));
     require(!seen[a], ErrorCode::kInvalidModel, describe(node) + ": axis sliced twice");
     seen[a] = true;
     ranges[a] = slice_axis(node, input[a], p.starts[k], p.ends[k], p.steps[k]);
@@ -166,7 +166,7 @@ std::vector<SliceAxis> slice_ranges(const ImportContext& context, const Node& no
 Shape concat_shape(const Node& node, const std::vector<Shape>& inputs, int64_t axis) {
   require(!inputs.empty(), ErrorCode::kInvalidModel, describe(node) + " has no inputs");
   Shape out = inputs[0];
-  size_t a = static_cast<size_t>(normalize_axis(axis, out.size(), node));
+  size_t a = static_cast<size_t>(normalize_axis(axis, out.size(), describe(node)));
   for (size_t k = 1; k < inputs.size(); ++k) {
     const Shape& s = inputs[k];
     require(s.size() == out.size(), ErrorCode::kInvalidModel, describe(node) + ": inputs differ in rank");
@@ -187,7 +187,7 @@ std::vector<int64_t> transpose_permutation(const Node& node, size_t rank) {
   require(perm.size() == rank, ErrorCode::kInvalidModel, describe(node) + ": perm length differs from the rank");
   std::vector<bool> seen(rank, false);
   for (int64_t& p : perm) {
-    p = normalize_axis(p, rank, node);
+    p = normalize_axis(p, rank, describe(node));
     require(!seen[static_cast<size_t>(p)], ErrorCode::kInvalidModel, describe(node) + ": perm repeats an axis");
     seen[static_cast<size_t>(p)] = true;
   }

@@ -4,7 +4,8 @@
 
 #include <vector>
 
-#include "import/onnx_import_context.h"
+#include "import/common/folding.h"
+#include "import/onnx/onnx_import_context.h"
 
 namespace garden {
 namespace onnx {
@@ -17,12 +18,7 @@ std::vector<int64_t> squeeze_axes(const ImportContext& context, const Node& node
 Shape squeeze_shape(const Node& node, const Shape& input, const std::vector<int64_t>& axes);
 Shape unsqueeze_shape(const Node& node, const Shape& input, const std::vector<int64_t>& axes);
 
-// One axis of a Slice: elements start, start + step, ... (count of them).
-struct SliceAxis {
-  int64_t start = 0;
-  int64_t step = 1;
-  int64_t count = 0;
-};
+using importer::SliceAxis;
 // Slice ranges for every axis of `input` (axes not sliced take everything).
 std::vector<SliceAxis> slice_ranges(const ImportContext& context, const Node& node, const Shape& input);
 

@@ -4,7 +4,7 @@
 // not run), computes the static output shape and emits graph nodes.
 #pragma once
 
-#include "import/onnx_import_context.h"
+#include "import/onnx/onnx_import_context.h"
 
 namespace garden {
 namespace onnx {
@@ -36,9 +36,6 @@ void translate_depth_to_space(ImportContext& context, const Node& node);
 
 // onnx_ops_resize.cpp
 void translate_resize(ImportContext& context, const Node& node);  // Resize, Upsample
-
-// Range-checked narrowing of an attribute to the graph's int32 fields.
-int32_t to_int32(int64_t value, int64_t min, int64_t max, const Node& node, const std::string& what);
 
 }  // namespace onnx
 }  // namespace garden

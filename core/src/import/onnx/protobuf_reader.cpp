@@ -1,4 +1,4 @@
-#include "import/protobuf_reader.h"
+#include "import/onnx/protobuf_reader.h"
 
 #include <cstring>
 
@@ -37,19 +37,12 @@ uint64_t Reader::read_raw_varint() {
   malformed("varint longer than 10 bytes");
 }
 
-uint32_t Reader::read_raw_fixed32() {
-  require_available(4);
-  uint32_t value = 0;
-  for (int i = 0; i < 4; ++i) value |= static_cast<uint32_t>(data_[pos_ + i]) << (8 * i);
-  pos_ += 4;
-  return value;
-}
-
-uint64_t Reader::read_raw_fixed64() {
-  require_available(8);
-  uint64_t value = 0;
-  for (int i = 0; i < 8; ++i) value |= static_cast<uint64_t>(data_[pos_ + i]) << (8 * i);
-  pos_ += 8;
+template <typename T>
+T Reader::read_raw_fixed() {
+  require_available(sizeof(T));
+  T value = 0;
+  for (size_t i = 0; i < sizeof(T); ++i) value |= static_cast<T>(data_[pos_ + i]) << (8 * i);
+  pos_ += sizeof(T);
   return value;
 }
 
@@ -88,21 +81,18 @@ int32_t Reader::read_int32() {
   return value;
 }
 
-float Reader::read_float() {
-  require_wire_type(WireType::kFixed32);
-  uint32_t bits = read_raw_fixed32();
-  float value;
+template <typename Float, typename Bits>
+Float Reader::read_fixed_float(WireType wire_type) {
+  require_wire_type(wire_type);
+  const Bits bits = read_raw_fixed<Bits>();
+  Float value;
   std::memcpy(&value, &bits, sizeof value);
   return value;
 }
 
-double Reader::read_double() {
-  require_wire_type(WireType::kFixed64);
-  uint64_t bits = read_raw_fixed64();
-  double value;
-  std::memcpy(&value, &bits, sizeof value);
-  return value;
-}
+float Reader::read_float() { return read_fixed_float<float, uint32_t>(WireType::kFixed32); }
+
+double Reader::read_double() { return read_fixed_float<double, uint64_t>(WireType::kFixed64); }
 
 Bytes Reader::read_bytes() {
   require_wire_type(WireType::kLengthDelimited);
@@ -121,8 +111,8 @@ Reader Reader::read_message() {
 void Reader::skip_field() {
   switch (wire_type_) {
     case WireType::kVarint: read_raw_varint(); return;
-    case WireType::kFixed64: require_available(8); pos_ += 8; return;
-    case WireType::kFixed32: require_available(4); pos_ += 4; return;
+    case WireType::kFixed64: read_raw_fixed<uint64_t>(); return;
+    case WireType::kFixed32: read_raw_fixed<uint32_t>(); return;
     case WireType::kLengthDelimited: read_bytes(); return;
     default: malformed("cannot skip a field of wire type " + std::to_string(static_cast<int>(wire_type_)));
   }
@@ -137,30 +127,25 @@ void Reader::read_repeated_int64(std::vector<int64_t>& out) {
   while (!packed.at_end()) out.push_back(static_cast<int64_t>(packed.read_raw_varint()));
 }
 
-void Reader::read_repeated_float(std::vector<float>& out) {
+template <typename Float>
+void Reader::read_repeated_fixed(std::vector<Float>& out, Float (Reader::*read_one)(), const char* name) {
   if (wire_type_ != WireType::kLengthDelimited) {
-    out.push_back(read_float());
+    out.push_back((this->*read_one)());
     return;
   }
   Bytes packed = read_bytes();
-  if (packed.size % 4 != 0) malformed("packed float field length is not a multiple of 4");
+  if (packed.size % sizeof(Float) != 0)
+    malformed(std::string("packed ") + name + " field length is not a multiple of " + std::to_string(sizeof(Float)));
   if (packed.size == 0) return;
   size_t first = out.size();
-  out.resize(first + packed.size / 4);
+  out.resize(first + packed.size / sizeof(Float));
   std::memcpy(out.data() + first, packed.data, packed.size);  // little-endian hosts only (x86, wasm)
 }
 
+void Reader::read_repeated_float(std::vector<float>& out) { read_repeated_fixed(out, &Reader::read_float, "float"); }
+
 void Reader::read_repeated_double(std::vector<double>& out) {
-  if (wire_type_ != WireType::kLengthDelimited) {
-    out.push_back(read_double());
-    return;
-  }
-  Bytes packed = read_bytes();
-  if (packed.size % 8 != 0) malformed("packed double field length is not a multiple of 8");
-  if (packed.size == 0) return;
-  size_t first = out.size();
-  out.resize(first + packed.size / 8);
-  std::memcpy(out.data() + first, packed.data, packed.size);
+  read_repeated_fixed(out, &Reader::read_double, "double");
 }
 
 }  // namespace protobuf

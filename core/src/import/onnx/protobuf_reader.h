@@ -66,8 +66,13 @@ class Reader {
 
  private:
   uint64_t read_raw_varint();
-  uint32_t read_raw_fixed32();
-  uint64_t read_raw_fixed64();
+  // A little-endian fixed-width value (uint32_t or uint64_t).
+  template <typename T>
+  T read_raw_fixed();
+  template <typename Float, typename Bits>
+  Float read_fixed_float(WireType wire_type);
+  template <typename Float>
+  void read_repeated_fixed(std::vector<Float>& out, Float (Reader::*read_one)(), const char* name);
   void require_wire_type(WireType expected) const;
   void require_available(size_t count) const;
 

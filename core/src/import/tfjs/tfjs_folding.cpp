@@ -8,14 +8,20 @@
 #include <functional>
 #include <optional>
 
-#include "import/tfjs_translators.h"
+#include "import/tfjs/tfjs_translators.h"
 
 namespace garden {
 namespace tfjs {
 namespace {
 
+using importer::box_offsets;
+using importer::broadcast_offsets;
+using importer::gather_elements;
+using importer::join_constants;
+using importer::with_shape;
+
 int64_t count_of(const Shape& shape, const TfNode& node) {
-  return onnx::checked_element_count(shape, describe(node));
+  return importer::checked_element_count(shape, describe(node));
 }
 
 // The element count of a result about to be folded, within the per-result budget.
@@ -23,30 +29,11 @@ int64_t folded_count_of(const Shape& shape, const TfNode& node) {
   return checked_folded_count(shape, describe(node));
 }
 
-Constant with_shape(Constant c, Shape shape) {
-  c.shape = std::move(shape);
-  return c;
-}
-
 // Element-wise on two constants with broadcasting; ints stay ints except for RealDiv.
 Constant fold_binary(const TfNode& node, const Constant& a, const Constant& b) {
-  const Shape out = broadcast_shapes(a.shape, b.shape, node);
-  const size_t rank = out.size();
-  const int64_t count = folded_count_of(out, node);
-  auto source_index = [&](const Shape& shape, int64_t flat) {
-    int64_t index = 0, stride = 1;
-    for (size_t k = rank; k-- > 0;) {
-      const int64_t coordinate = flat % out[k];
-      flat /= out[k];
-      const size_t offset = rank - shape.size();
-      if (k >= offset) {
-        const int64_t dim = shape[k - offset];
-        index += (dim == 1 ? 0 : coordinate) * stride;
-        stride *= dim;
-      }
-    }
-    return static_cast<size_t>(index);
-  };
+  const Shape out = broadcast_shapes(a.shape, b.shape, describe(node));
+  folded_count_of(out, node);
+  const std::vector<size_t> ia = broadcast_offsets(out, a.shape), ib = broadcast_offsets(out, b.shape);
   const std::string& op = node.op;
   const bool ints = !a.is_float() && !b.is_float() && op != "RealDiv";
   auto apply = [&](double x, double y) -> double {
@@ -58,9 +45,8 @@ Constant fold_binary(const TfNode& node, const Constant& a, const Constant& b) {
     if (op == "Minimum") return std::min(x, y);
     return x + y;  // Add, AddV2, BiasAdd
   };
-  std::vector<double> values(static_cast<size_t>(count));
-  for (int64_t k = 0; k < count; ++k)
-    values[static_cast<size_t>(k)] = apply(a.as_double(source_index(a.shape, k)), b.as_double(source_index(b.shape, k)));
+  std::vector<double> values(ia.size());
+  for (size_t k = 0; k < values.size(); ++k) values[k] = apply(a.as_double(ia[k]), b.as_double(ib[k]));
   if (ints) return Constant::ints(out, std::vector<int64_t>(values.begin(), values.end()));
   return Constant::floats(out, std::vector<float>(values.begin(), values.end()));
 }
@@ -73,21 +59,10 @@ Constant fold_pack(const ImportContext& context, const TfNode& node) {
     require(p->shape == parts[0]->shape && p->is_float() == parts[0]->is_float(), ErrorCode::kInvalidModel,
             describe(node) + ": inputs differ in shape or type");
   Shape out = parts[0]->shape;
-  const int64_t axis = normalize_axis(attr_int(node, "axis", 0), out.size() + 1, node);
+  const int64_t axis = normalize_axis(attr_int(node, "axis", 0), out.size() + 1, describe(node));
   out.insert(out.begin() + axis, static_cast<int64_t>(parts.size()));
   folded_count_of(out, node);
-  int64_t outer = 1;
-  for (int64_t d = 0; d < axis; ++d) outer *= out[static_cast<size_t>(d)];
-  const size_t inner = parts[0]->size() / static_cast<size_t>(std::max<int64_t>(outer, 1));
-  Constant result = parts[0]->is_float() ? Constant::floats(out, {}) : Constant::ints(out, {});
-  for (int64_t o = 0; o < outer; ++o)
-    for (const Constant* p : parts)
-      for (size_t k = 0; k < inner; ++k) {
-        const size_t at = static_cast<size_t>(o) * inner + k;
-        if (p->is_float()) result.f.push_back(p->f[at]);
-        else result.i.push_back(p->i[at]);
-      }
-  return result;
+  return join_constants(parts, static_cast<size_t>(axis), out);
 }
 
 Constant fold_concat(const ImportContext& context, const TfNode& node) {
@@ -96,49 +71,25 @@ Constant fold_concat(const ImportContext& context, const TfNode& node) {
   require(axis_values.size() == 1 && count >= 2, ErrorCode::kInvalidModel, describe(node) + ": bad axis");
   std::vector<Shape> shapes;
   for (size_t k = 0; k + 1 < count; ++k) shapes.push_back(context.input(node, k).shape);
-  const int64_t axis = normalize_axis(axis_values[0], shapes[0].size(), node);
+  const int64_t axis = normalize_axis(axis_values[0], shapes[0].size(), describe(node));
   const Shape out = concat_target(node, shapes, axis);
   folded_count_of(out, node);
-  int64_t outer = 1;
-  for (int64_t d = 0; d < axis; ++d) outer *= out[static_cast<size_t>(d)];
-  const bool floats = context.input(node, 0).constant->is_float();
-  Constant result = floats ? Constant::floats(out, {}) : Constant::ints(out, {});
-  for (int64_t o = 0; o < outer; ++o)
-    for (size_t k = 0; k + 1 < count; ++k) {
-      const Constant& p = *context.input(node, k).constant;
-      require(p.is_float() == floats, ErrorCode::kInvalidModel, describe(node) + ": inputs differ in type");
-      const size_t inner = p.size() / static_cast<size_t>(std::max<int64_t>(outer, 1));
-      for (size_t e = 0; e < inner; ++e) {
-        const size_t at = static_cast<size_t>(o) * inner + e;
-        if (floats) result.f.push_back(p.f[at]);
-        else result.i.push_back(p.i[at]);
-      }
-    }
-  return result;
+  std::vector<const Constant*> parts;
+  for (size_t k = 0; k + 1 < count; ++k) parts.push_back(&*context.input(node, k).constant);
+  for (const Constant* p : parts)
+    require(p->is_float() == parts[0]->is_float(), ErrorCode::kInvalidModel,
+            describe(node) + ": inputs differ in type");
+  return join_constants(parts, static_cast<size_t>(axis), out);
 }
 
 Constant fold_strided_slice(const ImportContext& context, const TfNode& node) {
   const Constant& x = *context.input(node, 0).constant;
   const std::vector<SliceAxis> ranges = strided_slice_ranges(context, node, x.shape);
   Shape out;
-  std::vector<int64_t> strides(x.shape.size(), 1);
-  for (size_t k = x.shape.size(); k-- > 1;) strides[k - 1] = strides[k] * x.shape[k];
   for (const SliceAxis& r : ranges)
     if (!r.shrink) out.push_back(r.count);
-  Constant result = x.is_float() ? Constant::floats(out, {}) : Constant::ints(out, {});
-  std::vector<int64_t> index(ranges.size(), 0);
-  const int64_t total = folded_count_of(out, node);
-  for (int64_t n = 0; n < total; ++n) {
-    int64_t at = 0;
-    for (size_t d = 0; d < ranges.size(); ++d) at += (ranges[d].start + index[d] * ranges[d].step) * strides[d];
-    if (x.is_float()) result.f.push_back(x.f[static_cast<size_t>(at)]);
-    else result.i.push_back(x.i[static_cast<size_t>(at)]);
-    for (size_t d = ranges.size(); d-- > 0;) {
-      if (++index[d] < ranges[d].count) break;
-      index[d] = 0;
-    }
-  }
-  return result;
+  folded_count_of(out, node);
+  return gather_elements(x, out, box_offsets(x.shape, ranges));
 }
 
 Constant fold_cast(const TfNode& node, const Constant& x) {
@@ -177,7 +128,7 @@ Shape reshape_target(const TfNode& node, const Shape& input, const std::vector<i
     }
     require(out[k] >= 0, ErrorCode::kInvalidModel, describe(node) + ": negative dimension in the shape");
     known *= std::max<int64_t>(out[k], 1);
-    require(known <= onnx::kMaxTensorElements, ErrorCode::kInvalidModel, describe(node) + ": shape is too large");
+    require(known <= importer::kMaxTensorElements, ErrorCode::kInvalidModel, describe(node) + ": shape is too large");
   }
   if (inferred >= 0) {
     require(known > 0 && total % known == 0, ErrorCode::kInvalidModel, describe(node) + ": cannot infer the -1");
@@ -190,7 +141,7 @@ Shape reshape_target(const TfNode& node, const Shape& input, const std::vector<i
 
 Shape squeeze_target(const TfNode& node, const Shape& input) {
   std::vector<int64_t> axes = attr_ints(node, "squeeze_dims", {});
-  for (int64_t& a : axes) a = normalize_axis(a, input.size(), node);
+  for (int64_t& a : axes) a = normalize_axis(a, input.size(), describe(node));
   Shape out;
   for (size_t d = 0; d < input.size(); ++d) {
     const bool listed = std::find(axes.begin(), axes.end(), static_cast<int64_t>(d)) != axes.end();
@@ -203,7 +154,7 @@ Shape squeeze_target(const TfNode& node, const Shape& input) {
 
 Shape expand_dims_target(const TfNode& node, const Shape& input, int64_t axis) {
   Shape out = input;
-  out.insert(out.begin() + normalize_axis(axis, input.size() + 1, node), 1);
+  out.insert(out.begin() + normalize_axis(axis, input.size() + 1, describe(node)), 1);
   return out;
 }
 
@@ -309,7 +260,7 @@ bool try_fold(ImportContext& context, const TfNode& node) {
   if (!folded) return false;
   // Every result counts, copies too: a chain of Identity nodes on one large
   // weight would otherwise hold a copy per node.
-  context.charge_folded_elements(static_cast<int64_t>(folded->size()), node);
+  context.charge_folded_elements(static_cast<int64_t>(folded->size()), describe(node));
   context.set_constant(key, std::move(*folded));
   return true;
 }

@@ -4,23 +4,19 @@
 #pragma once
 
 #include <functional>
-#include <optional>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "garden/error.h"
 #include "garden/graph.h"
-#include "import/tfjs_model.h"
+#include "import/common/axes.h"
+#include "import/common/graph_builder.h"
+#include "import/tfjs/tfjs_model.h"
 
 namespace garden {
 namespace tfjs {
 
-struct Value {
-  Shape shape;
-  std::optional<Constant> constant;  // known at import time
-  TensorId tensor = -1;              // graph tensor, once one exists
-};
+using importer::Value;
 
 // "_FusedConv2D node 'conv1'" for error messages.
 std::string describe(const TfNode& node);
@@ -36,12 +32,10 @@ const AttrValue* find_attr(const TfNode& node, const std::string& name);
 
 std::string value_key(const std::string& node, int index);
 
-class ImportContext {
+class ImportContext : public importer::GraphBuilder {
  public:
-  explicit ImportContext(Graph& graph) : graph_(graph) {}
-  Graph& graph() { return graph_; }
+  explicit ImportContext(Graph& graph) : GraphBuilder(graph, Layout::kNHWC, "#") {}
 
-  bool has_value(const std::string& key) const { return values_.count(key) != 0; }
   const Value& value(const std::string& key) const;
   const Value& input(const TfNode& node, size_t index) const;
   size_t input_count(const TfNode& node) const { return node.inputs.size(); }
@@ -50,32 +44,16 @@ class ImportContext {
   bool is_constant(const TfNode& node, size_t index) const { return input(node, index).constant.has_value(); }
   // An input known at import time (weights, axes, sizes); kUnsupportedModel otherwise.
   const Constant& constant_input(const TfNode& node, size_t index, const std::string& what) const;
-
-  void set_constant(const std::string& key, Constant constant);
-  // Charges a folded result of `count` elements to the import's folding
-  // budget (graph/folding_budget.h, shared with the ONNX importer).
-  void charge_folded_elements(int64_t count, const TfNode& node) { folding_budget_.charge(count, describe(node)); }
-  void set_alias(const std::string& key, const Value& value) { values_[key] = value; }
-  void define_input(const std::string& key, Shape shape);
+  void define_input(const std::string& key, Shape shape) {
+    define_graph_input(key, key.substr(0, key.rfind(':')), std::move(shape));
+  }
 
   // The graph tensor of input `index`, creating one for a constant on first use.
   TensorId input_tensor(const TfNode& node, size_t index);
-  TensorId constant_tensor(const std::string& name, const Constant& constant);
   // Creates the tensor of output `index` of `node` (rank 4 is tagged NHWC).
   TensorId define_output(const TfNode& node, Shape shape, int index = 0);
-  // An intermediate tensor of the importer's own (e.g. a convolution before its activation).
-  TensorId define_intermediate(const std::string& name, Shape shape);
   void emit(OpType op, const TfNode& node, std::vector<TensorId> inputs, std::vector<TensorId> outputs,
             Attributes attrs = {});
-
- private:
-  TensorId add_activation(const std::string& name, Shape shape);
-  std::string unique_name(const std::string& name);
-
-  Graph& graph_;
-  std::unordered_map<std::string, Value> values_;
-  std::unordered_map<std::string, int> name_uses_;
-  FoldingBudget folding_budget_;
 };
 
 using Translator = std::function<void(ImportContext&, const TfNode&)>;
@@ -86,10 +64,9 @@ const Translator* find_translator(const std::string& op);
 // evaluate (shape arithmetic), stores its outputs as constants and returns true.
 bool try_fold(ImportContext& context, const TfNode& node);
 
-// Helpers shared by translators and folding.
-int64_t normalize_axis(int64_t axis, size_t rank, const TfNode& node);
-Shape broadcast_shapes(const Shape& a, const Shape& b, const TfNode& node);
-int32_t to_int32(int64_t value, int64_t min, int64_t max, const TfNode& node, const std::string& what);
+using importer::broadcast_shapes;
+using importer::normalize_axis;
+using importer::to_int32;
 
 }  // namespace tfjs
 }  // namespace garden

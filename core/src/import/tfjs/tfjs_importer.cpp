@@ -15,7 +15,7 @@
 #include <unordered_map>
 
 #include "import/importers.h"
-#include "import/tfjs_import_context.h"
+#include "import/tfjs/tfjs_import_context.h"
 
 namespace garden {
 namespace {
@@ -93,7 +93,8 @@ void pass_through_final_argmax(ImportContext& context, const TfNode& node, bool 
   context.require_inputs(node, 2);
   const Shape& x = context.input(node, 0).shape;
   const std::vector<int64_t> axis = context.constant_input(node, 1, "axis").to_ints(tfjs::describe(node));
-  require(axis.size() == 1 && tfjs::normalize_axis(axis[0], x.size(), node) == static_cast<int64_t>(x.size()) - 1,
+  const int64_t last = static_cast<int64_t>(x.size()) - 1;
+  require(axis.size() == 1 && tfjs::normalize_axis(axis[0], x.size(), tfjs::describe(node)) == last,
           ErrorCode::kUnsupportedModel, tfjs::describe(node) + ": ArgMax is supported only over the last axis");
   context.set_alias(tfjs::value_key(node.name, 0), context.input(node, 0));
 }

@@ -1,4 +1,4 @@
-#include "import/tfjs_model.h"
+#include "import/tfjs/tfjs_model.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -317,7 +317,7 @@ void decode_group(const json& group, size_t g, const GroupBytes& bytes, TfModel&
     Shape shape;
     for (const json& d : array_member(weight, "shape", where)) shape.push_back(to_int64(d, where + " shape"));
     const Encoding encoding = parse_encoding(weight, where);
-    const int64_t count = onnx::checked_element_count(shape, where);
+    const int64_t count = importer::checked_element_count(shape, where);
     const size_t size = static_cast<size_t>(count) * stored_size(encoding.stored, where);
     if (offset + size > bytes.total())
       invalid(where + " needs bytes " + std::to_string(offset) + ".." + std::to_string(offset + size) +

@@ -17,12 +17,12 @@
 #include <string>
 #include <vector>
 
-#include "import/onnx_constant.h"
+#include "import/common/constant.h"
 
 namespace garden {
 namespace tfjs {
 
-using onnx::Constant;
+using importer::Constant;
 
 // One data input: output `index` of node `node` ("b:1" -> {"b", 1}).
 struct NodeInput {

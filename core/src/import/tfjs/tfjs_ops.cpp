@@ -2,7 +2,7 @@
 #include <algorithm>
 #include <unordered_map>
 
-#include "import/tfjs_translators.h"
+#include "import/tfjs/tfjs_translators.h"
 
 namespace garden {
 namespace tfjs {
@@ -48,7 +48,7 @@ void translate_binary(ImportContext& context, const TfNode& node) {
     const std::string format = attr_string(node, "data_format", "NHWC");
     require(format == "NHWC", ErrorCode::kUnsupportedModel, describe(node) + ": only NHWC BiasAdd is supported");
   }
-  const Shape out = broadcast_shapes(context.input(node, 0).shape, context.input(node, 1).shape, node);
+  const Shape out = broadcast_shapes(context.input(node, 0).shape, context.input(node, 1).shape, describe(node));
   const TensorId a = float_operand(context, node, 0), b = float_operand(context, node, 1);
   context.emit(kOps.at(node.op), node, {a, b}, {context.define_output(node, out)});
 }
@@ -62,7 +62,7 @@ void translate_add_n(ImportContext& context, const TfNode& node) {
   Shape shape = context.input(node, 0).shape;
   TensorId sum = float_operand(context, node, 0);
   for (size_t k = 1; k < context.input_count(node); ++k) {
-    shape = broadcast_shapes(shape, context.input(node, k).shape, node);
+    shape = broadcast_shapes(shape, context.input(node, k).shape, describe(node));
     const bool last = k + 1 == context.input_count(node);
     const TensorId next = last ? context.define_output(node, shape)
                                : context.define_intermediate(node.name + "/sum", shape);
@@ -123,7 +123,7 @@ void translate_concat(ImportContext& context, const TfNode& node) {
   require(axis.size() == 1, ErrorCode::kInvalidModel, describe(node) + ": axis must be one value");
   std::vector<Shape> shapes;
   for (size_t k = 0; k + 1 < count; ++k) shapes.push_back(context.input(node, k).shape);
-  const int64_t a = normalize_axis(axis[0], shapes[0].size(), node);
+  const int64_t a = normalize_axis(axis[0], shapes[0].size(), describe(node));
   const Shape out = concat_target(node, shapes, a);
   if (count == 2) {  // one tensor: nothing to join
     context.set_alias(value_key(node.name, 0), context.input(node, 0));
@@ -167,7 +167,7 @@ void translate_mean(ImportContext& context, const TfNode& node) {
   context.require_inputs(node, 2);
   const Shape& x = context.input(node, 0).shape;
   std::vector<int64_t> axes = int_list(context, node, 1, "axes");
-  for (int64_t& a : axes) a = normalize_axis(a, x.size(), node);
+  for (int64_t& a : axes) a = normalize_axis(a, x.size(), describe(node));
   std::sort(axes.begin(), axes.end());
   axes.erase(std::unique(axes.begin(), axes.end()), axes.end());
   Shape kept = x, dropped;

@@ -3,20 +3,18 @@
 // _FusedMatMul (BiasAdd or FusedBatchNorm, then an activation).
 #include <algorithm>
 
-#include "import/tfjs_translators.h"
+#include "import/common/windows.h"
+#include "import/tfjs/tfjs_translators.h"
 
 namespace garden {
 namespace tfjs {
 namespace {
 
-constexpr int64_t kMaxWindow = 1 << 16;  // kernel, stride, dilation and pad bound
-
-struct Window {
-  int64_t kernel[2] = {1, 1};
-  int64_t stride[2] = {1, 1};
-  int64_t dilation[2] = {1, 1};
-  int64_t pad[4] = {0, 0, 0, 0};  // top, left, bottom, right
-};
+using importer::effective_kernel;
+using importer::kMaxWindow;
+using importer::permute_constant;
+using importer::Window;
+using importer::window_attributes;
 
 void require_nhwc(const TfNode& node) {
   const std::string format = attr_string(node, "data_format", "NHWC");
@@ -36,33 +34,17 @@ void read_hw(const TfNode& node, const std::string& name, int64_t out[2]) {
   }
 }
 
-int64_t effective_kernel(const Window& w, int a) { return (w.kernel[a] - 1) * w.dilation[a] + 1; }
-
-// TensorFlow's SAME puts the odd pixel of padding at the bottom/right.
-void same_padding(Window& w, int a, int64_t in, int64_t out) {
-  const int64_t total = std::max<int64_t>(0, (out - 1) * w.stride[a] + effective_kernel(w, a) - in);
-  w.pad[a] = total / 2;
-  w.pad[a + 2] = total - total / 2;
-}
-
 // Fills w.pad for a forward window over `input` (NHWC) from padding / explicit_paddings.
 void read_padding(const TfNode& node, const Shape& input, Window& w) {
   const std::string padding = attr_string(node, "padding", "");
   if (padding == "SAME") {
-    for (int a = 0; a < 2; ++a) {
-      const int64_t in = input[static_cast<size_t>(1 + a)];
-      same_padding(w, a, in, (in + w.stride[a] - 1) / w.stride[a]);
-    }
+    for (int a = 0; a < 2; ++a) importer::same_padding(w, a, input[static_cast<size_t>(1 + a)]);
   } else if (padding == "EXPLICIT") {
     const std::vector<int64_t> p = attr_ints(node, "explicit_paddings", {});
     require(p.size() == 8 && p[0] == 0 && p[1] == 0 && p[6] == 0 && p[7] == 0, ErrorCode::kUnsupportedModel,
             describe(node) + ": explicit_paddings must pad only H and W");
-    const int64_t order[4] = {p[2], p[4], p[3], p[5]};  // top, left, bottom, right
-    for (int k = 0; k < 4; ++k) {
-      require(order[k] >= 0 && order[k] <= kMaxWindow, ErrorCode::kInvalidModel,
-              describe(node) + ": explicit padding " + std::to_string(order[k]) + " is out of range");
-      w.pad[k] = order[k];
-    }
+    importer::set_explicit_padding(w, {p[2], p[4], p[3], p[5]}, ErrorCode::kInvalidModel,
+                                   describe(node) + ": explicit padding");
   } else {
     require(padding == "VALID", ErrorCode::kInvalidModel, describe(node) + ": unknown padding '" + padding + "'");
   }
@@ -78,28 +60,15 @@ Window read_window(const TfNode& node, const Shape& input, int64_t kh, int64_t k
   return w;
 }
 
-int64_t window_output(const Window& w, int a, int64_t in) {
-  const int64_t span = in + w.pad[a] + w.pad[a + 2] - effective_kernel(w, a);
-  require(span >= 0, ErrorCode::kInvalidModel, "window is larger than its padded input");
-  return span / w.stride[a] + 1;
-}
-
-Attributes window_attributes(const TfNode& node, const Window& w) {
-  Attributes attrs;
-  for (int a = 0; a < 2; ++a) {
-    attrs.kernel[a] = to_int32(w.kernel[a], 1, kMaxWindow, node, "kernel");
-    attrs.stride[a] = to_int32(w.stride[a], 1, kMaxWindow, node, "stride");
-    attrs.dilation[a] = to_int32(w.dilation[a], 1, kMaxWindow, node, "dilation");
-  }
-  for (int k = 0; k < 4; ++k) attrs.pad[k] = to_int32(w.pad[k], 0, kMaxWindow, node, "pad");
-  return attrs;
+// The window's output size; TensorFlow refuses a window larger than its padded input.
+int64_t output_size(const Window& w, int a, int64_t in) {
+  const int64_t out = importer::window_output(w, a, in);
+  require(out > 0, ErrorCode::kInvalidModel, "window is larger than its padded input");
+  return out;
 }
 
 const Shape& activation_nhwc(ImportContext& context, const TfNode& node) {
-  const Value& x = context.input(node, 0);
-  require(x.shape.size() == 4, ErrorCode::kUnsupportedModel,
-          describe(node) + ": input has rank " + std::to_string(x.shape.size()) + ", expected 4 (NHWC)");
-  return x.shape;
+  return importer::rank4_shape(context.input(node, 0), describe(node), ", expected 4 (NHWC)");
 }
 
 const Constant& float_weight(ImportContext& context, const TfNode& node, size_t index, size_t rank) {
@@ -195,64 +164,60 @@ void emit_with_epilogue(ImportContext& context, const TfNode& node, OpType op, s
 }
 
 // [kh, kw, I, O] -> [O, kh, kw, I]
-Constant hwio_to_ohwi(const Constant& w) {
-  const int64_t H = w.shape[0], W = w.shape[1], I = w.shape[2], O = w.shape[3];
-  std::vector<float> out(w.f.size());
-  for (int64_t y = 0; y < H; ++y)
-    for (int64_t x = 0; x < W; ++x)
-      for (int64_t i = 0; i < I; ++i)
-        for (int64_t o = 0; o < O; ++o)
-          out[static_cast<size_t>(((o * H + y) * W + x) * I + i)] = w.f[static_cast<size_t>(((y * W + x) * I + i) * O + o)];
-  return Constant::floats({O, H, W, I}, std::move(out));
-}
+Constant hwio_to_ohwi(const Constant& w) { return permute_constant(w, {3, 0, 1, 2}); }
 
 // [kh, kw, O, I] (Conv2DBackpropInput) -> [O, kh, kw, I]
-Constant hwoi_to_ohwi(const Constant& w) {
-  const int64_t H = w.shape[0], W = w.shape[1], O = w.shape[2], I = w.shape[3];
-  std::vector<float> out(w.f.size());
-  for (int64_t y = 0; y < H; ++y)
-    for (int64_t x = 0; x < W; ++x)
-      for (int64_t o = 0; o < O; ++o)
-        for (int64_t i = 0; i < I; ++i)
-          out[static_cast<size_t>(((o * H + y) * W + x) * I + i)] = w.f[static_cast<size_t>(((y * W + x) * O + o) * I + i)];
-  return Constant::floats({O, H, W, I}, std::move(out));
+Constant hwoi_to_ohwi(const Constant& w) { return permute_constant(w, {2, 0, 1, 3}); }
+
+// What a forward convolution reads first: its fused epilogue, its NHWC input
+// and its rank-4 filter.
+struct ForwardConv {
+  Epilogue epilogue;
+  Shape x;
+  const Constant& filter;
+};
+
+ForwardConv read_forward_conv(ImportContext& context, const TfNode& node) {
+  const Epilogue e = read_epilogue(node);
+  context.require_inputs(node, 2 + epilogue_args(e));
+  require_nhwc(node);
+  const Shape& x = activation_nhwc(context, node);
+  return {e, x, float_weight(context, node, 1, 4)};
 }
 
 }  // namespace
 
 void translate_conv2d(ImportContext& context, const TfNode& node) {
-  const Epilogue e = read_epilogue(node);
-  context.require_inputs(node, 2 + epilogue_args(e));
-  require_nhwc(node);
-  const Shape x = activation_nhwc(context, node);
-  const Constant& filter = float_weight(context, node, 1, 4);
+  const ForwardConv conv = read_forward_conv(context, node);
+  const Epilogue& e = conv.epilogue;
+  const Shape& x = conv.x;
+  const Constant& filter = conv.filter;
   const int64_t I = filter.shape[2], O = filter.shape[3];
   require(I > 0 && x[3] % I == 0 && O % (x[3] / I) == 0, ErrorCode::kInvalidModel,
           describe(node) + ": filter input channels " + std::to_string(I) + " do not divide the input's " +
               std::to_string(x[3]));
   const Window w = read_window(node, x, filter.shape[0], filter.shape[1]);
-  Attributes attrs = window_attributes(node, w);
-  attrs.groups = to_int32(x[3] / I, 1, kMaxWindow, node, "groups");
-  const Shape out{x[0], window_output(w, 0, x[1]), window_output(w, 1, x[2]), O};
+  Attributes attrs = window_attributes(w, describe(node));
+  attrs.groups = to_int32(x[3] / I, 1, kMaxWindow, describe(node), "groups");
+  const Shape out{x[0], output_size(w, 0, x[1]), output_size(w, 1, x[2]), O};
   const TensorId weight = context.constant_tensor(node.inputs[1].node, hwio_to_ohwi(filter));
   emit_with_epilogue(context, node, OpType::kConv2D, {context.input_tensor(node, 0), weight}, attrs, out, e, 2);
 }
 
 void translate_depthwise(ImportContext& context, const TfNode& node) {
-  const Epilogue e = read_epilogue(node);
-  context.require_inputs(node, 2 + epilogue_args(e));
-  require_nhwc(node);
-  const Shape x = activation_nhwc(context, node);
-  const Constant& filter = float_weight(context, node, 1, 4);
+  const ForwardConv conv = read_forward_conv(context, node);
+  const Epilogue& e = conv.epilogue;
+  const Shape& x = conv.x;
+  const Constant& filter = conv.filter;
   const int64_t H = filter.shape[0], W = filter.shape[1], C = filter.shape[2], M = filter.shape[3];
   require(C == x[3], ErrorCode::kInvalidModel,
           describe(node) + ": filter has " + std::to_string(C) + " channels, input has " + std::to_string(x[3]));
   const Window w = read_window(node, x, H, W);
-  Attributes attrs = window_attributes(node, w);
-  attrs.groups = to_int32(C, 1, int64_t{1} << 24, node, "groups");
+  Attributes attrs = window_attributes(w, describe(node));
+  attrs.groups = to_int32(C, 1, int64_t{1} << 24, describe(node), "groups");
   // [kh, kw, C, M] -> [C*M, kh, kw, 1]: output channel c*M + m reads input channel c.
   const Constant weight = hwio_to_ohwi(Constant::floats({H, W, 1, C * M}, filter.f));
-  const Shape out{x[0], window_output(w, 0, x[1]), window_output(w, 1, x[2]), C * M};
+  const Shape out{x[0], output_size(w, 0, x[1]), output_size(w, 1, x[2]), C * M};
   const TensorId weight_id = context.constant_tensor(node.inputs[1].node, weight);
   emit_with_epilogue(context, node, OpType::kConv2D, {context.input_tensor(node, 0), weight_id}, attrs, out, e, 2);
 }
@@ -274,7 +239,7 @@ void translate_conv2d_transpose(ImportContext& context, const TfNode& node) {
   read_hw(node, "dilations", w.dilation);
   // The forward convolution maps `out` to `x`: its padding is the one to undo.
   read_padding(node, Shape{out[0], out[1], out[2], out[3]}, w);
-  Attributes attrs = window_attributes(node, w);
+  Attributes attrs = window_attributes(w, describe(node));
   for (int a = 0; a < 2; ++a) {
     const int64_t in = x[static_cast<size_t>(1 + a)], size = out[static_cast<size_t>(1 + a)];
     const int64_t base = (in - 1) * w.stride[a] - w.pad[a] - w.pad[a + 2] + effective_kernel(w, a);
@@ -299,11 +264,9 @@ void translate_matmul(ImportContext& context, const TfNode& node) {
   const bool transpose_b = attr_bool(node, "transpose_b", false);
   const int64_t I = transpose_b ? b.shape[1] : b.shape[0], O = transpose_b ? b.shape[0] : b.shape[1];
   require(I == a.shape[1], ErrorCode::kInvalidModel, describe(node) + ": inner dimensions differ");
-  std::vector<float> weight(b.f.size());
-  for (int64_t o = 0; o < O; ++o)
-    for (int64_t i = 0; i < I; ++i)
-      weight[static_cast<size_t>(o * I + i)] = b.f[static_cast<size_t>(transpose_b ? o * I + i : i * O + o)];
-  const TensorId weight_id = context.constant_tensor(node.inputs[1].node, Constant::floats({O, I}, std::move(weight)));
+  // The graph's weight is [O, I].
+  const Constant weight = transpose_b ? b : permute_constant(b, {1, 0});
+  const TensorId weight_id = context.constant_tensor(node.inputs[1].node, weight);
   emit_with_epilogue(context, node, OpType::kFullyConnected, {context.input_tensor(node, 0), weight_id}, {},
                      {a.shape[0], O}, e, 2);
 }
@@ -319,14 +282,14 @@ void translate_pool(ImportContext& context, const TfNode& node) {
   const bool average = node.op == "AvgPool";
   const bool global = average && w.kernel[0] == x[1] && w.kernel[1] == x[2] &&
                       std::all_of(std::begin(w.pad), std::end(w.pad), [](int64_t p) { return p == 0; });
-  const Shape out{x[0], window_output(w, 0, x[1]), window_output(w, 1, x[2]), x[3]};
+  const Shape out{x[0], output_size(w, 0, x[1]), output_size(w, 1, x[2]), x[3]};
   const TensorId output = context.define_output(node, out);
   if (global) {  // the whole plane: XNNPACK's global pooling is faster than a full window
     context.emit(OpType::kGlobalAveragePool2D, node, {context.input_tensor(node, 0)}, {output});
     return;
   }
   context.emit(average ? OpType::kAveragePool2D : OpType::kMaxPool2D, node, {context.input_tensor(node, 0)},
-               {output}, window_attributes(node, w));
+               {output}, window_attributes(w, describe(node)));
 }
 
 }  // namespace tfjs

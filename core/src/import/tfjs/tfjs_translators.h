@@ -5,7 +5,8 @@
 // NHWC output shape and emits graph nodes.
 #pragma once
 
-#include "import/tfjs_import_context.h"
+#include "import/common/folding.h"
+#include "import/tfjs/tfjs_import_context.h"
 
 namespace garden {
 namespace tfjs {
@@ -37,13 +38,7 @@ Shape squeeze_target(const TfNode& node, const Shape& input);
 Shape expand_dims_target(const TfNode& node, const Shape& input, int64_t axis);
 Shape concat_target(const TfNode& node, const std::vector<Shape>& inputs, int64_t axis);
 
-// One axis of a StridedSlice: elements start, start + step, ... (count of them).
-struct SliceAxis {
-  int64_t start = 0;
-  int64_t step = 1;
-  int64_t count = 0;
-  bool shrink = false;  // dropped from the output shape
-};
+using importer::SliceAxis;
 std::vector<SliceAxis> strided_slice_ranges(const ImportContext& context, const TfNode& node, const Shape& input);
 
 }  // namespace tfjs

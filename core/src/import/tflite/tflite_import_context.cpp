@@ -1,8 +1,9 @@
 // TFLite tensors -> graph tensors: shapes, constants (f16 and quantized
 // weights become f32 here) and the bookkeeping of the operator being translated.
-#include "import/tflite_import_context.h"
+#include "import/tflite/tflite_import_context.h"
 
 #include <cstring>
+#include <iterator>
 #include <limits>
 
 #include "graph/graph_utils.h"
@@ -28,25 +29,30 @@ bool is_quantized(const fb::Tensor& tensor) {
   return q != nullptr && q->scale() != nullptr && q->scale()->size() > 0;
 }
 
-size_t storage_size(int8_t type) {
-  switch (type) {
-    case kFloat32: case kInt32: return 4;
-    case kFloat16: case kInt16: return 2;
-    case kInt64: return 8;
-    case kUInt8: case kInt8: return 1;
-    default: return 0;
-  }
+template <typename T>
+double stored_value(const uint8_t* bytes, size_t index) {
+  return static_cast<double>(load<T>(bytes, index));
 }
 
-// The stored integer at `index` of a quantized tensor, as a double.
-double stored_integer(int8_t type, const uint8_t* bytes, size_t index) {
-  switch (type) {
-    case kInt8: return load<int8_t>(bytes, index);
-    case kUInt8: return load<uint8_t>(bytes, index);
-    case kInt16: return load<int16_t>(bytes, index);
-    case kInt32: return load<int32_t>(bytes, index);
-    default: return load<int64_t>(bytes, index);
-  }
+// A TensorType of the TFLite schema: its name, its bytes per element (0 for
+// types the importer does not read) and how it reads a stored integer.
+struct TensorType {
+  const char* name;
+  size_t bytes;
+  double (*stored_integer)(const uint8_t* bytes, size_t index);  // nullptr for floats
+};
+
+constexpr int8_t kFloat32 = 0, kFloat16 = 1, kInt32 = 2, kInt64 = 4;
+
+const TensorType& tensor_type(int8_t code) {
+  static const TensorType kUnsupported{"an unsupported type", 0, nullptr};
+  static const TensorType kByCode[] = {
+      {"FLOAT32", 4, nullptr},  {"FLOAT16", 2, nullptr},  {"INT32", 4, stored_value<int32_t>},
+      {"UINT8", 1, stored_value<uint8_t>}, {"INT64", 8, stored_value<int64_t>}, kUnsupported /* STRING */,
+      kUnsupported /* BOOL */, {"INT16", 2, stored_value<int16_t>}, kUnsupported /* COMPLEX64 */,
+      {"INT8", 1, stored_value<int8_t>},
+  };
+  return code >= 0 && static_cast<size_t>(code) < std::size(kByCode) ? kByCode[code] : kUnsupported;
 }
 
 // real = scale[c] * (q - zero_point[c]), c the index along quantized_dimension
@@ -74,16 +80,16 @@ std::vector<float> dequantize(const fb::Tensor& tensor, const Shape& shape, cons
     const size_t c = channels > 1 ? (i / inner) % channels : 0;
     const double zero = zero_points == 0 ? 0.0 : static_cast<double>(q.zero_point()->Get(zero_points > 1 ? c : 0));
     values[i] = static_cast<float>(q.scale()->Get(static_cast<flatbuffers::uoffset_t>(c)) *
-                                   (stored_integer(type, bytes.data, i) - zero));
+                                   (tensor_type(type).stored_integer(bytes.data, i) - zero));
   }
   return values;
 }
 
 Tensor constant_tensor(const fb::Tensor& tensor, const Shape& shape, const Bytes& bytes, const std::string& name) {
   const int8_t type = tensor.type();
-  const size_t size = storage_size(type);
+  const size_t size = tensor_type(type).bytes;
   require(size != 0, ErrorCode::kUnsupportedModel,
-          "constant '" + name + "' has " + tensor_type_name(type) + " elements");
+          "constant '" + name + "' has " + tensor_type(type).name + " elements");
   const size_t count = static_cast<size_t>(element_count(shape));
   require(bytes.size == count * size, ErrorCode::kInvalidModel,
           "constant '" + name + "' has " + std::to_string(bytes.size) + " bytes; its shape needs " +
@@ -103,7 +109,7 @@ Tensor constant_tensor(const fb::Tensor& tensor, const Shape& shape, const Bytes
     return t;
   } else {
     require(type == kFloat32, ErrorCode::kUnsupportedModel,
-            "constant '" + name + "' has unquantized " + tensor_type_name(type) + " elements");
+            "constant '" + name + "' has unquantized " + tensor_type(type).name + " elements");
     values.resize(count);
     std::memcpy(values.data(), bytes.data, bytes.size);
   }
@@ -158,7 +164,7 @@ void ImportContext::define_graph_inputs() {
     require(ids_[static_cast<size_t>(index)] < 0, ErrorCode::kInvalidModel,
             "graph input '" + tensor_name(index) + "' is listed twice");
     require(tensor.type() == kFloat32 || is_quantized(tensor), ErrorCode::kUnsupportedModel,
-            "graph input '" + tensor_name(index) + "' has " + tensor_type_name(tensor.type()) + " elements");
+            "graph input '" + tensor_name(index) + "' has " + tensor_type(tensor.type()).name + " elements");
     const TensorId id = add_activation(tensor_name(index), declared_shape(index));
     ids_[static_cast<size_t>(index)] = id;
     graph_.inputs.push_back(id);
@@ -177,10 +183,11 @@ void ImportContext::define_graph_outputs() {
   }
 }
 
-void ImportContext::begin_operator(size_t index, const std::string& op_name) {
+void ImportContext::begin_operator(size_t index, const std::string& op_name, uint8_t options_type) {
   op_ = &model_.op(index);
   op_index_ = index;
   op_name_ = op_name;
+  options_type_ = options_type;
 }
 
 std::string ImportContext::describe() const {

@@ -11,7 +11,7 @@
 
 #include "garden/error.h"
 #include "garden/graph.h"
-#include "import/tflite_model.h"
+#include "import/tflite/tflite_model.h"
 
 namespace garden {
 namespace tflite {
@@ -33,7 +33,8 @@ class ImportContext {
   void define_graph_outputs();
 
   // ---- the operator being translated ----
-  void begin_operator(size_t index, const std::string& op_name);
+  // `options_type` is the BuiltinOptions tag of the options the operator reads (0: none).
+  void begin_operator(size_t index, const std::string& op_name, uint8_t options_type);
   const fb::Operator& op() const { return *op_; }
   // "CONV_2D (operator 3)" for error messages.
   std::string describe() const;
@@ -43,9 +44,18 @@ class ImportContext {
   size_t input_count() const;
   // Optional inputs may be absent (index -1) or beyond the end of the list.
   bool has_input(size_t k) const;
+  // The operator's options as `Options` (nullptr when it has none); they must
+  // carry the options tag the operator was begun with.
   template <typename Options>
-  const Options* options(OptionsType type) const {
-    return model_.options<Options>(*op_, type);
+  const Options* options() const {
+    return model_.options<Options>(*op_, options_type_);
+  }
+  // The same, throwing kInvalidModel when the operator has none.
+  template <typename Options>
+  const Options& required_options() const {
+    const Options* options = this->options<Options>();
+    if (options == nullptr) fail_op(ErrorCode::kInvalidModel, "has no options");
+    return *options;
   }
   // The custom_options bytes (empty when absent).
   Bytes custom_options() const;
@@ -84,6 +94,7 @@ class ImportContext {
   const fb::Operator* op_ = nullptr;
   size_t op_index_ = 0;
   std::string op_name_;
+  uint8_t options_type_ = 0;
 };
 
 // Layout of an activation of this rank (TFLite's 4-D activations are NHWC).

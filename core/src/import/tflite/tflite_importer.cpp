@@ -8,7 +8,7 @@
 #include <limits>
 
 #include "import/importers.h"
-#include "import/tflite_translators.h"
+#include "import/tflite/tflite_translators.h"
 
 namespace garden {
 namespace {
@@ -26,40 +26,71 @@ void translate_custom(ImportContext& c, const std::string& custom_code, size_t i
        "unsupported TFLite custom op '" + custom_code + "' (operator " + std::to_string(index) + ")");
 }
 
-void translate_builtin(ImportContext& c, int32_t code, size_t index) {
-  using namespace tflite;
-  constexpr float kInf = std::numeric_limits<float>::infinity();
-  switch (code) {
-    case kOpConv2D: return translate_conv_2d(c);
-    case kOpDepthwiseConv2D: return translate_depthwise_conv_2d(c);
-    case kOpTransposeConv: return translate_transpose_conv(c);
-    case kOpFullyConnected: return translate_fully_connected(c);
-    case kOpAveragePool2D: return translate_pool_2d(c, OpType::kAveragePool2D);
-    case kOpMaxPool2D: return translate_pool_2d(c, OpType::kMaxPool2D);
-    case kOpAdd: return translate_binary(c, OpType::kAdd, kAddOptions);
-    case kOpSub: return translate_binary(c, OpType::kSub, kSubOptions);
-    case kOpMul: return translate_binary(c, OpType::kMul, kMulOptions);
-    case kOpDiv: return translate_binary(c, OpType::kDiv, kDivOptions);
-    case kOpLogistic: return translate_unary(c, OpType::kSigmoid);
-    case kOpTanh: return translate_unary(c, OpType::kTanh);
-    case kOpHardSwish: return translate_unary(c, OpType::kHardSwish);
-    case kOpRelu: return translate_clamp(c, 0.f, kInf);
-    case kOpRelu6: return translate_clamp(c, 0.f, 6.f);
-    case kOpReluN1To1: return translate_clamp(c, -1.f, 1.f);
-    case kOpSoftmax: return translate_softmax(c);
-    case kOpConcatenation: return translate_concatenation(c);
-    case kOpReshape:
-    case kOpSqueeze: return translate_reshape(c);
-    case kOpMean: return translate_mean(c);
-    case kOpPad: return translate_pad(c);
-    case kOpResizeBilinear: return translate_resize(c, ResizeMode::kBilinear);
-    case kOpResizeNearestNeighbor: return translate_resize(c, ResizeMode::kNearest);
-    case kOpDequantize:
-    case kOpQuantize: return translate_quantization(c);
-    default:
-      fail(ErrorCode::kUnsupportedOp,
-           "unsupported TFLite op '" + builtin_op_name(code) + "' (operator " + std::to_string(index) + ")");
+constexpr float kInf = std::numeric_limits<float>::infinity();
+
+// A builtin operator the importer reads: its BuiltinOperator code, its name in
+// the TFLite schema, the BuiltinOptions tag of the options it reads (0: none)
+// and its translation.
+struct BuiltinOp {
+  int32_t code;
+  const char* name;
+  uint8_t options_type;
+  void (*translate)(ImportContext&);
+};
+
+// By code. Each translation that needs more than the context is a lambda.
+const BuiltinOp kBuiltinOps[] = {
+    {0, "ADD", 11, [](ImportContext& c) { tflite::translate_binary(c, OpType::kAdd); }},
+    {1, "AVERAGE_POOL_2D", 5, [](ImportContext& c) { tflite::translate_pool_2d(c, OpType::kAveragePool2D); }},
+    {2, "CONCATENATION", 10, tflite::translate_concatenation},
+    {3, "CONV_2D", 1, tflite::translate_conv_2d},
+    {4, "DEPTHWISE_CONV_2D", 2, tflite::translate_depthwise_conv_2d},
+    {6, "DEQUANTIZE", 0, tflite::translate_quantization},
+    {9, "FULLY_CONNECTED", 8, tflite::translate_fully_connected},
+    {14, "LOGISTIC", 0, [](ImportContext& c) { tflite::translate_unary(c, OpType::kSigmoid); }},
+    {17, "MAX_POOL_2D", 5, [](ImportContext& c) { tflite::translate_pool_2d(c, OpType::kMaxPool2D); }},
+    {18, "MUL", 21, [](ImportContext& c) { tflite::translate_binary(c, OpType::kMul); }},
+    {19, "RELU", 0, [](ImportContext& c) { tflite::translate_clamp(c, 0.f, kInf); }},
+    {20, "RELU_N1_TO_1", 0, [](ImportContext& c) { tflite::translate_clamp(c, -1.f, 1.f); }},
+    {21, "RELU6", 0, [](ImportContext& c) { tflite::translate_clamp(c, 0.f, 6.f); }},
+    {22, "RESHAPE", 0, tflite::translate_reshape},
+    {23, "RESIZE_BILINEAR", 15, [](ImportContext& c) { tflite::translate_resize(c, ResizeMode::kBilinear); }},
+    {25, "SOFTMAX", 9, tflite::translate_softmax},
+    {28, "TANH", 0, [](ImportContext& c) { tflite::translate_unary(c, OpType::kTanh); }},
+    {34, "PAD", 0, tflite::translate_pad},
+    {40, "MEAN", 27, tflite::translate_mean},
+    {41, "SUB", 28, [](ImportContext& c) { tflite::translate_binary(c, OpType::kSub); }},
+    {42, "DIV", 29, [](ImportContext& c) { tflite::translate_binary(c, OpType::kDiv); }},
+    {43, "SQUEEZE", 30, tflite::translate_reshape},
+    {67, "TRANSPOSE_CONV", 49, tflite::translate_transpose_conv},
+    {97, "RESIZE_NEAREST_NEIGHBOR", 74, [](ImportContext& c) { tflite::translate_resize(c, ResizeMode::kNearest); }},
+    {114, "QUANTIZE", 0, tflite::translate_quantization},
+    {117, "HARD_SWISH", 0, [](ImportContext& c) { tflite::translate_unary(c, OpType::kHardSwish); }},
+};
+
+constexpr int32_t kCustomCode = 32;  // CUSTOM: the operator names itself in custom_code
+
+const BuiltinOp* find_builtin(int32_t code) {
+  for (const BuiltinOp& op : kBuiltinOps)
+    if (op.code == code) return &op;
+  return nullptr;
+}
+
+void translate_operator(ImportContext& c, const tflite::ModelView& model, size_t index) {
+  const tflite::fb::Operator& op = model.op(index);
+  const int32_t code = model.builtin_code(op);
+  if (code == kCustomCode) {
+    const std::string custom_code = model.custom_code(op);
+    c.begin_operator(index, custom_code, 0);
+    translate_custom(c, custom_code, index);
+    return;
   }
+  const BuiltinOp* builtin = find_builtin(code);
+  if (builtin == nullptr)
+    fail(ErrorCode::kUnsupportedOp, "unsupported TFLite op 'builtin op " + std::to_string(code) + "' (operator " +
+                                        std::to_string(index) + ")");
+  c.begin_operator(index, builtin->name, builtin->options_type);
+  builtin->translate(c);
 }
 
 // TFLite stores fixed shapes for every tensor; a requested input size must be
@@ -84,16 +115,7 @@ Graph import_tflite(const uint8_t* data, size_t size, const ImportOptions& optio
   ImportContext context(model, graph);
   context.define_graph_inputs();
   check_input_size(graph, options);
-  for (size_t i = 0; i < model.operator_count(); ++i) {
-    const tflite::fb::Operator& op = model.op(i);
-    const int32_t code = model.builtin_code(op);
-    const std::string custom_code = code == tflite::kOpCustom ? model.custom_code(op) : std::string();
-    context.begin_operator(i, code == tflite::kOpCustom ? custom_code : tflite::builtin_op_name(code));
-    if (code == tflite::kOpCustom)
-      translate_custom(context, custom_code, i);
-    else
-      translate_builtin(context, code, i);
-  }
+  for (size_t i = 0; i < model.operator_count(); ++i) translate_operator(context, model, i);
   context.define_graph_outputs();
   graph.validate();
   return graph;

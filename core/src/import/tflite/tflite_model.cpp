@@ -1,5 +1,5 @@
 // Verification and bounds-checked access for .tflite files.
-#include "import/tflite_model.h"
+#include "import/tflite/tflite_model.h"
 
 #include <algorithm>
 
@@ -15,52 +15,6 @@ size_t length(const flatbuffers::Vector<T>* vector) {
 }
 
 }  // namespace
-
-const char* tensor_type_name(int8_t type) {
-  switch (type) {
-    case kFloat32: return "FLOAT32";
-    case kFloat16: return "FLOAT16";
-    case kInt32: return "INT32";
-    case kUInt8: return "UINT8";
-    case kInt64: return "INT64";
-    case kInt16: return "INT16";
-    case kInt8: return "INT8";
-    default: return "an unsupported type";
-  }
-}
-
-std::string builtin_op_name(int32_t code) {
-  switch (code) {
-    case kOpAdd: return "ADD";
-    case kOpAveragePool2D: return "AVERAGE_POOL_2D";
-    case kOpConcatenation: return "CONCATENATION";
-    case kOpConv2D: return "CONV_2D";
-    case kOpDepthwiseConv2D: return "DEPTHWISE_CONV_2D";
-    case kOpDequantize: return "DEQUANTIZE";
-    case kOpFullyConnected: return "FULLY_CONNECTED";
-    case kOpLogistic: return "LOGISTIC";
-    case kOpMaxPool2D: return "MAX_POOL_2D";
-    case kOpMul: return "MUL";
-    case kOpRelu: return "RELU";
-    case kOpReluN1To1: return "RELU_N1_TO_1";
-    case kOpRelu6: return "RELU6";
-    case kOpReshape: return "RESHAPE";
-    case kOpResizeBilinear: return "RESIZE_BILINEAR";
-    case kOpSoftmax: return "SOFTMAX";
-    case kOpTanh: return "TANH";
-    case kOpCustom: return "CUSTOM";
-    case kOpPad: return "PAD";
-    case kOpMean: return "MEAN";
-    case kOpSub: return "SUB";
-    case kOpDiv: return "DIV";
-    case kOpSqueeze: return "SQUEEZE";
-    case kOpTransposeConv: return "TRANSPOSE_CONV";
-    case kOpResizeNearestNeighbor: return "RESIZE_NEAREST_NEIGHBOR";
-    case kOpQuantize: return "QUANTIZE";
-    case kOpHardSwish: return "HARD_SWISH";
-    default: return "builtin op " + std::to_string(code);
-  }
-}
 
 ModelView::ModelView(const uint8_t* data, size_t size) : bytes_(data, size), data_(bytes_.data()), size_(size) {
   require(data != nullptr && size >= 8 && fb::ModelBufferHasIdentifier(data_), ErrorCode::kInvalidModel,
@@ -139,7 +93,7 @@ Bytes ModelView::buffer_of(const fb::Tensor& tensor) const {
   return {buffer->data()->data(), buffer->data()->size()};
 }
 
-void ModelView::check_options_type(const fb::Operator& op, OptionsType type) const {
+void ModelView::check_options_type(const fb::Operator& op, uint8_t type) const {
   require(op.builtin_options_type() == type, ErrorCode::kInvalidModel,
           "operator options of type " + std::to_string(op.builtin_options_type()) + " where type " +
               std::to_string(type) + " is expected");

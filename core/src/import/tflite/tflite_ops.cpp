@@ -3,32 +3,14 @@
 #include <cmath>
 #include <limits>
 
-#include "import/tflite_translators.h"
+#include "import/common/axes.h"
+#include "import/tflite/tflite_translators.h"
 
 namespace garden {
 namespace tflite {
 namespace {
 
 constexpr float kInf = std::numeric_limits<float>::infinity();
-
-// Numpy broadcasting of two shapes.
-Shape broadcast_shape(ImportContext& c, const Shape& a, const Shape& b) {
-  Shape out(std::max(a.size(), b.size()), 1);
-  for (size_t i = 0; i < out.size(); ++i) {
-    const int64_t da = i < out.size() - a.size() ? 1 : a[i - (out.size() - a.size())];
-    const int64_t db = i < out.size() - b.size() ? 1 : b[i - (out.size() - b.size())];
-    if (da != db && da != 1 && db != 1) c.fail_op(ErrorCode::kInvalidModel, "input shapes do not broadcast");
-    out[i] = std::max(da, db);
-  }
-  return out;
-}
-
-// An axis in [-rank, rank) made non-negative.
-int64_t normalize_axis(ImportContext& c, int64_t axis, size_t rank) {
-  const int64_t r = static_cast<int64_t>(rank);
-  if (axis < -r || axis >= r) c.fail_op(ErrorCode::kInvalidModel, "axis " + std::to_string(axis) + " is out of range");
-  return axis < 0 ? axis + r : axis;
-}
 
 void identity(ImportContext& c, TensorId input, TensorId output) { c.emit(OpType::kReshape, {input}, {output}); }
 
@@ -49,11 +31,11 @@ void emit_then_clamp(ImportContext& c, OpType type, std::vector<TensorId> inputs
   c.emit(OpType::kClamp, {before}, {output}, clamp);
 }
 
-void translate_binary(ImportContext& c, OpType type, OptionsType options_type) {
+void translate_binary(ImportContext& c, OpType type) {
   c.require_arity(2, 2, 1);
-  const auto* o = c.options<fb::ActivationOptions>(options_type);
+  const auto* o = c.options<fb::ActivationOptions>();
   const ActivationRange range = c.activation(o == nullptr ? 0 : o->fused_activation_function());
-  const Shape out = broadcast_shape(c, c.input_shape(0), c.input_shape(1));
+  const Shape out = importer::broadcast_shapes(c.input_shape(0), c.input_shape(1), c.describe());
   if (c.input_is_constant(0) && c.input_is_constant(1))
     c.fail_op(ErrorCode::kUnsupportedModel, "both inputs are constants");
   Attributes attrs;
@@ -77,7 +59,7 @@ void translate_clamp(ImportContext& c, float min, float max) {
 
 void translate_softmax(ImportContext& c) {
   c.require_arity(1, 1, 1);
-  const auto* o = c.options<fb::SoftmaxOptions>(kSoftmaxOptions);
+  const auto* o = c.options<fb::SoftmaxOptions>();
   const float beta = o == nullptr ? 1.f : o->beta();
   if (!std::isfinite(beta) || beta <= 0.f) c.fail_op(ErrorCode::kUnsupportedModel, "beta must be positive");
   const Shape shape = c.input_shape(0);
@@ -97,9 +79,9 @@ void translate_softmax(ImportContext& c) {
 
 void translate_concatenation(ImportContext& c) {
   c.require_arity(1, 64, 1);
-  const auto* o = c.options<fb::ConcatenationOptions>(kConcatenationOptions);
+  const auto* o = c.options<fb::ConcatenationOptions>();
   const Shape first = c.input_shape(0);
-  const int64_t axis = normalize_axis(c, o == nullptr ? 0 : o->axis(), first.size());
+  const int64_t axis = importer::normalize_axis(o == nullptr ? 0 : o->axis(), first.size(), c.describe());
   Shape out = first;
   std::vector<TensorId> inputs;
   for (size_t k = 0; k < c.input_count(); ++k) {
@@ -134,11 +116,11 @@ void translate_reshape(ImportContext& c) {
 
 void translate_mean(ImportContext& c) {
   c.require_arity(2, 2, 1);
-  const auto* o = c.options<fb::ReducerOptions>(kReducerOptions);
+  const auto* o = c.options<fb::ReducerOptions>();
   const Shape x = c.input_shape(0);
   std::vector<int64_t> axes;
   for (int64_t axis : c.constant_ints(1)) {
-    const int64_t a = normalize_axis(c, axis, x.size());
+    const int64_t a = importer::normalize_axis(axis, x.size(), c.describe());
     if (std::find(axes.begin(), axes.end(), a) == axes.end()) axes.push_back(a);
   }
   std::sort(axes.begin(), axes.end());
@@ -185,11 +167,11 @@ void translate_resize(ImportContext& c, ResizeMode mode) {
   c.require_arity(2, 2, 1);
   bool align_corners = false, half_pixel_centers = false;
   if (mode == ResizeMode::kBilinear) {
-    const auto* o = c.options<fb::ResizeBilinearOptions>(kResizeBilinearOptions);
+    const auto* o = c.options<fb::ResizeBilinearOptions>();
     align_corners = o != nullptr && o->align_corners();
     half_pixel_centers = o != nullptr && o->half_pixel_centers();
   } else {
-    const auto* o = c.options<fb::ResizeNearestNeighborOptions>(kResizeNearestNeighborOptions);
+    const auto* o = c.options<fb::ResizeNearestNeighborOptions>();
     align_corners = o != nullptr && o->align_corners();
     half_pixel_centers = o != nullptr && o->half_pixel_centers();
   }

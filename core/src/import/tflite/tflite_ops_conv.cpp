@@ -7,21 +7,19 @@
 #include <cstring>
 #include <limits>
 
-#include "import/tflite_translators.h"
+#include "graph/graph_utils.h"
+#include "graph/permute.h"
+#include "import/common/windows.h"
+#include "import/tflite/tflite_translators.h"
 
 namespace garden {
 namespace tflite {
 namespace {
 
-constexpr int64_t kMaxWindow = 1 << 16;  // kernel, stride and dilation bound
+using importer::kMaxWindow;
+
 constexpr int8_t kPaddingSame = 0;
 constexpr int8_t kPaddingValid = 1;
-
-struct AxisWindow {
-  int64_t out = 0;
-  int32_t pad_begin = 0;
-  int32_t pad_end = 0;
-};
 
 int32_t window_value(ImportContext& c, int64_t value, const char* what) {
   if (value < 1 || value > kMaxWindow)
@@ -29,22 +27,29 @@ int32_t window_value(ImportContext& c, int64_t value, const char* what) {
   return static_cast<int32_t>(value);
 }
 
-// TF's SAME (output = ceil(in / stride), the odd pad at the bottom/right) and
-// VALID (no padding) along one axis.
-AxisWindow forward_window(ImportContext& c, int8_t padding, int64_t in, int64_t kernel, int64_t stride,
-                          int64_t dilation) {
-  const int64_t effective = (kernel - 1) * dilation + 1;
-  AxisWindow w;
-  if (padding == kPaddingSame) {
-    w.out = (in + stride - 1) / stride;
-    const int64_t total = std::max<int64_t>(0, (w.out - 1) * stride + effective - in);
-    w.pad_begin = static_cast<int32_t>(total / 2);
-    w.pad_end = static_cast<int32_t>(total - total / 2);
-  } else if (padding == kPaddingValid) {
-    if (in < effective) c.fail_op(ErrorCode::kInvalidModel, "window is larger than the input");
-    w.out = (in - effective) / stride + 1;
-  } else {
-    c.fail_op(ErrorCode::kInvalidModel, "unknown padding " + std::to_string(padding));
+// The output shape of a forward window over `x` (NHWC) with `channels`.
+Shape window_output_shape(const importer::Window& w, const Shape& x, int64_t channels) {
+  return {x[0], importer::window_output(w, 0, x[1]), importer::window_output(w, 1, x[2]), channels};
+}
+
+// A forward window over the H and W of `x` (NHWC) with TF's SAME padding
+// (output = ceil(in / stride), the odd pad at the bottom/right) or VALID (none).
+// `kernel_name` names the kernel in errors.
+importer::Window forward_window(ImportContext& c, int8_t padding, const Shape& x, const char* kernel_name,
+                                const int64_t (&kernel)[2], const int64_t (&stride)[2], const int64_t (&dilation)[2]) {
+  importer::Window w;
+  for (int a = 0; a < 2; ++a) {
+    w.kernel[a] = window_value(c, kernel[a], kernel_name);
+    w.stride[a] = window_value(c, stride[a], "stride");
+    w.dilation[a] = window_value(c, dilation[a], "dilation");
+    const int64_t in = x[static_cast<size_t>(1 + a)];
+    if (padding == kPaddingSame) {
+      importer::same_padding(w, a, in);
+    } else if (padding != kPaddingValid) {
+      c.fail_op(ErrorCode::kInvalidModel, "unknown padding " + std::to_string(padding));
+    } else if (in < importer::effective_kernel(w, a)) {
+      c.fail_op(ErrorCode::kInvalidModel, "window is larger than the input");
+    }
   }
   return w;
 }
@@ -73,21 +78,26 @@ struct Conv2DParams {
   ActivationRange activation;
 };
 
+// Checks the arity of a convolution and reads its options (Conv2DOptions or
+// DepthwiseConv2DOptions, which share these fields).
+template <typename Options>
+Conv2DParams read_conv_params(ImportContext& c) {
+  c.require_arity(2, 3, 1);
+  const Options& o = c.required_options<Options>();
+  return {o.padding(), {o.stride_h(), o.stride_w()}, {o.dilation_h_factor(), o.dilation_w_factor()},
+          c.activation(o.fused_activation_function())};
+}
+
+// Depthwise weights [1, kH, kW, C*M] -> [C*M, kH, kW, 1].
+const std::vector<int64_t> kDepthwiseToOhwi = {3, 1, 2, 0};
+
 // Emits a Conv2D of x (input 0) with an OHWI weight tensor and optional bias.
 void emit_conv(ImportContext& c, TensorId weight, const Shape& weight_shape, int bias_input, int32_t groups,
                const Conv2DParams& p) {
   const Shape x = rank4_input(c, 0, "input");
-  Attributes attrs;
-  Shape out{x[0], 0, 0, weight_shape[0]};
-  for (int a = 0; a < 2; ++a) {
-    attrs.kernel[a] = window_value(c, weight_shape[1 + a], "kernel size");
-    attrs.stride[a] = window_value(c, p.stride[a], "stride");
-    attrs.dilation[a] = window_value(c, p.dilation[a], "dilation");
-    const AxisWindow w = forward_window(c, p.padding, x[1 + a], attrs.kernel[a], attrs.stride[a], attrs.dilation[a]);
-    out[1 + a] = w.out;
-    attrs.pad[a] = w.pad_begin;
-    attrs.pad[a + 2] = w.pad_end;
-  }
+  const int64_t kernel[2] = {weight_shape[1], weight_shape[2]};
+  const importer::Window w = forward_window(c, p.padding, x, "kernel size", kernel, p.stride, p.dilation);
+  Attributes attrs = importer::window_attributes(w, c.describe());
   attrs.groups = groups;
   set_activation(attrs, p.activation);
   std::vector<TensorId> inputs{c.input(0), weight};
@@ -95,17 +105,7 @@ void emit_conv(ImportContext& c, TensorId weight, const Shape& weight_shape, int
     check_bias(c, static_cast<size_t>(bias_input), weight_shape[0]);
     inputs.push_back(c.input(static_cast<size_t>(bias_input)));
   }
-  c.emit(OpType::kConv2D, inputs, {c.output(0, out)}, attrs);
-}
-
-// Weights [1, kH, kW, C*M] -> [C*M, kH, kW, 1].
-std::vector<float> depthwise_to_ohwi(const std::vector<float>& values, const Shape& shape) {
-  const size_t spatial = static_cast<size_t>(shape[1] * shape[2]);
-  const size_t channels = static_cast<size_t>(shape[3]);
-  std::vector<float> out(values.size());
-  for (size_t s = 0; s < spatial; ++s)
-    for (size_t o = 0; o < channels; ++o) out[o * spatial + s] = values[s * channels + o];
-  return out;
+  c.emit(OpType::kConv2D, inputs, {c.output(0, window_output_shape(w, x, weight_shape[0]))}, attrs);
 }
 
 // Padding of a transposed convolution producing `out` from `in`, as TFLite
@@ -165,46 +165,38 @@ void emit_transpose_conv(ImportContext& c, const TransposeConvInputs& in, int64_
 }  // namespace
 
 void translate_conv_2d(ImportContext& c) {
-  c.require_arity(2, 3, 1);
-  const auto* o = c.options<fb::Conv2DOptions>(kConv2DOptions);
-  if (o == nullptr) c.fail_op(ErrorCode::kInvalidModel, "has no options");
+  const Conv2DParams p = read_conv_params<fb::Conv2DOptions>(c);
   const Shape x = rank4_input(c, 0, "input");
   const Shape w = rank4_input(c, 1, "weights");
   if (!c.input_is_constant(1)) c.fail_op(ErrorCode::kUnsupportedModel, "weights must be constant");
   if (w[3] > x[3] || x[3] % w[3] != 0 || w[0] % (x[3] / w[3]) != 0)
     c.fail_op(ErrorCode::kInvalidModel, "weights do not match the input channels");
-  const Conv2DParams p{o->padding(), {o->stride_h(), o->stride_w()}, {o->dilation_h_factor(), o->dilation_w_factor()},
-                       c.activation(o->fused_activation_function())};
   emit_conv(c, c.input(1), w, c.has_input(2) ? 2 : -1, static_cast<int32_t>(x[3] / w[3]), p);
 }
 
 void translate_depthwise_conv_2d(ImportContext& c) {
-  c.require_arity(2, 3, 1);
-  const auto* o = c.options<fb::DepthwiseConv2DOptions>(kDepthwiseConv2DOptions);
-  if (o == nullptr) c.fail_op(ErrorCode::kInvalidModel, "has no options");
+  const Conv2DParams p = read_conv_params<fb::DepthwiseConv2DOptions>(c);
+  const int32_t depth_multiplier = c.options<fb::DepthwiseConv2DOptions>()->depth_multiplier();
   const Shape x = rank4_input(c, 0, "input");
   const Shape w = rank4_input(c, 1, "weights");
   const int64_t channels = x[3];
-  if (w[0] != 1 || w[3] % channels != 0 || (o->depth_multiplier() > 0 && w[3] != channels * o->depth_multiplier()))
+  if (w[0] != 1 || w[3] % channels != 0 || (depth_multiplier > 0 && w[3] != channels * depth_multiplier))
     c.fail_op(ErrorCode::kInvalidModel, "weights [1, kH, kW, C*M] do not match the input channels");
-  const Shape ohwi{w[3], w[1], w[2], 1};
-  const TensorId weight =
-      c.add_constant(c.graph().tensor(c.input(1)).name + "/ohwi", ohwi, depthwise_to_ohwi(c.constant_f32(1), w));
-  const Conv2DParams p{o->padding(), {o->stride_h(), o->stride_w()}, {o->dilation_h_factor(), o->dilation_w_factor()},
-                       c.activation(o->fused_activation_function())};
+  const Shape ohwi = permute(w, kDepthwiseToOhwi);
+  const TensorId weight = c.add_constant(c.graph().tensor(c.input(1)).name + "/ohwi", ohwi,
+                                         permute_values(c.constant_f32(1), w, kDepthwiseToOhwi));
   emit_conv(c, weight, ohwi, c.has_input(2) ? 2 : -1, static_cast<int32_t>(channels), p);
 }
 
 void translate_transpose_conv(ImportContext& c) {
   // Inputs: output_shape, weights, x, [bias].
   c.require_arity(3, 4, 1);
-  const auto* o = c.options<fb::TransposeConvOptions>(kTransposeConvOptions);
-  if (o == nullptr) c.fail_op(ErrorCode::kInvalidModel, "has no options");
+  const auto& o = c.required_options<fb::TransposeConvOptions>();
   const std::vector<int64_t> out_shape = c.constant_ints(0);
   if (out_shape.size() != 4) c.fail_op(ErrorCode::kInvalidModel, "output_shape must have 4 values");
-  const ActivationRange activation = c.activation(o->fused_activation_function());
-  emit_transpose_conv(c, {2, 1, c.has_input(3) ? 3 : -1}, out_shape[1], out_shape[2], o->padding(), o->stride_h(),
-                      o->stride_w(), activation);
+  const ActivationRange activation = c.activation(o.fused_activation_function());
+  emit_transpose_conv(c, {2, 1, c.has_input(3) ? 3 : -1}, out_shape[1], out_shape[2], o.padding(), o.stride_h(),
+                      o.stride_w(), activation);
 }
 
 void translate_convolution_2d_transpose_bias(ImportContext& c) {
@@ -226,7 +218,7 @@ void translate_convolution_2d_transpose_bias(ImportContext& c) {
 
 void translate_fully_connected(ImportContext& c) {
   c.require_arity(2, 3, 1);
-  const auto* o = c.options<fb::FullyConnectedOptions>(kFullyConnectedOptions);
+  const auto* o = c.options<fb::FullyConnectedOptions>();
   const ActivationRange activation = c.activation(o == nullptr ? 0 : o->fused_activation_function());
   if (o != nullptr && o->weights_format() != 0)
     c.fail_op(ErrorCode::kUnsupportedModel, "shuffled weight formats are not supported");
@@ -268,24 +260,15 @@ void translate_fully_connected(ImportContext& c) {
 
 void translate_pool_2d(ImportContext& c, OpType type) {
   c.require_arity(1, 1, 1);
-  const auto* o = c.options<fb::Pool2DOptions>(kPool2DOptions);
-  if (o == nullptr) c.fail_op(ErrorCode::kInvalidModel, "has no options");
+  const auto& o = c.required_options<fb::Pool2DOptions>();
   const Shape x = rank4_input(c, 0, "input");
-  Attributes attrs;
-  Shape out{x[0], 0, 0, x[3]};
-  const int64_t kernel[2] = {o->filter_height(), o->filter_width()};
-  const int64_t stride[2] = {o->stride_h(), o->stride_w()};
-  for (int a = 0; a < 2; ++a) {
-    attrs.kernel[a] = window_value(c, kernel[a], "filter size");
-    attrs.stride[a] = window_value(c, stride[a], "stride");
-    const AxisWindow w = forward_window(c, o->padding(), x[1 + a], attrs.kernel[a], attrs.stride[a], 1);
-    out[1 + a] = w.out;
-    attrs.pad[a] = w.pad_begin;
-    attrs.pad[a + 2] = w.pad_end;
-  }
+  const int64_t kernel[2] = {o.filter_height(), o.filter_width()};
+  const int64_t stride[2] = {o.stride_h(), o.stride_w()};
+  const importer::Window w = forward_window(c, o.padding(), x, "filter size", kernel, stride, {1, 1});
+  Attributes attrs = importer::window_attributes(w, c.describe());
   attrs.count_include_pad = false;  // TFLite averages over the valid taps only
-  const ActivationRange activation = c.activation(o->fused_activation_function());
-  emit_then_clamp(c, type, {c.input(0)}, c.output(0, out), attrs, activation);
+  const ActivationRange activation = c.activation(o.fused_activation_function());
+  emit_then_clamp(c, type, {c.input(0)}, c.output(0, window_output_shape(w, x, x[3])), attrs, activation);
 }
 
 }  // namespace tflite

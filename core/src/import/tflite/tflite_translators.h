@@ -2,7 +2,7 @@
 // operator of the context and appends graph nodes.
 #pragma once
 
-#include "import/tflite_import_context.h"
+#include "import/tflite/tflite_import_context.h"
 
 namespace garden {
 namespace tflite {
@@ -17,7 +17,7 @@ void translate_fully_connected(ImportContext& c);
 void translate_pool_2d(ImportContext& c, OpType type);
 
 // Element-wise, shape and resize ops (tflite_ops.cpp).
-void translate_binary(ImportContext& c, OpType type, OptionsType options_type);
+void translate_binary(ImportContext& c, OpType type);
 void translate_unary(ImportContext& c, OpType type);
 void translate_clamp(ImportContext& c, float min, float max);
 void translate_softmax(ImportContext& c);
