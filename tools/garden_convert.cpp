@@ -1,21 +1,16 @@
 // garden-convert IN OUT.garden [--input-size HxW]
 //
 // Imports a model (any format load_model_file reads), runs the standard passes
-// and writes the optimized graph as a .garden file. OUT is written to a
-// temporary file next to it and renamed into place, so a failed conversion
-// never leaves a partial OUT behind.
-#include <unistd.h>
-
+// and writes the optimized graph as a .garden file (save_model_file: a failed
+// conversion never leaves a partial OUT behind).
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <string>
 #include <vector>
 
-#include "format/garden_format.h"
 #include "garden/error.h"
-#include "garden/session.h"
+#include "garden/model.h"
 
 namespace {
 
@@ -69,25 +64,6 @@ Arguments parse_arguments(int argc, char** argv) {
   return args;
 }
 
-// Writes OUT.tmp.<pid> then renames it over OUT (atomic on POSIX file systems).
-void write_file_atomically(const std::string& path, const std::vector<uint8_t>& bytes) {
-  const std::string temp = path + ".tmp." + std::to_string(getpid());
-  {
-    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-    out.write(reinterpret_cast<const char*>(bytes.data()),
-              static_cast<std::streamsize>(bytes.size()));
-    out.close();
-    if (!out) {
-      std::remove(temp.c_str());
-      garden::fail(ErrorCode::kIo, "cannot write '" + temp + "'");
-    }
-  }
-  if (std::rename(temp.c_str(), path.c_str()) != 0) {
-    std::remove(temp.c_str());
-    garden::fail(ErrorCode::kIo, "cannot rename '" + temp + "' to '" + path + "'");
-  }
-}
-
 size_t weight_bytes(const garden::Graph& graph) {
   size_t total = 0;
   for (const garden::Tensor& tensor : graph.tensors) total += tensor.data.size();
@@ -98,13 +74,12 @@ int convert(int argc, char** argv) {
   const auto start = std::chrono::steady_clock::now();
   const Arguments args = parse_arguments(argc, argv);
   const garden::Model model = garden::load_model_file(args.input, args.load);
-  const std::vector<uint8_t> file = garden::write_garden(model.graph);
-  write_file_atomically(args.output, file);
+  const size_t file_bytes = garden::save_model_file(model, args.output);
   const double ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   std::printf("%s: %zu nodes, %zu tensors, %zu weight bytes, %zu file bytes, %.1f ms\n",
               args.output.c_str(), model.graph.nodes.size(), model.graph.tensors.size(),
-              weight_bytes(model.graph), file.size(), ms);
+              weight_bytes(model.graph), file_bytes, ms);
   return 0;
 }
 

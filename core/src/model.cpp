@@ -1,16 +1,22 @@
-// Model loading: format detection, file reading and the per-format paths to an
-// optimized graph (see garden/session.h).
+// Models (garden/model.h): format detection, file reading, the per-format
+// paths to an optimized graph, and writing .garden files.
+#include "garden/model.h"
+
+#include <unistd.h>
+
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "format/garden_format.h"
 #include "garden/error.h"
-#include "garden/session.h"
 #include "import/importers.h"
+#include "ops/op_card.h"
 
 namespace garden {
 namespace {
@@ -99,6 +105,13 @@ std::vector<std::vector<uint8_t>> read_tfjs_weight_files(const std::string& json
   return files;
 }
 
+// An importer's graph meets the same op contracts as a .garden file's before
+// the passes run on it.
+Model optimize_imported(Graph graph) {
+  ops::validate_graph(graph);
+  return optimize(std::move(graph));
+}
+
 ImportOptions import_options_from(const LoadOptions& options) {
   ImportOptions import_options;
   import_options.input_height = options.input_height;
@@ -160,10 +173,10 @@ Model load_model_bytes(const uint8_t* data, size_t size, ModelFormat format,
       ImportOptions import_options;
       import_options.input_height = options.input_height;
       import_options.input_width = options.input_width;
-      return optimize(import_onnx(data, size, import_options));
+      return optimize_imported(import_onnx(data, size, import_options));
     }
     case ModelFormat::kTflite:
-      return optimize(import_tflite(data, size, import_options_from(options)));
+      return optimize_imported(import_tflite(data, size, import_options_from(options)));
     case ModelFormat::kTfjs:
       return load_tfjs_bundle(data, size, options);
     case ModelFormat::kUnknown:
@@ -178,7 +191,7 @@ Model load_model_bytes(const uint8_t* data, size_t size, ModelFormat format) {
 
 Model load_tfjs_model(const std::string& model_json, const std::vector<std::vector<uint8_t>>& weight_files,
                       const LoadOptions& options) {
-  return optimize(import_tfjs(model_json, weight_files, import_options_from(options)));
+  return optimize_imported(import_tfjs(model_json, weight_files, import_options_from(options)));
 }
 
 Model load_model_file(const std::string& path, const LoadOptions& options) {
@@ -197,5 +210,27 @@ Model load_model_file(const std::string& path, const LoadOptions& options) {
 }
 
 Model load_model_file(const std::string& path) { return load_model_file(path, LoadOptions{}); }
+
+std::vector<uint8_t> save_model_bytes(const Model& model) { return write_garden(model.graph); }
+
+size_t save_model_file(const Model& model, const std::string& path) {
+  const std::vector<uint8_t> bytes = save_model_bytes(model);
+  // PATH.tmp.<pid>, renamed over PATH (atomic on POSIX file systems).
+  const std::string temp = path + ".tmp." + std::to_string(getpid());
+  {
+    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+    out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+    out.close();
+    if (!out) {
+      std::remove(temp.c_str());
+      fail(ErrorCode::kIo, "cannot write '" + temp + "'");
+    }
+  }
+  if (std::rename(temp.c_str(), path.c_str()) != 0) {
+    std::remove(temp.c_str());
+    fail(ErrorCode::kIo, "cannot rename '" + temp + "' to '" + path + "'");
+  }
+  return bytes.size();
+}
 
 }  // namespace garden

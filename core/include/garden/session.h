@@ -1,4 +1,4 @@
-// The public runtime API: load a model once, run it many times.
+// Running a model (garden/model.h loads it): load once, run many times.
 //
 //   garden::Model model = garden::load_model_file("m.onnx");  // any supported format
 //   garden::Session session(model, {.threads = 2});
@@ -17,69 +17,37 @@
 
 #include "garden/error.h"
 #include "garden/graph.h"
+#include "garden/limits.h"
+#include "garden/model.h"
 
 namespace garden {
 
-// A model ready to run: the optimized graph (NHWC inside, declared layout at
-// its inputs and outputs).
-struct Model {
-  Graph graph;
+// How a Session exposes the 4-D inputs and outputs a model declares NCHW.
+enum class PortLayout {
+  // As the model declares them (NCHW for ONNX): each run transposes them to
+  // and from the NHWC the session computes in.
+  kDeclared,
+  // NHWC: the caller writes and reads NHWC and no run pays those transposes.
+  // Other ports are as declared. TensorView::shape and ::layout say which.
+  kNhwc,
 };
-
-enum class ModelFormat { kGarden, kOnnx, kTflite, kTfjs, kUnknown };
-
-// Guesses from the file name and the first bytes.
-ModelFormat detect_format(const std::string& path, const uint8_t* data, size_t size);
-
-// Imports any supported format and runs the standard passes.
-Model load_model_file(const std::string& path);
-Model load_model_bytes(const uint8_t* data, size_t size, ModelFormat format);
-
-// Options for importing a model from a source format (ignored for .garden
-// files, whose shapes are already fixed).
-struct LoadOptions {
-  // Sizes for dynamic input dimensions (e.g. PP-OCR's [1,3,?,?]); 0 = no override.
-  int64_t input_height = 0;
-  int64_t input_width = 0;
-  // Files larger than this are refused with Error(kLimitExceeded).
-  size_t max_file_bytes = size_t{1} << 31;
-};
-
-Model load_model_file(const std::string& path, const LoadOptions& options);
-// For kTfjs, `data` is model.json's text, and, when it names weight files, a
-// NUL byte followed by each file in manifest order as a little-endian uint64
-// byte count and the bytes (one buffer a browser can hand over).
-Model load_model_bytes(const uint8_t* data, size_t size, ModelFormat format,
-                       const LoadOptions& options);
-
-// A TF.js graph model from memory: the text of model.json and the bytes of
-// the weight files its weightsManifest names, every group's "paths" in
-// manifest order. (load_model_file reads them from model.json's folder.)
-Model load_tfjs_model(const std::string& model_json, const std::vector<std::vector<uint8_t>>& weight_files,
-                      const LoadOptions& options = {});
-
-// Runs the standard pass pipeline on an imported graph.
-Model optimize(Graph graph);
 
 struct SessionOptions {
   int threads = 1;       // 1 = run on the calling thread only
   bool profile = false;  // collect per-node times (see Session::profile)
-  // Bound on the activation memory a model may declare: the f32 values of
-  // every tensor that is not a weight (inputs, outputs, intermediates),
-  // summed as if none shared memory, so what XNNPACK allocates for them stays
-  // below it whatever its memory plan. A model over it is refused with
-  // Error(kLimitExceeded) before any activation memory is allocated. The sum
-  // is well above what runs need (PP-OCRv4 at 960x960 declares 831 MiB, of
-  // which 70 MiB are live at once): raise the bound for very large inputs.
-  // 2 GiB by default, natively and in wasm (whose sizes are 32-bit).
+  // Bound on the activation memory a model may declare (see
+  // kDefaultMaxActivationBytes in garden/limits.h): a model over it is
+  // refused with Error(kLimitExceeded) before any activation memory is
+  // allocated. Raise it for very large inputs.
   uint64_t max_activation_bytes = kDefaultMaxActivationBytes;
+  PortLayout port_layout = PortLayout::kDeclared;
 
-  static constexpr uint64_t kDefaultMaxActivationBytes = uint64_t{1} << 31;
+  static constexpr uint64_t kDefaultMaxActivationBytes = garden::kDefaultMaxActivationBytes;
 };
 
 struct TensorView {
   std::string name;
-  Shape shape;    // declared layout (as the source model had it)
+  Shape shape;    // as the caller reads or writes it (see SessionOptions::port_layout)
   Layout layout;  // kNCHW, kNHWC or kAny
   float* data;    // element_count(shape) floats
 };
@@ -91,6 +59,8 @@ struct NodeTime {
 
 class Session {
  public:
+  // With PortLayout::kNhwc this holds a copy of the model's graph until its
+  // weights are packed: the ports are rewritten on the copy.
   Session(const Model& model, const SessionOptions& options = {});
   // Takes the model and frees its weights as soon as they are packed, before
   // the activation memory is allocated: loading then needs about one copy of

@@ -1,8 +1,11 @@
 // garden::Session on top of one XNNPACK runtime (xnn_runtime.h).
 #include "garden/session.h"
 
+#include <memory>
 #include <string>
+#include <utility>
 
+#include "xnn/nhwc_ports.h"
 #include "xnn/xnn_runtime.h"
 
 namespace garden {
@@ -35,6 +38,12 @@ struct Session::Impl {
         outputs(ports(graph, graph.outputs)),
         threads(options.threads) {}
 
+  // A session on a graph of its own, freed once its weights are packed.
+  static std::unique_ptr<Impl> owning(Model model, const SessionOptions& options) {
+    if (options.port_layout == PortLayout::kNhwc) xnn::expose_nhwc_ports(model.graph);
+    return std::make_unique<Impl>(model.graph, options, &model.graph);
+  }
+
   xnn::XnnRuntime runtime;
   std::vector<Port> inputs;
   std::vector<Port> outputs;
@@ -55,13 +64,16 @@ void require_index(size_t index, size_t count, const char* what) {
 
 }  // namespace
 
-Session::Session(const Model& model, const SessionOptions& options)
-    : impl_(new Impl(model.graph, options, nullptr)) {}
-
-Session::Session(Model&& model, const SessionOptions& options) {
-  Model owned = std::move(model);
-  impl_.reset(new Impl(owned.graph, options, &owned.graph));
+Session::Session(const Model& model, const SessionOptions& options) {
+  // The port rewrite works on a copy: the caller's model stays as it is.
+  if (options.port_layout == PortLayout::kNhwc) {
+    impl_ = Impl::owning(model, options);
+  } else {
+    impl_ = std::make_unique<Impl>(model.graph, options, nullptr);
+  }
 }
+
+Session::Session(Model&& model, const SessionOptions& options) : impl_(Impl::owning(std::move(model), options)) {}
 
 Session::~Session() = default;
 

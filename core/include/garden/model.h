@@ -1,0 +1,70 @@
+// Models: format detection, loading from any supported format, the standard
+// passes, and writing the result as a .garden file.
+//
+//   garden::Model model = garden::load_model_file("m.onnx");  // any supported format
+//   garden::save_model_file(model, "m.garden");               // loads again without the passes
+//
+// Running a model is garden/session.h's part.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "garden/error.h"
+#include "garden/graph.h"
+
+namespace garden {
+
+// A model ready to run: the optimized graph (NHWC inside, declared layout at
+// its inputs and outputs).
+struct Model {
+  Graph graph;
+};
+
+enum class ModelFormat { kGarden, kOnnx, kTflite, kTfjs, kUnknown };
+
+// Guesses from the file name and the first bytes.
+ModelFormat detect_format(const std::string& path, const uint8_t* data, size_t size);
+
+// Imports any supported format and runs the standard passes.
+Model load_model_file(const std::string& path);
+Model load_model_bytes(const uint8_t* data, size_t size, ModelFormat format);
+
+// Options for importing a model from a source format (ignored for .garden
+// files, whose shapes are already fixed).
+struct LoadOptions {
+  // Sizes for dynamic input dimensions (e.g. PP-OCR's [1,3,?,?]); 0 = no override.
+  int64_t input_height = 0;
+  int64_t input_width = 0;
+  // Files larger than this are refused with Error(kLimitExceeded).
+  size_t max_file_bytes = size_t{1} << 31;
+};
+
+Model load_model_file(const std::string& path, const LoadOptions& options);
+// For kTfjs, `data` is model.json's text, and, when it names weight files, a
+// NUL byte followed by each file in manifest order as a little-endian uint64
+// byte count and the bytes (one buffer a browser can hand over).
+Model load_model_bytes(const uint8_t* data, size_t size, ModelFormat format,
+                       const LoadOptions& options);
+
+// A TF.js graph model from memory: the text of model.json and the bytes of
+// the weight files its weightsManifest names, every group's "paths" in
+// manifest order. (load_model_file reads them from model.json's folder.)
+Model load_tfjs_model(const std::string& model_json, const std::vector<std::vector<uint8_t>>& weight_files,
+                      const LoadOptions& options = {});
+
+// Runs the standard pass pipeline on an imported graph.
+Model optimize(Graph graph);
+
+// The model as a .garden file, which load_model_bytes(kGarden) reads back to
+// the same graph. Error(kInvalidModel) for a graph the format's checks refuse,
+// Error(kLimitExceeded) beyond the format's bounds.
+std::vector<uint8_t> save_model_bytes(const Model& model);
+// Writes save_model_bytes(model) to `path` through a temporary file next to it
+// renamed into place, so a failed write never leaves a partial file behind
+// (Error(kIo)). Returns the file's size in bytes.
+size_t save_model_file(const Model& model, const std::string& path);
+
+}  // namespace garden
