@@ -10,12 +10,13 @@
 
 #include "garden/image.h"
 #include "garden/session.h"
+#include "runner/image_runner.h"
 
 namespace garden {
 namespace classification {
 
-struct ClassifierOptions {
-  Normalization normalization = imagenet_normalization();
+// normalization (RunnerOptions) unset: the model's own, else ImageNet's.
+struct ClassifierOptions : runner::RunnerOptions {
   Fit fit = Fit::kStretch;
   // Labels by class index. Empty: the model's own (ModelInfo::labels), else "class N".
   std::vector<std::string> labels;
@@ -24,7 +25,6 @@ struct ClassifierOptions {
   // Index of the first real class: 1 for models with a "background" class 0
   // (TF-slim MobileNets have 1001 outputs), else 0.
   int label_offset = 0;
-  SessionOptions session;
 };
 
 // Options for a known model family: "efficientnet-b0".."b7", "efficientnet-lite0".."lite4",
@@ -41,23 +41,19 @@ struct Prediction {
 
 class Classifier {
  public:
-  Classifier(const Model& model, const ClassifierOptions& options);
-  // Takes the model: its weights are freed once packed (see Session(Model&&)).
-  Classifier(Model&& model, const ClassifierOptions& options);
+  // Takes the model when it is given by move: its weights are freed once
+  // packed (see Session(Model&&)). A model whose metadata names another task
+  // is refused with Error(kUnsupportedModel).
+  Classifier(runner::ModelRef model, const ClassifierOptions& options);
   // top_k in [1, number of classes]; anything else is Error(kInvalidArgument).
   std::vector<Prediction> classify(const ImageView& image, int top_k);
   int input_width() const;
   int input_height() const;
 
  private:
-  void read_ports();
-
-  ClassifierOptions options_;  // before session_: filled from the model before it moves there
-  Session session_;
-  Resizer resizer_;
+  runner::ImageRunner runner_;
+  ClassifierOptions options_;  // labels filled in from the model
   std::vector<float> probabilities_;
-  int input_width_ = 0, input_height_ = 0;
-  Layout input_layout_ = Layout::kNCHW;
 };
 
 }  // namespace classification

@@ -4,10 +4,9 @@
 #include <algorithm>
 #include <cmath>
 #include <string>
-#include <utility>
 
+#include "catalogue/catalogue.h"
 #include "garden/error.h"
-#include "labels/labels.h"
 
 namespace garden {
 namespace segmentation {
@@ -15,34 +14,7 @@ namespace {
 
 constexpr int kMaxClasses = 256;  // class indices are stored as uint8
 
-std::string shape_string(const Shape& shape) {
-  std::string s = "[";
-  for (size_t i = 0; i < shape.size(); ++i) s += (i ? "," : "") + std::to_string(shape[i]);
-  return s + "]";
-}
-
-// ONNX declares NCHW, TF.js/TFLite NHWC; an undeclared 4-D layout is taken
-// from where a channel count of `channels` sits.
-Layout layout_of(const TensorView& tensor, int64_t channels) {
-  if (tensor.layout == Layout::kNHWC || tensor.layout == Layout::kNCHW) return tensor.layout;
-  return tensor.shape[3] == channels && tensor.shape[1] != channels ? Layout::kNHWC : Layout::kNCHW;
-}
-
-SegmenterOptions with_labels(const std::vector<labels::ColoredLabel>& classes) {
-  SegmenterOptions options;
-  for (const labels::ColoredLabel& label : classes) {
-    options.labels.push_back(label.name);
-    options.colormap.push_back(label.color);
-  }
-  return options;
-}
-
-// Labels given in the options, else the model's own. Read in the member
-// initializers, before the model moves into the session.
-SegmenterOptions with_model_labels(SegmenterOptions options, const Model& model) {
-  if (options.labels.empty()) options.labels = model.graph.info.labels;
-  return options;
-}
+constexpr runner::Task kTask = {"segmenter", "segmentation"};
 
 }  // namespace
 
@@ -62,89 +34,52 @@ std::vector<std::array<uint8_t, 3>> pascal_colormap(int count) {
 }
 
 SegmenterOptions preset(const std::string& base) {
-  if (base == "pascal") {
-    SegmenterOptions options = with_labels(labels::pascal());
+  const catalogue::SegmenterPreset* found = catalogue::find(catalogue::segmenter_presets(), base);
+  require(found != nullptr, ErrorCode::kInvalidArgument,
+          "segmenter: unknown base '" + base + "'; known: " +
+              catalogue::names_of(catalogue::segmenter_presets()));
+  SegmenterOptions options;
+  options.normalization = found->normalization;
+  options.fit = found->fit;
+  for (const labels::ColoredLabel& label : catalogue::label_set(found->labels)) {
+    options.labels.push_back(label.name);
+    options.colormap.push_back(label.color);
+  }
+  if (found->colormap == catalogue::Colormap::kPascalVoc)
     options.colormap = pascal_colormap(static_cast<int>(options.labels.size()));
-    return options;
-  }
-  if (base == "cityscapes") return with_labels(labels::cityscapes());
-  if (base == "ade20k") return with_labels(labels::ade20k());
-  if (base == "selfie") {
-    // MediaPipe's selfie model: [0, 1] input stretched to 256x256, one
-    // sigmoid person probability per pixel.
-    SegmenterOptions options;
-    options.normalization = Normalization{};
-    options.fit = Fit::kStretch;
-    options.labels = {"background", "person"};
-    options.colormap = {{0, 0, 0}, pascal_colormap(16)[15]};
-    options.binary_soft_mask = true;
-    return options;
-  }
-  fail(ErrorCode::kInvalidArgument,
-       "segmenter: unknown base '" + base + "'; known: pascal, cityscapes, ade20k, selfie");
+  options.binary_soft_mask = found->binary_soft_mask;
+  return options;
 }
 
-Segmenter::Segmenter(const Model& model, const SegmenterOptions& options)
-    : options_(with_model_labels(options, model)), session_(model, options.session) {
-  read_ports();
+Segmenter::Segmenter(runner::ModelRef model, const SegmenterOptions& options)
+    : runner_(model, kTask, options, symmetric_normalization()), options_(options) {
+  options_.labels = runner::choose_labels(options.labels, runner_.info());
+  read_output();
 }
 
-Segmenter::Segmenter(Model&& model, const SegmenterOptions& options)
-    : options_(with_model_labels(options, model)), session_(std::move(model), options.session) {
-  read_ports();
-}
-
-void Segmenter::read_ports() {
-  require(session_.input_count() == 1 && session_.output_count() >= 1,
-          ErrorCode::kUnsupportedModel, "segmenter: needs one input and an output");
-  const TensorView input = session_.input(0);
-  require(input.shape.size() == 4 && input.shape[0] == 1, ErrorCode::kUnsupportedModel,
-          "segmenter: input must be [1,3,H,W] or [1,H,W,3], got " + shape_string(input.shape));
-  input_layout_ = layout_of(input, 3);
-  const bool nhwc = input_layout_ == Layout::kNHWC;
-  require((nhwc ? input.shape[3] : input.shape[1]) == 3, ErrorCode::kUnsupportedModel,
-          "segmenter: input must have 3 channels, got " + shape_string(input.shape));
-  input_height_ = static_cast<int>(nhwc ? input.shape[1] : input.shape[2]);
-  input_width_ = static_cast<int>(nhwc ? input.shape[2] : input.shape[3]);
-
-  const TensorView output = session_.output(0);
-  require(output.shape.size() == 4 && output.shape[0] == 1, ErrorCode::kUnsupportedModel,
-          "segmenter: output must be [1,C,H,W] or [1,H,W,C], got " + shape_string(output.shape));
-  const int64_t declared_channels = options_.binary_soft_mask ? 1 : -1;
-  output_layout_ = declared_channels > 0 ? layout_of(output, declared_channels)
-                                         : (output.layout == Layout::kNHWC ? Layout::kNHWC : Layout::kNCHW);
-  const bool out_nhwc = output_layout_ == Layout::kNHWC;
-  map_channels_ = static_cast<int>(out_nhwc ? output.shape[3] : output.shape[1]);
-  map_height_ = static_cast<int>(out_nhwc ? output.shape[1] : output.shape[2]);
-  map_width_ = static_cast<int>(out_nhwc ? output.shape[2] : output.shape[3]);
-  require(options_.binary_soft_mask ? map_channels_ == 1 : (map_channels_ >= 2 && map_channels_ <= kMaxClasses),
+void Segmenter::read_output() {
+  // A soft mask has one channel; class scores as many as the model has classes.
+  map_ = runner_.output_map(options_.binary_soft_mask ? 1 : runner::kAnyChannels);
+  require(options_.binary_soft_mask || (map_.channels >= 2 && map_.channels <= kMaxClasses),
           ErrorCode::kUnsupportedModel,
-          std::string("segmenter: output ") + shape_string(output.shape) +
-              (options_.binary_soft_mask ? " must have one probability channel"
-                                        : " must have 2..256 class channels"));
-  require(map_width_ > 0 && map_height_ > 0 && map_width_ <= input_width_ && map_height_ <= input_height_,
-          ErrorCode::kUnsupportedModel, "segmenter: output maps larger than the input are not supported");
+          "segmenter: output " + runner::shape_string(runner_.output().shape) + " must have 2..256 class channels");
 
   // Classes without a given name or color get the model's names (see
-  // with_model_labels), "class N" and Pascal's colors, so every index the
-  // model can produce is drawable.
-  const int classes = options_.binary_soft_mask ? 2 : map_channels_;
+  // choose_labels), "class N" and Pascal's colors, so every index the model
+  // can produce is drawable.
+  const int classes = options_.binary_soft_mask ? 2 : map_.channels;
   for (int i = static_cast<int>(options_.labels.size()); i < classes; ++i)
     options_.labels.push_back("class " + std::to_string(i));
   const std::vector<std::array<uint8_t, 3>> fallback = pascal_colormap(classes);
   for (size_t i = options_.colormap.size(); i < static_cast<size_t>(classes); ++i)
     options_.colormap.push_back(fallback[i]);
 
-  full_classes_.resize(static_cast<size_t>(map_width_) * map_height_);
+  full_classes_.resize(static_cast<size_t>(map_.width) * map_.height);
   if (options_.binary_soft_mask) full_mask_.resize(full_classes_.size());
 }
 
 const SegmentationResult& Segmenter::segment(const ImageView& image) {
-  validate_image(image);
-  const Letterbox box = fit_image(image.width, image.height, input_width_, input_height_, options_.fit);
-  resizer_.resize_normalize(image, box, input_width_, input_height_, input_layout_,
-                            options_.normalization, session_.input(0).data);
-  session_.run();
+  const Letterbox box = runner_.run(image, options_.fit);
   compute_classes();
   crop_map(box);
   sample_to_image(box, image.width, image.height);
@@ -153,9 +88,9 @@ const SegmentationResult& Segmenter::segment(const ImageView& image) {
 }
 
 void Segmenter::compute_classes() {
-  const float* scores = session_.output(0).data;
+  const float* scores = runner_.output_data();
   if (!options_.binary_soft_mask) {
-    argmax_channels(scores, map_height_, map_width_, map_channels_, output_layout_, full_classes_.data());
+    argmax_channels(scores, map_.height, map_.width, map_.channels, map_.layout, full_classes_.data());
     return;
   }
   for (size_t i = 0; i < full_classes_.size(); ++i) {
@@ -166,12 +101,12 @@ void Segmenter::compute_classes() {
 
 // The part of the output map that shows the image (not the padding).
 void Segmenter::crop_map(const Letterbox& box) {
-  const double ratio_x = static_cast<double>(map_width_) / input_width_;
-  const double ratio_y = static_cast<double>(map_height_) / input_height_;
-  crop_x_ = std::min(static_cast<int>(box.pad_x * ratio_x), map_width_ - 1);
-  crop_y_ = std::min(static_cast<int>(box.pad_y * ratio_y), map_height_ - 1);
-  crop_width_ = std::clamp(static_cast<int>(std::ceil(box.content_width * ratio_x)), 1, map_width_ - crop_x_);
-  crop_height_ = std::clamp(static_cast<int>(std::ceil(box.content_height * ratio_y)), 1, map_height_ - crop_y_);
+  const double ratio_x = static_cast<double>(map_.width) / runner_.input().width;
+  const double ratio_y = static_cast<double>(map_.height) / runner_.input().height;
+  crop_x_ = std::min(static_cast<int>(box.pad_x * ratio_x), map_.width - 1);
+  crop_y_ = std::min(static_cast<int>(box.pad_y * ratio_y), map_.height - 1);
+  crop_width_ = std::clamp(static_cast<int>(std::ceil(box.content_width * ratio_x)), 1, map_.width - crop_x_);
+  crop_height_ = std::clamp(static_cast<int>(std::ceil(box.content_height * ratio_y)), 1, map_.height - crop_y_);
 }
 
 // Fills result_'s maps: the cropped content area as is, or (with
@@ -185,8 +120,8 @@ void Segmenter::sample_to_image(const Letterbox& box, int image_width, int image
   result_.mask.resize(options_.binary_soft_mask ? pixels : 0);
 
   // An image pixel's center (x + 0.5) lands at tensor x' = (x + 0.5) * scale + pad.
-  const double map_per_tensor_x = static_cast<double>(map_width_) / input_width_;
-  const double map_per_tensor_y = static_cast<double>(map_height_) / input_height_;
+  const double map_per_tensor_x = static_cast<double>(map_.width) / runner_.input().width;
+  const double map_per_tensor_y = static_cast<double>(map_.height) / runner_.input().height;
   auto map_x = [&](int x) {
     if (!to_image) return crop_x_ + x;
     const double tensor_x = (x + 0.5) * box.scale_x + box.pad_x;
@@ -198,7 +133,7 @@ void Segmenter::sample_to_image(const Letterbox& box, int image_width, int image
     return std::clamp(static_cast<int>(tensor_y * map_per_tensor_y), crop_y_, crop_y_ + crop_height_ - 1);
   };
   for (int y = 0; y < result_.height; ++y) {
-    const size_t source_row = static_cast<size_t>(map_y(y)) * map_width_;
+    const size_t source_row = static_cast<size_t>(map_y(y)) * map_.width;
     const size_t target_row = static_cast<size_t>(y) * result_.width;
     for (int x = 0; x < result_.width; ++x) {
       const size_t source = source_row + static_cast<size_t>(map_x(x));

@@ -11,22 +11,22 @@
 
 #include "garden/image.h"
 #include "garden/session.h"
+#include "runner/image_runner.h"
 
 namespace garden {
 namespace segmentation {
 
-struct SegmenterOptions {
-  Normalization normalization = symmetric_normalization();  // DeepLab: [-1, 1]
+// normalization (RunnerOptions) unset: the model's own, else DeepLab's [-1, 1].
+struct SegmenterOptions : runner::RunnerOptions {
   // DeepLab as tfjs-models runs it: longest side resized to the model's input, aspect kept.
   Fit fit = Fit::kKeepAspect;
-  std::vector<std::string> labels;                // by class index
+  std::vector<std::string> labels;                // by class index; empty: the model's own
   std::vector<std::array<uint8_t, 3>> colormap;   // by class index
   // true: a single-channel person probability (selfie); the map is 0/1 at 0.5
   // and `mask` holds the soft probability.
   bool binary_soft_mask = false;
   // Map the result back to the image's own size (nearest), not the model's.
   bool output_at_image_size = false;
-  SessionOptions session;
 };
 
 // "pascal" (21 classes), "cityscapes" (19), "ade20k" (151), "selfie".
@@ -50,22 +50,23 @@ struct SegmentationResult {
 
 class Segmenter {
  public:
-  Segmenter(const Model& model, const SegmenterOptions& options);
-  // Takes the model: its weights are freed once packed (see Session(Model&&)).
-  Segmenter(Model&& model, const SegmenterOptions& options);
+  // Takes the model when it is given by move: its weights are freed once
+  // packed (see Session(Model&&)). A model whose metadata names another task
+  // is refused with Error(kUnsupportedModel).
+  Segmenter(runner::ModelRef model, const SegmenterOptions& options);
   // The result is owned by the segmenter and reused by the next call (no
   // per-frame allocation once the size is stable).
   const SegmentationResult& segment(const ImageView& image);
+  // A color for every class index the model can produce: the options' own,
+  // then Pascal's.
+  const std::vector<std::array<uint8_t, 3>>& colormap() const { return options_.colormap; }
 
  private:
-  void read_ports();
+  void read_output();
 
-  SegmenterOptions options_;  // before session_: filled from the model before it moves there
-  Session session_;
-  Resizer resizer_;
+  runner::ImageRunner runner_;
+  SegmenterOptions options_;  // labels and colors filled in from the model
   SegmentationResult result_;
-  int input_width_ = 0, input_height_ = 0;
-  Layout input_layout_ = Layout::kNCHW;
 
   // The output map, and the argmax over all of it (the content area is then
   // cropped from it), reused between calls.
@@ -73,9 +74,8 @@ class Segmenter {
   void compute_classes();
   void sample_to_image(const Letterbox& box, int image_width, int image_height);
   void paint_and_list_classes();
-  int map_width_ = 0, map_height_ = 0, map_channels_ = 0;
-  Layout output_layout_ = Layout::kNCHW;
-  std::vector<uint8_t> full_classes_;  // map_width_ * map_height_
+  runner::MapShape map_;
+  std::vector<uint8_t> full_classes_;  // map_.width * map_.height
   std::vector<float> full_mask_;       // binary_soft_mask: the probability map, planar
   int crop_x_ = 0, crop_y_ = 0, crop_width_ = 0, crop_height_ = 0;  // content, in map pixels
 };

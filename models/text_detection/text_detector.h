@@ -15,6 +15,7 @@
 #include "garden/image.h"
 #include "garden/session.h"
 #include "pse_postprocess.h"
+#include "runner/image_runner.h"
 #include "text_box.h"
 
 namespace garden {
@@ -25,15 +26,14 @@ enum class DetectorKind {
   kPse,  // PSENet: kernel logits, map 0 the full text region
 };
 
-struct TextDetectorOptions {
+// normalization (RunnerOptions) unset: the model's own mean/std, else
+// ImageNet's; BGR for DB (PaddleOCR), RGB for PSE.
+struct TextDetectorOptions : runner::RunnerOptions {
   DetectorKind kind = DetectorKind::kDb;
   DbOptions db;
   PseOptions pse;
-  // Unset: ImageNet mean/std, BGR for DB (PaddleOCR), RGB for PSE.
-  std::optional<Normalization> normalization;
   // Unset: never enlarge for DB (PaddleOCR's "max" side limit), fit for PSE.
   std::optional<Fit> fit;
-  SessionOptions session;
 };
 
 struct InputSize {
@@ -49,9 +49,10 @@ InputSize pse_input_size(int image_width, int image_height, int resize_length = 
 
 class TextDetector {
  public:
-  TextDetector(const Model& model, const TextDetectorOptions& options = {});
-  // Takes the model: its weights are freed once packed (see Session(Model&&)).
-  TextDetector(Model&& model, const TextDetectorOptions& options = {});
+  // Takes the model when it is given by move: its weights are freed once
+  // packed (see Session(Model&&)). A model whose metadata names another task
+  // is refused with Error(kUnsupportedModel).
+  TextDetector(runner::ModelRef model, const TextDetectorOptions& options = {});
 
   // New post-processing thresholds for the next detect() calls; the session
   // (and its packed weights) stays as it is. Invalid options are
@@ -61,29 +62,21 @@ class TextDetector {
 
   std::vector<TextBox> detect(const ImageView& image);
 
-  int input_width() const { return input_width_; }
-  int input_height() const { return input_height_; }
+  int input_width() const { return runner_.input().width; }
+  int input_height() const { return runner_.input().height; }
   // The model's output of the last detect(): probability map (DB) or kernel
-  // logits (PSE), in the output's declared layout.
-  TensorView last_output() { return session_.output(0); }
+  // logits (PSE), in the layout TensorView::layout names.
+  TensorView last_output() { return runner_.output(); }
 
  private:
-  void read_ports();
+  void read_output();
   std::vector<TextBox> postprocess_db(const Letterbox& box, const ImageView& image);
   std::vector<TextBox> postprocess_pse(const Letterbox& box, const ImageView& image);
 
+  runner::ImageRunner runner_;
   TextDetectorOptions options_;
-  Normalization normalization_;
   Fit fit_;
-  Session session_;
-  Layout input_layout_ = Layout::kNCHW;
-  int input_width_ = 0;
-  int input_height_ = 0;
-  Layout output_layout_ = Layout::kNCHW;
-  int map_width_ = 0;
-  int map_height_ = 0;
-  int map_count_ = 0;
-  Resizer resizer_;
+  runner::MapShape map_;
   DbPostprocessor db_;
   PsePostprocessor pse_;
 };

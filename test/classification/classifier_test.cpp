@@ -14,34 +14,28 @@
 #include "garden/image.h"
 #include "garden/session.h"
 #include "labels/labels.h"
+#include "runners/synthetic_image.h"
 
 namespace cls = garden::classification;
+using garden_test::SyntheticImage;
 
 namespace {
 
 const std::string kModel = std::string(GARDEN_FIXTURE_DIR) + "/efficientnet_b0/model.onnx";
 
 // A smooth color field with some structure, so the resize has work to do.
-std::vector<uint8_t> test_image(int width, int height) {
-  std::vector<uint8_t> rgba(static_cast<size_t>(width) * height * 4);
-  for (int y = 0; y < height; ++y)
-    for (int x = 0; x < width; ++x) {
-      uint8_t* p = &rgba[(static_cast<size_t>(y) * width + x) * 4];
-      p[0] = static_cast<uint8_t>(x * 255 / width);
-      p[1] = static_cast<uint8_t>(y * 255 / height);
-      p[2] = static_cast<uint8_t>(((x / 16 + y / 16) % 2) * 200);
-      p[3] = 255;
-    }
-  return rgba;
+SyntheticImage test_image(int width, int height) {
+  return {width, height, [&](int x, int y) {
+            return garden_test::Rgb{x * 255 / width, y * 255 / height, ((x / 16 + y / 16) % 2) * 200};
+          }};
 }
 
 }  // namespace
 
 TEST_CASE("classifier top-k equals softmax + argmax of a direct Session run", "[classification]") {
   const garden::Model model = garden::load_model_file(kModel);
-  const int width = 300, height = 200;
-  const std::vector<uint8_t> pixels = test_image(width, height);
-  const garden::ImageView image{pixels.data(), width, height, width * 4};
+  const SyntheticImage pixels = test_image(300, 200);
+  const garden::ImageView image = pixels.view();
 
   cls::Classifier classifier(model, cls::preset("efficientnet-b0"));
   CHECK(classifier.input_width() == 224);
@@ -86,8 +80,8 @@ TEST_CASE("classifier top-k equals softmax + argmax of a direct Session run", "[
 TEST_CASE("classifier rejects top_k outside [1, classes] and bad images", "[classification]") {
   const garden::Model model = garden::load_model_file(kModel);
   cls::Classifier classifier(model, cls::preset("efficientnet-b0"));
-  const std::vector<uint8_t> pixels = test_image(8, 8);
-  const garden::ImageView image{pixels.data(), 8, 8, 32};
+  const SyntheticImage pixels = test_image(8, 8);
+  const garden::ImageView image = pixels.view();
   for (const int k : {0, -1, 1001}) {
     try {
       classifier.classify(image, k);
@@ -97,7 +91,7 @@ TEST_CASE("classifier rejects top_k outside [1, classes] and bad images", "[clas
     }
   }
   CHECK(classifier.classify(image, 1000).size() == 1000);
-  const garden::ImageView empty{pixels.data(), 0, 8, 32};
+  const garden::ImageView empty{pixels.rgba.data(), 0, 8, 32};
   CHECK_THROWS_AS(classifier.classify(empty, 1), garden::Error);
 }
 
@@ -110,15 +104,17 @@ TEST_CASE("classifier presets: sizes, normalization, labels", "[classification]"
     CHECK(cls::preset_input_size("efficientnet-lite" + std::to_string(l)) == lite_sizes[l]);
 
   const cls::ClassifierOptions b3 = cls::preset("efficientnet-b3");
-  CHECK(b3.normalization.mean[0] == Approx(0.485f));
-  CHECK(b3.normalization.std[2] == Approx(0.225f));
+  REQUIRE(b3.normalization);
+  CHECK(b3.normalization->mean[0] == Approx(0.485f));
+  CHECK(b3.normalization->std[2] == Approx(0.225f));
   CHECK(b3.labels.size() == 1000);
   CHECK(b3.output_is_logits);
 
   // (pixel - 127) / 128: pixel 255 → 1.0, pixel 127 → 0.
   const cls::ClassifierOptions lite = cls::preset("efficientnet-lite2");
-  CHECK((1.f - lite.normalization.mean[0]) / lite.normalization.std[0] == Approx(1.f));
-  CHECK((127.f / 255.f - lite.normalization.mean[1]) / lite.normalization.std[1] == Approx(0.f).margin(1e-6));
+  REQUIRE(lite.normalization);
+  CHECK((1.f - lite.normalization->mean[0]) / lite.normalization->std[0] == Approx(1.f));
+  CHECK((127.f / 255.f - lite.normalization->mean[1]) / lite.normalization->std[1] == Approx(0.f).margin(1e-6));
 
   const cls::ClassifierOptions mobilenet = cls::preset("mobilenet-v2");
   CHECK(mobilenet.label_offset == 1);
@@ -127,8 +123,9 @@ TEST_CASE("classifier presets: sizes, normalization, labels", "[classification]"
   const cls::ClassifierOptions nsfw = cls::preset("nsfwjs");
   CHECK_FALSE(nsfw.output_is_logits);
   CHECK(nsfw.labels == std::vector<std::string>{"Drawing", "Hentai", "Neutral", "Porn", "Sexy"});
-  CHECK(nsfw.normalization.mean[0] == 0.f);
-  CHECK(nsfw.normalization.std[0] == 1.f);
+  REQUIRE(nsfw.normalization);
+  CHECK(nsfw.normalization->mean[0] == 0.f);
+  CHECK(nsfw.normalization->std[0] == 1.f);
 
   try {
     cls::preset("resnet-50");

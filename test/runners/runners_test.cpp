@@ -17,30 +17,22 @@
 #include "icdar_eval.h"
 #include "image_io.h"
 #include "segmentation/segmenter.h"
+#include "support/fixtures.h"
 #include "text_detection/text_detector.h"
 
 namespace {
 
 using garden::text::TextBox;
 
-std::string fixture(const std::string& relative) { return std::string(GARDEN_FIXTURE_DIR) + "/" + relative; }
+using garden_test::fixture_path;
 
 void require_file(const std::string& path) {
-  if (!std::ifstream(path).good()) FAIL("missing " << path << " (run scripts/make-fixtures)");
+  if (!garden_test::file_exists(path)) FAIL("missing " << path << " (run scripts/make-fixtures)");
 }
 
 garden::tools::RgbaImage read_image(const std::string& path) {
   require_file(path);
   return garden::tools::read_image(path);
-}
-
-std::vector<float> read_floats(const std::string& path) {
-  std::ifstream in(path, std::ios::binary | std::ios::ate);
-  if (!in.good()) FAIL("missing " << path << " (run scripts/make-fixtures)");
-  std::vector<float> values(static_cast<size_t>(in.tellg()) / sizeof(float));
-  in.seekg(0);
-  in.read(reinterpret_cast<char*>(values.data()), static_cast<std::streamsize>(values.size() * sizeof(float)));
-  return values;
 }
 
 // PP-OCRv4's detector loaded at PaddleOCR's input size for the image.
@@ -49,8 +41,8 @@ garden::Model load_ppocr_for(const garden::tools::RgbaImage& image) {
   garden::LoadOptions load;
   load.input_width = size.width;
   load.input_height = size.height;
-  require_file(fixture("ppocrv4_det/model.onnx"));
-  return garden::load_model_file(fixture("ppocrv4_det/model.onnx"), load);
+  require_file(fixture_path("ppocrv4_det/model.onnx"));
+  return garden::load_model_file(fixture_path("ppocrv4_det/model.onnx"), load);
 }
 
 // PP-OCRv4's detector with boxes scored over the region itself (as the
@@ -148,10 +140,10 @@ TEST_CASE("the selfie segmenter's person mask matches TF.js's on a real photo", 
   // stretched to 256x256; the "selfie" preset stretches too, so the runner's
   // map is at the model's resolution and the two compare pixel for pixel.
   const garden::tools::RgbaImage person = read_image(GARDEN_PERSON_JPG);
-  const std::vector<float> reference = read_floats(fixture("selfie_tflite/expected_0.bin"));
+  const std::vector<float> reference = garden_test::read_f32(fixture_path("selfie_tflite/expected_0.bin"));
   REQUIRE(reference.size() == 256 * 256);
-  require_file(fixture("selfie_tflite/model.tflite"));
-  const garden::Model model = garden::load_model_file(fixture("selfie_tflite/model.tflite"));
+  require_file(fixture_path("selfie_tflite/model.tflite"));
+  const garden::Model model = garden::load_model_file(fixture_path("selfie_tflite/model.tflite"));
   garden::segmentation::Segmenter segmenter(model, garden::segmentation::preset("selfie"));
   const garden::segmentation::SegmentationResult& result = segmenter.segment(person.view());
   REQUIRE(result.width == 256);
@@ -185,10 +177,10 @@ TEST_CASE("nsfwjs ranks chelsea.png's five classes as TF.js does", "[runners][cl
   // PIL's and so do the probabilities: 0.05 bounds that input difference,
   // where the model-level test (same input tensor) holds 1e-3.
   const garden::tools::RgbaImage cat = read_image(GARDEN_CHELSEA_PNG);
-  const std::vector<float> reference = read_floats(fixture("nsfwjs_mobilenet_v2/expected_0.bin"));
+  const std::vector<float> reference = garden_test::read_f32(fixture_path("nsfwjs_mobilenet_v2/expected_0.bin"));
   REQUIRE(reference.size() == 5);
-  require_file(fixture("nsfwjs_mobilenet_v2/model.json"));
-  const garden::Model model = garden::load_model_file(fixture("nsfwjs_mobilenet_v2/model.json"));
+  require_file(fixture_path("nsfwjs_mobilenet_v2/model.json"));
+  const garden::Model model = garden::load_model_file(fixture_path("nsfwjs_mobilenet_v2/model.json"));
   garden::classification::Classifier classifier(model, garden::classification::preset("nsfwjs"));
   const std::vector<garden::classification::Prediction> ranked = classifier.classify(cat.view(), 5);
   REQUIRE(ranked.size() == 5);
@@ -239,6 +231,16 @@ std::vector<int> component_areas(const std::vector<uint8_t>& on, int width, int 
   return areas;
 }
 
+// Kernel `kernel`'s logits of PSENet's 7-kernel 160x160 output, in either layout.
+std::vector<float> kernel_plane(const garden::TensorView& maps, int kernel) {
+  const bool nhwc = maps.layout == garden::Layout::kNHWC;
+  REQUIRE(maps.shape == (nhwc ? garden::Shape{1, 160, 160, 7} : garden::Shape{1, 7, 160, 160}));
+  std::vector<float> plane(160 * 160);
+  for (size_t p = 0; p < plane.size(); ++p)
+    plane[p] = nhwc ? maps.data[p * 7 + kernel] : maps.data[kernel * plane.size() + p];
+  return plane;
+}
+
 }  // namespace
 
 TEST_CASE("PSENet post-processing keeps one box per large seed of the smallest kernel", "[runners][text_detection]") {
@@ -248,7 +250,7 @@ TEST_CASE("PSENet post-processing keeps one box per large seed of the smallest k
   // text map) of at least min_text_box_area pixels into exactly one region,
   // so the box count equals that component count, computed here from the
   // same kernel maps without the runner's labelling.
-  const std::string model_path = fixture("psenet_r50/model.onnx");
+  const std::string model_path = fixture_path("psenet_r50/model.onnx");
   require_file(model_path);
   const garden::Model model = garden::load_model_file(model_path);
   const garden::tools::RgbaImage photo = read_image(GARDEN_SCENETEXT_JPG);
@@ -266,20 +268,18 @@ TEST_CASE("PSENet post-processing keeps one box per large seed of the smallest k
   // that the smallest kernel has a few dozen islands rather than none or one.
   garden::text::TextDetector probe(model, options);
   probe.detect(crop);
-  const garden::TensorView maps = probe.last_output();
-  REQUIRE(maps.shape == std::vector<int64_t>{1, 7, 160, 160});
   const int size = 160 * 160;
-  const float* logits = maps.data;
-  std::vector<float> smallest(logits + 6 * size, logits + 7 * size);
+  std::vector<float> smallest = kernel_plane(probe.last_output(), 6);
   std::nth_element(smallest.begin(), smallest.begin() + size * 9 / 10, smallest.end());
   options.pse.min_pixel_salience = smallest[size * 9 / 10];
 
   garden::text::TextDetector detector(model, options);
   const std::vector<TextBox> boxes = detector.detect(crop);
-  const float* kernels = detector.last_output().data;
+  const std::vector<float> text = kernel_plane(detector.last_output(), 0);
+  const std::vector<float> kernel = kernel_plane(detector.last_output(), 6);
   std::vector<uint8_t> seed(size);
   for (int p = 0; p < size; ++p)
-    seed[p] = kernels[6 * size + p] > options.pse.min_pixel_salience && kernels[p] > options.pse.min_pixel_salience;
+    seed[p] = kernel[p] > options.pse.min_pixel_salience && text[p] > options.pse.min_pixel_salience;
   int large = 0;
   for (int area : component_areas(seed, 160, 160)) large += area >= options.pse.min_text_box_area;
   INFO("salience " << options.pse.min_pixel_salience << ", seeds of >= 10 px: " << large);
@@ -322,8 +322,8 @@ std::vector<float> flatten(const std::vector<TextBox>& boxes) {
 // still name the classes.
 TEST_CASE("a classifier given its model by move ranks as one given a copy", "[runners][classification]") {
   const garden::tools::RgbaImage cat = read_image(GARDEN_CHELSEA_PNG);
-  require_file(fixture("nsfwjs_mobilenet_v2/model.json"));
-  garden::Model model = garden::load_model_file(fixture("nsfwjs_mobilenet_v2/model.json"));
+  require_file(fixture_path("nsfwjs_mobilenet_v2/model.json"));
+  garden::Model model = garden::load_model_file(fixture_path("nsfwjs_mobilenet_v2/model.json"));
   model.graph.info.labels = {"drawing", "hentai", "neutral", "porn", "sexy"};
   garden::classification::ClassifierOptions options = garden::classification::preset("nsfwjs");
   options.labels.clear();
@@ -343,8 +343,8 @@ TEST_CASE("a classifier given its model by move ranks as one given a copy", "[ru
 
 TEST_CASE("a segmenter given its model by move segments as one given a copy", "[runners][segmentation]") {
   const garden::tools::RgbaImage person = read_image(GARDEN_PERSON_JPG);
-  require_file(fixture("selfie_tflite/model.tflite"));
-  garden::Model model = garden::load_model_file(fixture("selfie_tflite/model.tflite"));
+  require_file(fixture_path("selfie_tflite/model.tflite"));
+  garden::Model model = garden::load_model_file(fixture_path("selfie_tflite/model.tflite"));
   model.graph.info.labels = {"backdrop", "someone"};
   garden::segmentation::SegmenterOptions options = garden::segmentation::preset("selfie");
   options.labels.clear();

@@ -14,28 +14,22 @@
 #include "garden/error.h"
 #include "garden/image.h"
 #include "garden/session.h"
+#include "runners/synthetic_image.h"
 #include "segmentation/segmenter.h"
 
 namespace seg = garden::segmentation;
 using Color = std::array<uint8_t, 3>;
+using garden_test::SyntheticImage;
 
 namespace {
 
-const std::string kModel = std::string(GARDEN_FIXTURE_DIR) + "/deeplabv3_mnv2_050/model.onnx";
-
 // Blocks of different colors, so a random-weight network still varies its answer.
-std::vector<uint8_t> test_image(int width, int height) {
-  std::vector<uint8_t> rgba(static_cast<size_t>(width) * height * 4);
-  for (int y = 0; y < height; ++y)
-    for (int x = 0; x < width; ++x) {
-      uint8_t* p = &rgba[(static_cast<size_t>(y) * width + x) * 4];
-      p[0] = static_cast<uint8_t>((x / 40) * 50);
-      p[1] = static_cast<uint8_t>((y / 30) * 60);
-      p[2] = static_cast<uint8_t>(255 - x * 255 / width);
-      p[3] = 255;
-    }
-  return rgba;
+SyntheticImage test_image(int width, int height) {
+  return SyntheticImage(width, height,
+                        [&](int x, int y) { return garden_test::Rgb{(x / 40) * 50, (y / 30) * 60, 255 - x * 255 / width}; });
 }
+
+const std::string kModel = std::string(GARDEN_FIXTURE_DIR) + "/deeplabv3_mnv2_050/model.onnx";
 
 }  // namespace
 
@@ -78,10 +72,11 @@ TEST_CASE("segmenter class map is the argmax of the Session output over the cont
           "[segmentation]") {
   const garden::Model model = garden::load_model_file(kModel);
   const int width = 400, height = 300;  // landscape: the tensor's bottom rows are padding
-  const std::vector<uint8_t> pixels = test_image(width, height);
-  const garden::ImageView image{pixels.data(), width, height, width * 4};
+  const SyntheticImage pixels = test_image(width, height);
+  const garden::ImageView image = pixels.view();
 
   seg::Segmenter segmenter(model, seg::preset("pascal"));
+  CHECK(segmenter.colormap() == seg::pascal_colormap(21));
   const seg::SegmentationResult& result = segmenter.segment(image);
 
   // tfjs-models' rule: longest side to 513, aspect kept → 513 x 385.
@@ -135,8 +130,8 @@ TEST_CASE("segmenter class map is the argmax of the Session output over the cont
 TEST_CASE("segmenter maps back to the image size with nearest sampling", "[segmentation]") {
   const garden::Model model = garden::load_model_file(kModel);
   const int width = 200, height = 260;  // portrait: the tensor's right columns are padding
-  const std::vector<uint8_t> pixels = test_image(width, height);
-  const garden::ImageView image{pixels.data(), width, height, width * 4};
+  const SyntheticImage pixels = test_image(width, height);
+  const garden::ImageView image = pixels.view();
 
   seg::Segmenter at_model_size(model, seg::preset("pascal"));
   const seg::SegmentationResult small = at_model_size.segment(image);  // a copy

@@ -5,33 +5,20 @@
 #include <vector>
 
 #include "garden/error.h"
+#include "painted_maps.h"
 #include "text_detection/db_postprocess.h"
 
-using garden::text::DbOptions;
-using garden::text::DbPostprocessor;
-using garden::text::MapTransform;
-using garden::text::MapView;
-using garden::text::TextBox;
+using namespace garden::text;
+using garden_test::identity;
 
 namespace {
 
-struct ProbabilityMap {
-  int width, height;
-  std::vector<float> data;
-  ProbabilityMap(int w, int h) : width(w), height(h), data(size_t(w) * h, 0.05f) {}
-  void fill(int x0, int y0, int x1, int y1, float p) {  // inclusive
-    for (int y = y0; y <= y1; ++y)
-      for (int x = x0; x <= x1; ++x) data[size_t(y) * width + x] = p;
-  }
-  MapView view() const { return {data.data(), width, height, width}; }
+// One probability map, 0.05 where nothing is painted.
+struct ProbabilityMap : garden_test::PaintedMaps {
+  ProbabilityMap(int w, int h) : PaintedMaps(w, h, 1, 0.05f) {}
+  void fill(int x0, int y0, int x1, int y1, float p) { paint(0, x0, y0, x1, y1, p); }
+  MapView view() const { return plane(0); }
 };
-
-MapTransform identity(int w, int h) {
-  MapTransform t;
-  t.image_width = w;
-  t.image_height = h;
-  return t;
-}
 
 // The box PaddleOCR expects for a filled rectangle of pixels x0..x1, y0..y1:
 // the pixel-center rectangle grown on every side by area * 1.5 / perimeter.
@@ -126,17 +113,18 @@ TEST_CASE("DB rejects bad options and maps", "[db]") {
   CHECK(rejects(o));
   CHECK_FALSE(rejects(DbOptions{}));
 
+  // Rows shorter than the map, no data, a zero scale.
+  const ProbabilityMap map(8, 8);
+  MapView short_rows = map.view();
+  short_rows.stride = 4;
+  MapView no_data = map.view();
+  no_data.data = nullptr;
+  MapTransform flat = identity(8, 8);
+  flat.scale_x = 0.f;
   DbPostprocessor db;
-  ProbabilityMap map(8, 8);
-  MapView view = map.view();
-  view.stride = 4;
-  CHECK_THROWS_AS(db.run(view, identity(8, 8)), garden::Error);
-  view = map.view();
-  view.data = nullptr;
-  CHECK_THROWS_AS(db.run(view, identity(8, 8)), garden::Error);
-  MapTransform bad = identity(8, 8);
-  bad.scale_x = 0.f;
-  CHECK_THROWS_AS(db.run(map.view(), bad), garden::Error);
+  CHECK_THROWS_AS(db.run(short_rows, identity(8, 8)), garden::Error);
+  CHECK_THROWS_AS(db.run(no_data, identity(8, 8)), garden::Error);
+  CHECK_THROWS_AS(db.run(map.view(), flat), garden::Error);
 }
 
 TEST_CASE("DB slow score measures the region, fast score its box", "[db]") {

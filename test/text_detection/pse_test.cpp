@@ -6,36 +6,36 @@
 #include <vector>
 
 #include "garden/error.h"
+#include "painted_maps.h"
 #include "text_detection/pse_postprocess.h"
 
-using garden::Layout;
-using garden::text::KernelMaps;
-using garden::text::MapTransform;
-using garden::text::PseOptions;
-using garden::text::PsePostprocessor;
-using garden::text::TextBox;
+using namespace garden::text;
+using garden_test::identity;
 
 namespace {
 
 constexpr float kOn = 5.f;    // logit well above the default salience of 1
 constexpr float kOff = -5.f;
 
-struct Maps {
-  int width, height, count;
-  std::vector<float> data;  // NCHW
-  Maps(int w, int h, int k) : width(w), height(h), count(k), data(size_t(w) * h * k, kOff) {}
-  void fill(int kernel, int x0, int y0, int x1, int y1, float value = kOn) {  // inclusive
-    for (int y = y0; y <= y1; ++y)
-      for (int x = x0; x <= x1; ++x) data[(size_t(kernel) * height + y) * width + x] = value;
-  }
-  KernelMaps view() const { return {data.data(), width, height, count, Layout::kNCHW}; }
+// Kernel logits, kOff where nothing is painted.
+struct Maps : garden_test::PaintedMaps {
+  Maps(int w, int h, int k) : PaintedMaps(w, h, k, kOff) {}
+  void fill(int kernel, int x0, int y0, int x1, int y1, float value = kOn) { paint(kernel, x0, y0, x1, y1, value); }
+  KernelMaps view() const { return kernels(); }
 };
 
-MapTransform identity(int w, int h) {
-  MapTransform t;
-  t.image_width = w;
-  t.image_height = h;
-  return t;
+struct PseResult {
+  std::vector<TextBox> boxes;
+  std::vector<int32_t> labels;
+};
+
+// PSE with `options` on the maps, mapped one to one onto an image of their size.
+PseResult run_pse(const Maps& maps, const PseOptions& options = {}) {
+  PsePostprocessor pse(options);
+  PseResult result;
+  result.boxes = pse.run(maps.view(), identity(maps.width, maps.height));
+  result.labels = pse.labels();
+  return result;
 }
 
 std::pair<float, float> x_range(const TextBox& box) {
@@ -55,8 +55,8 @@ TEST_CASE("PSE separates two touching words by their kernels", "[pse]") {
   maps.fill(0, 2, 4, 29, 11);
   maps.fill(1, 5, 6, 10, 9);
   maps.fill(1, 19, 6, 25, 9);
-  PsePostprocessor pse;
-  std::vector<TextBox> boxes = pse.run(maps.view(), identity(32, 16));
+  PseResult result = run_pse(maps);
+  std::vector<TextBox>& boxes = result.boxes;
   REQUIRE(boxes.size() == 2);
   std::sort(boxes.begin(), boxes.end(),
             [](const TextBox& a, const TextBox& b) { return x_range(a).first < x_range(b).first; });
@@ -72,7 +72,7 @@ TEST_CASE("PSE separates two touching words by their kernels", "[pse]") {
     CHECK(b.score == Approx(1.f / (1.f + std::exp(-kOn))).epsilon(1e-5));
   }
   // Every text pixel got exactly one of the two labels.
-  const std::vector<int32_t>& labels = pse.labels();
+  const std::vector<int32_t>& labels = result.labels;
   for (int y = 4; y <= 11; ++y)
     for (int x = 2; x <= 29; ++x) CHECK(labels[y * 32 + x] > 0);
 }
@@ -87,10 +87,9 @@ TEST_CASE("PSE expansion is first come, first served", "[pse]") {
   maps.fill(1, 12, 1, 12, 1);
   PseOptions options;
   options.min_text_box_area = 1;
-  PsePostprocessor pse(options);
-  const std::vector<TextBox> boxes = pse.run(maps.view(), identity(21, 3));
-  CHECK(boxes.size() == 2);
-  const std::vector<int32_t>& labels = pse.labels();
+  const PseResult result = run_pse(maps, options);
+  CHECK(result.boxes.size() == 2);
+  const std::vector<int32_t>& labels = result.labels;
   const int left = labels[1 * 21 + 2], right = labels[1 * 21 + 12];
   REQUIRE(left != right);
   for (int x = 0; x <= 7; ++x) CHECK(labels[21 + x] == left);
@@ -114,9 +113,7 @@ TEST_CASE("PSE grows through each larger kernel in turn", "[pse]") {
   maps.fill(1, 26, 0, 27, 2);  // the seed itself must be in every kernel
   PseOptions options;
   options.min_text_box_area = 4;
-  PsePostprocessor pse(options);
-  pse.run(maps.view(), identity(30, 3));
-  const std::vector<int32_t>& labels = pse.labels();
+  const std::vector<int32_t> labels = run_pse(maps, options).labels;
   const int a = labels[14], b = labels[26];
   REQUIRE(a != 0);
   REQUIRE(b != 0);

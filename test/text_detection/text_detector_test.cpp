@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "garden/session.h"
+#include "garden/model.h"
 #include "text_detection/text_detector.h"
 
 using garden::text::TextBox;

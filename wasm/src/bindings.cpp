@@ -18,21 +18,16 @@
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
-#include <memory>
-#include <utility>
+#include <cstdint>
 
-#include "garden/error.h"
 #include "garden/session.h"
 #include "js_error.h"
-#include "model_bytes.h"
+#include "js_runner.h"
+#include "js_values.h"
 #include "pixels.h"
 
+namespace garden_js {
 namespace {
-
-using emscripten::val;
-using garden_js::call_guarded;
-using garden_js::has_options;
-using garden_js::int_option;
 
 const char* layout_name(garden::Layout layout) {
   switch (layout) {
@@ -44,13 +39,9 @@ const char* layout_name(garden::Layout layout) {
 }
 
 val describe(const garden::TensorView& view) {
-  val shape = val::array();
-  for (int64_t dim : view.shape) shape.call<void>("push", val(static_cast<double>(dim)));
-  val descriptor = val::object();
-  descriptor.set("name", val(view.name));
-  descriptor.set("shape", shape);
-  descriptor.set("layout", val(layout_name(view.layout)));
-  return descriptor;
+  return js_object({{"name", val(view.name)},
+                    {"shape", js_array(view.shape, [](int64_t dim) { return val(static_cast<double>(dim)); })},
+                    {"layout", val(layout_name(view.layout))}});
 }
 
 val float_view(const garden::TensorView& view) {
@@ -58,84 +49,59 @@ val float_view(const garden::TensorView& view) {
   return val(emscripten::typed_memory_view(count, view.data));
 }
 
-class JsModel {
+class JsModel : public JsHandle<garden::Session> {
  public:
-  JsModel(const val& bytes, const val& options) {
+  JsModel(const val& bytes, const val& options) : JsHandle("model") {
     call_guarded([&] {
-      const int threads = int_option(options, "threads", 1, 1, 64);
       garden::SessionOptions session_options;
-      session_options.threads = threads;
+      session_options.threads = threads_option(options);
       session_options.profile = has_options(options) && options["profile"].isTrue();
-      // A statement of its own: the copied file bytes are freed at its end,
-      // before the weights are packed.
-      garden::Model model =
-          garden_js::load_model(garden_js::copy_bytes(bytes), int_option(options, "inputHeight", 0),
-                                int_option(options, "inputWidth", 0));
-      // The graph moves into the session, which frees its weights once packed.
-      session_ = std::make_unique<garden::Session>(std::move(model), session_options);
+      load(bytes, int_option(options, "inputHeight", 0), int_option(options, "inputWidth", 0), session_options);
     });
   }
 
-  val inputs() { return call_guarded([&] { return describe_all(session().input_count(), true); }); }
-  val outputs() { return call_guarded([&] { return describe_all(session().output_count(), false); }); }
+  val inputs() { return call_guarded([&] { return describe_all(get().input_count(), true); }); }
+  val outputs() { return call_guarded([&] { return describe_all(get().output_count(), false); }); }
 
   val input_view(size_t index) {
-    return call_guarded([&] { return float_view(session().input(index)); });
+    return call_guarded([&] { return float_view(get().input(index)); });
   }
   val output_view(size_t index) {
-    return call_guarded([&] { return float_view(session().output(index)); });
+    return call_guarded([&] { return float_view(get().output(index)); });
   }
 
-  void run() { call_guarded([&] { session().run(); }); }
-  int threads() { return call_guarded([&] { return session().threads(); }); }
+  void run() { call_guarded([&] { get().run(); }); }
+  int threads() { return call_guarded([&] { return get().threads(); }); }
 
   // [{name, milliseconds}] of the last run; needs {profile: true} at load.
   val profile() {
     return call_guarded([&] {
-      val entries = val::array();
-      for (const garden::NodeTime& time : session().profile()) {
-        val entry = val::object();
-        entry.set("name", val(time.name));
-        entry.set("milliseconds", val(time.milliseconds));
-        entries.call<void>("push", entry);
-      }
-      return entries;
+      return js_array(get().profile(), [](const garden::NodeTime& time) {
+        return js_object({{"name", val(time.name)}, {"milliseconds", val(time.milliseconds)}});
+      });
     });
   }
 
-  // Frees the session (weights, arena, thread pool) now rather than at delete().
-  void dispose() { session_.reset(); }
-
  private:
-  garden::Session& session() {
-    garden::require(session_ != nullptr, garden::ErrorCode::kInvalidArgument, "model was disposed");
-    return *session_;
-  }
-
   val describe_all(size_t count, bool is_input) {
     val list = val::array();
-    for (size_t i = 0; i < count; ++i) {
-      list.call<void>("push", describe(is_input ? session().input(i) : session().output(i)));
-    }
+    for (size_t i = 0; i < count; ++i) list.call<void>("push", describe(is_input ? get().input(i) : get().output(i)));
     return list;
   }
-
-  std::unique_ptr<garden::Session> session_;
 };
 
 }  // namespace
+}  // namespace garden_js
 
 EMSCRIPTEN_BINDINGS(garden_model) {
-  emscripten::class_<JsModel>("Model")
-      .constructor<const val&, const val&>()
+  using garden_js::JsModel;
+  garden_js::bind_class<JsModel>("Model", "run", &JsModel::run)
       .function("inputs", &JsModel::inputs)
       .function("outputs", &JsModel::outputs)
       .function("inputView", &JsModel::input_view)
       .function("outputView", &JsModel::output_view)
-      .function("run", &JsModel::run)
       .function("threads", &JsModel::threads)
-      .function("profile", &JsModel::profile)
-      .function("dispose", &JsModel::dispose);
+      .function("profile", &JsModel::profile);
 }
 
 EMSCRIPTEN_BINDINGS(garden_pixels) {

@@ -10,13 +10,12 @@
 #include <emscripten/bind.h>
 
 #include <cmath>
-#include <memory>
 #include <string>
-#include <utility>
 #include <vector>
 
 #include "js_error.h"
-#include "model_bytes.h"
+#include "js_runner.h"
+#include "js_values.h"
 #include "pixels.h"
 #include "text_detection/text_detector.h"
 
@@ -82,37 +81,33 @@ DetectSettings read_settings(const val& options, DetectorKind kind) {
   return settings;
 }
 
-class JsTextDetector {
+class JsTextDetector : public JsHandle<TextDetector> {
  public:
-  JsTextDetector(const val& bytes, const val& options) {
+  JsTextDetector(const val& bytes, const val& options) : JsHandle("detector") {
     call_guarded([&] {
       kind_ = kind_from_name(string_option(options, "kind", "ppocr"));
-      const int input_size = int_option(options, "inputSize", 0, 0, garden::kMaxImageSide);
+      const int input_size = input_size_option(options);
       garden::require(input_size % 32 == 0, garden::ErrorCode::kInvalidArgument,
                       "inputSize must be a multiple of 32");
       settings_ = read_settings(val::undefined(), kind_);
       TextDetectorOptions detector_options = postprocess_options(settings_);
-      detector_options.session.threads = int_option(options, "threads", 1, 1, 64);
-      // The copied file bytes are freed at the end of this statement, before
-      // the graph moves into the runner, which frees its weights once packed.
-      garden::Model model = load_model(copy_bytes(bytes), input_size, input_size);
-      detector_ = std::make_unique<TextDetector>(std::move(model), detector_options);
+      detector_options.session.threads = threads_option(options);
+      load(bytes, input_size, input_size, detector_options);
     });
   }
 
   val detect(const PixelBuffer& pixels, const val& options) {
     return call_guarded([&] {
-      garden::require(detector_ != nullptr, garden::ErrorCode::kInvalidArgument, "detector was disposed");
+      TextDetector& detector = get();
       const DetectSettings settings = read_settings(options, kind_);
       if (!(settings == settings_)) apply(settings);
-      const std::vector<TextBox> boxes = detector_->detect(pixels.image());
+      const std::vector<TextBox> boxes = detector.detect(pixels.image());
       return to_js(boxes);
     });
   }
 
-  int input_width() const { return detector_ ? detector_->input_width() : 0; }
-  int input_height() const { return detector_ ? detector_->input_height() : 0; }
-  void dispose() { detector_.reset(); }
+  int input_width() const { return loaded() ? get().input_width() : 0; }
+  int input_height() const { return loaded() ? get().input_height() : 0; }
 
  private:
   // The runner's options for `settings` (the session's are left default).
@@ -137,9 +132,9 @@ class JsTextDetector {
   void apply(const DetectSettings& settings) {
     const TextDetectorOptions options = postprocess_options(settings);
     if (kind_ == DetectorKind::kDb)
-      detector_->set_db_options(options.db);
+      get().set_db_options(options.db);
     else
-      detector_->set_pse_options(options.pse);
+      get().set_pse_options(options.pse);
     settings_ = settings;
   }
 
@@ -148,31 +143,23 @@ class JsTextDetector {
     for (const TextBox& box : boxes) {
       // PSENet filters by area in map pixels itself; DB boxes by image area here.
       if (kind_ == DetectorKind::kDb && std::abs(garden::text::polygon_area(box.points)) < settings_.min_text_box_area) continue;
-      val polygon = val::array();
-      for (const auto& point : box.points) {
-        val js_point = val::object();
-        js_point.set("x", val(point.x));
-        js_point.set("y", val(point.y));
-        polygon.call<void>("push", js_point);
-      }
-      list.call<void>("push", polygon);
+      list.call<void>("push", js_array(box.points, [](const garden::text::Point& point) {
+        return js_object({{"x", val(point.x)}, {"y", val(point.y)}});
+      }));
     }
     return list;
   }
 
   DetectorKind kind_ = DetectorKind::kDb;
   DetectSettings settings_;
-  std::unique_ptr<TextDetector> detector_;
 };
 
 }  // namespace
-}  // namespace garden_js
 
 EMSCRIPTEN_BINDINGS(garden_text_detector) {
-  emscripten::class_<garden_js::JsTextDetector>("TextDetector")
-      .constructor<const emscripten::val&, const emscripten::val&>()
-      .function("detect", &garden_js::JsTextDetector::detect)
-      .function("inputWidth", &garden_js::JsTextDetector::input_width)
-      .function("inputHeight", &garden_js::JsTextDetector::input_height)
-      .function("dispose", &garden_js::JsTextDetector::dispose);
+  bind_class<JsTextDetector>("TextDetector", "detect", &JsTextDetector::detect)
+      .function("inputWidth", &JsTextDetector::input_width)
+      .function("inputHeight", &JsTextDetector::input_height);
 }
+
+}  // namespace garden_js
