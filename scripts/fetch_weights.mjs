@@ -7,8 +7,9 @@
 //       the named files taken out of it, checked against sha256.
 //   {url}  downloaded with fetch (TF.js: model.json and every weight file it
 //       names), checked against sha256 when the manifest has one.
-//   {export}  an export recipe that needs a network and torchvision weights:
-//       reported, not run.
+//   {export, requires}  an export recipe (torchvision weights from the
+//       network, or seeded random weights by scripts/make-fixtures): reported,
+//       not run.
 // Exit codes: 0 done, 1 error, 2 no network (or a source that needs one).
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -50,7 +51,7 @@ function parseArgs(argv) {
 function describeSource(source) {
   if (source.npm) return `npm ${source.npm}`;
   if (source.url) return source.url;
-  return 'export recipe (network + torchvision weights)';
+  return 'export recipe';
 }
 
 function printList(models) {
@@ -191,8 +192,8 @@ function convert(model, sourceFile, out) {
 
 async function fetchModel(model, out) {
   if (model.source.export) {
-    throw new ExitError(`${model.name} is made by an export recipe that needs a network and ` +
-                        `torchvision weights: ${model.source.export}`, 2);
+    throw new ExitError(`${model.name} is made by an export recipe (${model.source.requires}): ` +
+                        model.source.export, 2);
   }
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), `fetch-weights-${model.name}-`));
   try {

@@ -22,11 +22,11 @@
 //
 // Models: a PATH (anything containing '/' or ending in .onnx, .garden,
 // .tflite or .json) is loaded as is, with --preset saying how to run it
-// (default efficientnet-b0, pascal, db). A NAME is one of the models the
-// fixtures provide (see kKnownModels), found in $GARDEN_FIXTURE_DIR or the
-// build's fixture directory. Defaults: classify efficientnet-b0 (seeded random
-// weights), segment deeplabv3-mobilenetv2 (seeded random weights), detect
-// ppocrv4-det (PP-OCRv4's real DB detector).
+// (default efficientnet-b0, pascal, db). A NAME is one of the models
+// weights/manifest.json marks "cli", run from the file the fixtures provide
+// in $GARDEN_FIXTURE_DIR or the build's fixture directory. Defaults: classify
+// efficientnet-b0 (seeded random weights), segment deeplabv3-mobilenetv2
+// (seeded random weights), detect ppocrv4-det (PP-OCRv4's real DB detector).
 //
 // Input size: --input-size HxW sets the size of models with free input
 // dimensions. Without it, detect uses PaddleOCR's rule for the image (longer
@@ -44,6 +44,7 @@
 #include <string>
 #include <vector>
 
+#include "catalogue/catalogue.h"
 #include "classification/classifier.h"
 #include "garden/error.h"
 #include "garden/session.h"
@@ -69,20 +70,16 @@ const char kUsage[] =
 
 enum class Task { kClassify, kSegment, kDetect };
 
-struct KnownModel {
-  Task task;
-  const char* name;
-  const char* fixture;  // model file under the fixture directory
-  const char* preset;   // classifier preset, segmenter base, or db|pse
-};
-
-constexpr KnownModel kKnownModels[] = {
-    {Task::kClassify, "efficientnet-b0", "efficientnet_b0/model.onnx", "efficientnet-b0"},
-    {Task::kSegment, "deeplabv3-mobilenetv2", "deeplabv3_mnv2/model.onnx", "pascal"},
-    {Task::kSegment, "deeplabv3-mobilenetv2-050", "deeplabv3_mnv2_050/model.onnx", "pascal"},
-    {Task::kDetect, "ppocrv4-det", "ppocrv4_det/model.onnx", "db"},
-    {Task::kDetect, "psenet-r50", "psenet_r50/model.onnx", "pse"},
-};
+// The model catalogue's name for a command's task (its known models are
+// catalogue::known_models()).
+garden::catalogue::Task catalogue_task(Task task) {
+  switch (task) {
+    case Task::kClassify: return garden::catalogue::Task::kClassification;
+    case Task::kSegment: return garden::catalogue::Task::kSegmentation;
+    case Task::kDetect: return garden::catalogue::Task::kTextDetection;
+  }
+  return garden::catalogue::Task::kClassification;
+}
 
 struct Arguments {
   Task task = Task::kClassify;
@@ -162,35 +159,21 @@ std::string fixture_dir() {
   return from_environment && *from_environment ? from_environment : GARDEN_FIXTURE_DIR;
 }
 
-const char* default_model(Task task) {
-  switch (task) {
-    case Task::kClassify: return "efficientnet-b0";
-    case Task::kSegment: return "deeplabv3-mobilenetv2";
-    case Task::kDetect: return "ppocrv4-det";
-  }
-  return "";
-}
-
-const char* default_preset(Task task) {
-  switch (task) {
-    case Task::kClassify: return "efficientnet-b0";
-    case Task::kSegment: return "pascal";
-    case Task::kDetect: return "db";
-  }
-  return "";
-}
-
 struct ResolvedModel {
   std::string path;
   std::string preset;
 };
 
+// A NAME is looked up in the catalogue; a PATH runs with --preset, else with
+// the preset of the task's default model.
 ResolvedModel resolve_model(const Arguments& args) {
-  const std::string name = args.model.empty() ? default_model(args.task) : args.model;
-  if (looks_like_path(name)) return {name, args.preset.empty() ? default_preset(args.task) : args.preset};
+  const garden::catalogue::Task task = catalogue_task(args.task);
+  const garden::catalogue::KnownModel& fallback = garden::catalogue::default_model(task);
+  const std::string name = args.model.empty() ? fallback.name : args.model;
+  if (looks_like_path(name)) return {name, args.preset.empty() ? fallback.preset : args.preset};
   std::string known;
-  for (const KnownModel& model : kKnownModels) {
-    if (model.task != args.task) continue;
+  for (const garden::catalogue::KnownModel& model : garden::catalogue::known_models()) {
+    if (model.task != task) continue;
     if (name == model.name)
       return {fixture_dir() + "/" + model.fixture, args.preset.empty() ? model.preset : args.preset};
     known += (known.empty() ? "" : ", ") + std::string(model.name);
@@ -306,12 +289,7 @@ void segment(const Arguments& args, RgbaImage& image) {
   }
   std::printf("%s}}\n", json.c_str());
   if (args.out.empty()) return;
-  // The segmenter fills in colors for classes the preset does not name.
-  std::vector<std::array<uint8_t, 3>> colors = options.colormap;
-  const auto fallback = garden::segmentation::pascal_colormap(256);
-  colors.insert(colors.end(), fallback.begin() + static_cast<long>(std::min<size_t>(colors.size(), 256)),
-                fallback.end());
-  draw_segmentation(image, result, colors);
+  draw_segmentation(image, result, segmenter.colormap());
   garden::tools::write_png(args.out, image);
 }
 

@@ -1,28 +1,7 @@
 // Classify: the five most likely classes, with probability bars.
-import { modelFile, sampleFile, startDemo } from './common/demo.mjs';
+import { sampleFile, startDemo } from './common/demo.mjs';
 
 const TOP_K = 5;
-
-const models = [
-  {
-    id: 'nsfwjs',
-    label: 'nsfwjs MobileNetV2 (5 classes)',
-    note: 'Real weights, offline: nsfwjs’ MobileNetV2-1.4 (TF.js graph model), classes Drawing, Hentai, Neutral, Porn, Sexy.',
-    options: { model: 'nsfwjs', modelUrl: modelFile('nsfwjs_mobilenet_v2/model.json') },
-  },
-  {
-    id: 'efficientnet-b0',
-    label: 'EfficientNet-B0 (ImageNet) — random weights',
-    note: 'Random weights — architecture demo: the real EfficientNet-B0 at 224×224, to show speed. Its answers mean nothing.',
-    options: { model: 'efficientnet-b0', modelUrl: modelFile('efficientnet_b0/model.onnx') },
-  },
-  {
-    id: 'efficientnet-lite0-online',
-    label: 'EfficientNet-Lite0 (ImageNet) — official weights (online)',
-    note: 'MediaPipe’s EfficientNet-Lite0: needs the internet the first time, then stays in the browser cache.',
-    options: { model: 'efficientnet-lite0' },
-  },
-];
 
 function show(element, predictions) {
   const heading = document.createElement('h2');
@@ -54,7 +33,6 @@ function show(element, predictions) {
 }
 
 startDemo({
-  models,
   samples: [
     { label: 'Cat (chelsea.png)', url: sampleFile('chelsea.png') },
     { label: 'Person (person.jpg)', url: sampleFile('person.jpg') },

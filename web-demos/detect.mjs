@@ -1,22 +1,5 @@
 // Detect text: the text boxes found, drawn over the image.
-import { modelFile, sampleFile, startDemo } from './common/demo.mjs';
-
-const showNumbers = document.getElementById('show-numbers');
-
-const models = [
-  {
-    id: 'ppocr',
-    label: 'PP-OCRv4 text detector (ships with the package)',
-    note: 'Real weights, offline: PaddleOCR’s PP-OCRv4 DB detector (ONNX), the package’s default.',
-    options: { model: 'ppocr', kind: 'ppocr' },
-  },
-  {
-    id: 'psenet',
-    label: 'PSENet ResNet50-FPN — random weights',
-    note: 'Random weights — architecture demo: the real PSENet shape, to show speed. Its boxes mean nothing (usually none).',
-    options: { kind: 'psenet', modelUrl: modelFile('psenet_r50/model.onnx') },
-  },
-];
+import { sampleFile, startDemo } from './common/demo.mjs';
 
 function render(context, boxes, { width }) {
   const line = Math.max(2, Math.round(width / 400));
@@ -72,7 +55,6 @@ function show(element, boxes) {
 }
 
 const demo = startDemo({
-  models,
   samples: [
     { label: 'Printed page (page.png)', url: sampleFile('page.png') },
     { label: 'Street sign (scenetext01.jpg)', url: sampleFile('scenetext01.jpg') },
@@ -84,4 +66,5 @@ const demo = startDemo({
   show,
 });
 
+const showNumbers = document.getElementById('show-numbers');  // the page's own control, built by startDemo
 showNumbers.addEventListener('change', () => demo.redraw());

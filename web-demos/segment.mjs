@@ -1,37 +1,8 @@
 // Segment: a colored mask blended over the image or the camera, the legend of
 // the classes present, an opacity slider.
-import { modelFile, sampleFile, startDemo } from './common/demo.mjs';
+import { sampleFile, startDemo } from './common/demo.mjs';
 
-const opacity = document.getElementById('opacity');
-const hideBackground = document.getElementById('hide-background');
 const BACKGROUND = 'background';
-
-const models = [
-  {
-    id: 'selfie',
-    label: 'Selfie segmentation (MediaPipe)',
-    note: 'Real weights, offline: MediaPipe’s person segmenter (.tflite, 256×256). Marks people.',
-    options: { base: 'selfie', modelUrl: modelFile('selfie_tflite/model.tflite') },
-  },
-  {
-    id: 'deeplab-050',
-    label: 'DeepLab v3, MobileNetV2 ×0.5 — random weights',
-    note: 'Random weights — architecture demo: the real network shape at 513×513, to show speed. Its classes mean nothing.',
-    options: { base: 'pascal', modelUrl: modelFile('deeplabv3_mnv2_050/model.onnx') },
-  },
-  {
-    id: 'deeplab',
-    label: 'DeepLab v3, MobileNetV2 + ASPP — random weights',
-    note: 'Random weights — architecture demo: the full DeepLab v3 at 513×513, to show speed. Its classes mean nothing.',
-    options: { base: 'pascal', modelUrl: modelFile('deeplabv3_mnv2/model.onnx') },
-  },
-  {
-    id: 'pascal-online',
-    label: 'DeepLab v3 Pascal VOC — official weights (online)',
-    note: 'tfjs-models’ DeepLab weights from TF Hub: needs the internet the first time, then stays in the browser cache.',
-    options: { base: 'pascal' },
-  },
-];
 
 // One reusable canvas holds the mask at the model's resolution; it is scaled
 // onto the stage.
@@ -99,7 +70,6 @@ function show(element, result) {
 }
 
 const demo = startDemo({
-  models,
   samples: [{ label: 'Person (person.jpg)', url: sampleFile('person.jpg') }],
   load: (garden, options) => garden.loadSegmenter(options),
   urlOptions: (model, url) => ({ base: model.options.base, modelUrl: url }),
@@ -108,5 +78,8 @@ const demo = startDemo({
   show,
 });
 
+// The page's own controls, built by startDemo.
+const opacity = document.getElementById('opacity');
+const hideBackground = document.getElementById('hide-background');
 opacity.addEventListener('input', () => demo.redraw());
 hideBackground.addEventListener('change', () => demo.redraw());

@@ -1,7 +1,7 @@
 // --browser: the bench's measurements in headless Chromium. A small static
 // server (cross-origin isolated: COOP/COEP, so SharedArrayBuffer and threads
-// work) serves this folder, the garden package, node_modules and the fixture
-// folders; every measurement gets a fresh browser context and page, so each
+// work) serves this folder, the model manifest, the garden package,
+// node_modules and the fixture folders; every measurement gets a fresh browser context and page, so each
 // runtime instantiates anew, as in the Node worker threads.
 import fs from 'node:fs';
 import http from 'node:http';
@@ -31,6 +31,7 @@ const ISOLATION_HEADERS = {
 function routes({ root, gardenPackage, folders }) {
   const table = [
     ['/bench/', HERE],
+    ['/weights/', path.join(root, 'weights')],  // manifest.json: models.mjs's list
     ['/garden/', gardenPackage],
     ['/node_modules/', path.join(root, 'node_modules')],
   ];

@@ -1,5 +1,6 @@
-// The benchmarked models, their peers and their fixtures. Shared by the Node
-// run and the browser page: files are named by virtual paths
+// The benchmarked models, their peers and their fixtures: weights/manifest.json's
+// "bench" list. Shared by the Node run and the browser page (which reads the
+// manifest from the bench server): files are named by virtual paths
 // ("fixtures/...", "human-models/...", "converted/...") that the caller's
 // `read(path) -> Uint8Array` resolves (the file system in Node, the bench
 // server in a page).
@@ -7,23 +8,45 @@
 // peer: 'ort' (onnxruntime-web on model.onnx) or 'tfjs' (tfjs-backend-wasm on
 // the TF.js graph model). Garden runs the same file: the ONNX bytes, or the
 // TF.js graph converted by its own importer (garden-convert) to .garden.
-export const MODELS = [
-  { id: 'efficientnet_b0', label: 'EfficientNet-B0', height: 224, width: 224, peer: 'ort' },
-  { id: 'deeplabv3_mnv2', label: 'DeepLabv3 MobileNetV2', height: 513, width: 513, peer: 'ort' },
-  { id: 'psenet_r50', label: 'PSENet ResNet50-FPN', height: 640, width: 640, peer: 'ort' },
-  // PP-OCR's detector has dynamic [1,3,?,?] input; the fixture page is 320x640.
-  { id: 'ppocrv4_det', label: 'PP-OCRv4 det', height: 640, width: 640, peer: 'ort', dynamic: true },
-  {
-    id: 'nsfwjs_mnv2', label: 'MobileNetV2-1.4 (nsfwjs, uint8 TF.js graph)', height: 224, width: 224, peer: 'tfjs',
-    modelDir: 'fixtures/nsfwjs_mobilenet_v2', modelJson: 'model.json', fixtureDir: 'fixtures/nsfwjs_mobilenet_v2',
-  },
-  {
-    id: 'selfie', label: 'MediaPipe selfie (TF.js graph, fp16)', height: 256, width: 256, peer: 'tfjs',
-    modelDir: 'human-models', modelJson: 'selfie.json', fixtureDir: 'fixtures/selfie_tflite',
-    // TF.js on the model as published (expected_0.bin computes its HardSwish differently).
-    expected: 'expected_published.bin',
-  },
-];
+async function readManifest() {
+  const url = new URL('../../weights/manifest.json', import.meta.url);
+  if (url.protocol === 'file:') {
+    const { readFile } = await import('node:fs/promises');
+    return JSON.parse(await readFile(url, 'utf8'));
+  }
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`cannot fetch ${url}: HTTP ${response.status}`);
+  return response.json();
+}
+
+const posix = {
+  dirname: (file) => file.slice(0, file.lastIndexOf('/')),
+  basename: (file) => file.slice(file.lastIndexOf('/') + 1),
+};
+
+/**
+ * One bench entry: its size is the model's input size; a TF.js model is read
+ * from `model_file` (default: the model's fixture), its input and reference
+ * output from `fixture_dir` (default: the model file's folder).
+ */
+function benchModel(entry, models) {
+  const { id, label, peer, dynamic, model_file: modelFile, fixture_dir: fixtureDir, expected } = entry;
+  const model = models.find(({ name }) => name === entry.model);
+  const [height, width] = model.input_size;
+  const bench = { id, label, height, width, peer };
+  if (dynamic) bench.dynamic = true;
+  if (peer === 'tfjs') {
+    const file = modelFile ?? `fixtures/${model.fixture}`;
+    bench.modelDir = posix.dirname(file);
+    bench.modelJson = posix.basename(file);
+    bench.fixtureDir = fixtureDir ?? bench.modelDir;
+  }
+  if (expected) bench.expected = expected;
+  return bench;
+}
+
+const manifest = await readManifest();
+export const MODELS = manifest.bench.map((entry) => benchModel(entry, manifest.models));
 
 export const PEER_NAMES = { ort: 'onnxruntime-web', tfjs: 'tfjs-backend-wasm' };
 

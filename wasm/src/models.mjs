@@ -1,36 +1,35 @@
 // Built-in model names: the defaults shipped with the package, and the
 // official artifacts fetched by URL (they need the network the first time).
+// They come from the package's catalogue.mjs, generated from
+// weights/manifest.json when the package is built.
+import { CATALOGUE } from './catalogue.mjs';
 import { GardenError } from './errors.mjs';
 
 const PACKAGE_ROOT = new URL('./', import.meta.url);
 
-/** Text detectors: PP-OCRv4 det ships with the package (Apache-2.0, PaddleOCR). */
-export const TEXT_DETECTORS = {
-  ppocr: { url: new URL('models/ppocr_det.onnx', PACKAGE_ROOT), kind: 'ppocr', inputSize: 640 },
-  // PSENet has no official single-file artifact: export it to ONNX and pass
-  // modelUrl or the bytes with model: 'psenet' as the kind.
-  psenet: { url: null, kind: 'psenet', inputSize: 256 },
-};
+/**
+ * Text detectors: PP-OCRv4 det ships with the package (Apache-2.0, PaddleOCR).
+ * PSENet has no official single-file artifact (url null): export it to ONNX
+ * and pass modelUrl or the bytes with model: 'psenet' as the kind.
+ */
+export const TEXT_DETECTORS = Object.fromEntries(Object.entries(CATALOGUE.textDetectors).map(
+  ([name, { file, kind, inputSize }]) => [name, { url: file && new URL(file, PACKAGE_ROOT), kind, inputSize }]));
 
 /**
- * Classifiers: MediaPipe's EfficientNet-Lite0 and the ONNX Model Zoo's Lite4.
- * The EfficientNet-B* weights have no official single-file artifact (export
- * them to ONNX and pass modelUrl / bytes): null.
+ * Classifiers: the official artifact's URL, or null when there is none to
+ * download (the EfficientNet-B* weights: export them to ONNX and pass
+ * modelUrl / bytes).
  */
-export const CLASSIFIERS = {
-  'efficientnet-b0': null,
-  'efficientnet-lite0': 'https://storage.googleapis.com/mediapipe-models/image_classifier/efficientnet_lite0/float32/1/efficientnet_lite0.tflite',
-  'efficientnet-lite4': 'https://github.com/onnx/models/raw/main/validated/vision/classification/efficientnet-lite4/model/efficientnet-lite4-11.onnx',
-};
+export const CLASSIFIERS = Object.fromEntries(Object.entries(CATALOGUE.classifiers).map(
+  ([name, { url }]) => [name, url]));
 
 /** DeepLab v3 as tfjs-models loads it (TF Hub), by base and quantization. */
 export function deeplabUrl(base, quantizationBytes) {
-  const variant = quantizationBytes === 4 ? 'default' : `quantized/${quantizationBytes}`;
-  return `https://tfhub.dev/tensorflow/tfjs-model/deeplab/${base}/1/${variant}/1/model.json?tfjs-format=file`;
+  return lookup(CATALOGUE.segmenters, base, 'segmenter base')[quantizationBytes];
 }
 
 export function lookup(table, name, what) {
-  const entry = table[name];
+  const entry = Object.hasOwn(table, name) ? table[name] : undefined;
   if (entry === null || entry?.url === null) {
     throw new GardenError('INVALID_ARGUMENT', `${what} '${name}' has no official single-file artifact to download: pass modelUrl or model bytes`);
   }

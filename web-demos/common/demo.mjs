@@ -1,9 +1,11 @@
-// What the three demo pages share: the runtime, the model picker, the image
-// sources (sample, upload, drag and drop, paste, webcam), the stage canvas,
-// the readouts and the messages. A page gives its task-specific parts:
+// What the three demo pages share: the page's markup (shell.mjs), the
+// runtime, the model picker (the page's models in the package's catalogue,
+// generated from weights/manifest.json), the image sources (sample, upload,
+// drag and drop, paste, webcam), the stage canvas, the readouts and the
+// messages. A page's HTML gives its name and texts (see shell.mjs), its
+// module the task-specific parts:
 //
 //   startDemo({
-//     models: [{ id, label, note, options }],   // offline defaults first
 //     load: (garden, options) => garden.loadSegmenter(options),
 //     urlOptions: (model, url) => ({ ... }),    // options for "load from URL"
 //     infer: (runner, image) => runner.segment(image),
@@ -17,6 +19,7 @@
 // when the previous frame's result has arrived.
 import { Messages } from './messages.mjs';
 import { Camera } from './camera.mjs';
+import { buildDemoPage } from './shell.mjs';
 
 const $ = (id) => document.getElementById(id);
 
@@ -24,6 +27,13 @@ const $ = (id) => document.getElementById(id);
 function fetchOptionsFor(url, onProgress) {
   const local = url === undefined || new URL(url, location.href).origin === location.origin;
   return { onProgress, cache: !local };
+}
+
+/** The page's models in the package's catalogue, offline defaults first. */
+async function catalogueModels(page) {
+  const { CATALOGUE } = await import('model-garden/catalogue.mjs');
+  return CATALOGUE.demos[page].map(({ id, label, note, options, fixture }) =>
+    ({ id, label, note, options: fixture ? { ...options, modelUrl: modelFile(fixture) } : options }));
 }
 
 function errorText(error) {
@@ -42,6 +52,7 @@ function nextVideoFrame(video) {
 
 class Demo {
   #config;
+  #models = [];
   #messages;
   #camera;
   #garden = null;
@@ -77,7 +88,7 @@ class Demo {
   }
 
   async start() {
-    this.#fillModelPicker();
+    await this.#fillModelPicker();
     this.#wireInputs();
     this.#showIsolation();
     this.#camera.init();
@@ -105,12 +116,17 @@ class Demo {
     }
   }
 
-  #fillModelPicker() {
+  async #fillModelPicker() {
+    try {
+      this.#models = await catalogueModels(document.body.dataset.page);
+    } catch {
+      // No package: the runtime cannot start either, and says so.
+    }
     const { model } = this.#elements;
-    for (const entry of this.#config.models) model.add(new Option(entry.label, entry.id));
+    for (const entry of this.#models) model.add(new Option(entry.label, entry.id));
     // ?model=ID links to a page with another model than the default.
     const asked = new URLSearchParams(location.search).get('model');
-    if (this.#config.models.some(({ id }) => id === asked)) model.value = asked;
+    if (this.#models.some(({ id }) => id === asked)) model.value = asked;
     model.addEventListener('change', () => this.#loadModel(this.#selectedModel()));
     this.#elements.loadUrl.addEventListener('click', () => this.#loadFromUrl());
     this.#elements.modelUrl.addEventListener('keydown', (event) => {
@@ -119,7 +135,7 @@ class Demo {
   }
 
   #selectedModel() {
-    return this.#config.models.find(({ id }) => id === this.#elements.model.value) ?? this.#config.models[0];
+    return this.#models.find(({ id }) => id === this.#elements.model.value) ?? this.#models[0];
   }
 
   #setModelControls(enabled) {
@@ -335,8 +351,9 @@ class Demo {
   }
 }
 
-/** Starts a demo page; returns the controller (also at window.demo). */
+/** Builds a demo page and starts it; returns the controller (also at window.demo). */
 export function startDemo(config) {
+  buildDemoPage();
   const demo = new Demo(config);
   window.demo = demo;
   demo.start().catch((error) => {

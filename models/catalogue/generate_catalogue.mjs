@@ -1,0 +1,263 @@
+// Generates the model catalogue from weights/manifest.json, the one place the
+// garden's model facts are written (weights/README.md describes its fields):
+//
+//   node generate_catalogue.mjs cpp MANIFEST OUT.cpp   runner presets, label sets and the
+//                                                      CLI's known models (catalogue.h)
+//   node generate_catalogue.mjs js MANIFEST OUT.mjs    the package's model names and the
+//                                                      demo pages' model lists (catalogue.mjs)
+//   node generate_catalogue.mjs shipped MANIFEST OUT   "FIXTURE FILE" lines: the model files
+//                                                      the package ships, from the fixtures
+//
+// CMake runs it at build time (models/catalogue/CMakeLists.txt for C++,
+// wasm/CMakeLists.txt for the package), and for `shipped` when it configures. Every name the manifest refers to is
+// checked first, so a typo fails the build with one line naming it.
+import fs from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const HEADER = 'Generated from weights/manifest.json by models/catalogue/generate_catalogue.mjs: do not edit.';
+const TASKS = ['classification', 'segmentation', 'text_detection'];
+const FITS = { stretch: 'kStretch', 'keep-aspect': 'kKeepAspect', 'keep-aspect-centered': 'kKeepAspectCentered',
+  'keep-aspect-no-upscale': 'kKeepAspectNoUpscale' };
+const COLORMAPS = { 'pascal-voc': 'kPascalVoc', labels: 'kLabelColors' };
+
+function check(condition, message) {
+  if (!condition) throw new Error(`weights/manifest.json: ${message}`);
+}
+
+function byName(entries, what) {
+  const table = new Map();
+  for (const entry of entries) {
+    check(!table.has(entry.name), `${what} '${entry.name}' is listed twice`);
+    table.set(entry.name, entry);
+  }
+  return table;
+}
+
+function checkPresets({ presets, normalizations, label_sets: labelSets }) {
+  // Compiled-in label sets are models/labels/NAME.txt, read by labels::NAME().
+  for (const [name, { file }] of Object.entries(labelSets)) {
+    check(!file || file === `models/labels/${name}.txt`, `label set '${name}': its file must be models/labels/${name}.txt`);
+  }
+  for (const preset of presets.classification) {
+    check(preset.normalization, `preset '${preset.name}': a classifier preset needs its normalization`);
+  }
+  for (const preset of [...presets.classification, ...presets.segmentation]) {
+    check(!preset.normalization || normalizations[preset.normalization],
+          `preset '${preset.name}': unknown normalization '${preset.normalization}'`);
+    check(labelSets[preset.labels], `preset '${preset.name}': unknown label set '${preset.labels}'`);
+  }
+  for (const preset of presets.segmentation) {
+    check(FITS[preset.fit], `preset '${preset.name}': unknown fit '${preset.fit}'`);
+    check(COLORMAPS[preset.colormap], `preset '${preset.name}': unknown colormap '${preset.colormap}'`);
+    check(preset.colormap !== 'labels' || labelSets[preset.labels].colors,
+          `preset '${preset.name}': colormap 'labels' needs a label set with colors`);
+  }
+}
+
+function checkModels(manifest, models) {
+  const presetsByTask = Object.fromEntries(TASKS.map((task) => [task, byName(manifest.presets[task], `${task} preset`)]));
+  for (const model of models.values()) {
+    check(TASKS.includes(model.task), `model '${model.name}': unknown task '${model.task}'`);
+    check(!model.preset || presetsByTask[model.task].has(model.preset),
+          `model '${model.name}': no ${model.task} preset '${model.preset}'`);
+    check(!model.cli || (model.fixture && model.preset), `model '${model.name}': the CLI needs its fixture and preset`);
+    check(!model.package || model.task !== 'text_detection' || model.package.kind,
+          `model '${model.name}': a text detector's package entry needs its kind`);
+  }
+  for (const [page, entries] of Object.entries(manifest.demos)) {
+    byName(entries.map(({ id }) => ({ name: id })), `demo '${page}' entry`);
+    for (const { id, model, from } of entries) {
+      const found = models.get(model);
+      check(found, `demo '${page}/${id}': unknown model '${model}'`);
+      check(from === 'fixture' ? found.fixture : from === 'package' && found.package,
+            `demo '${page}/${id}': model '${model}' has no ${from}`);
+      // A fixture is run with the model's preset, and a text detector's with its kind.
+      check(from === 'package' || (found.preset && (found.task !== 'text_detection' || found.package)),
+            `demo '${page}/${id}': model '${model}' needs its preset (and a text detector its package kind)`);
+    }
+  }
+  for (const { id, model } of manifest.bench) check(models.get(model), `bench '${id}': unknown model '${model}'`);
+  for (const task of TASKS) {
+    const known = [...models.values()].filter((model) => model.task === task && model.cli);
+    check(known.length === 0 || known.filter((model) => model.cli === 'default').length === 1,
+          `the CLI needs one default ${task} model ("cli": "default")`);
+  }
+}
+
+/** The manifest, after checking that every name it refers to exists. */
+export function readManifest(file) {
+  const manifest = JSON.parse(fs.readFileSync(file, 'utf8'));
+  const models = byName(manifest.models, 'model');
+  checkPresets(manifest);
+  checkModels(manifest, models);
+  return { ...manifest, byName: models };
+}
+
+// -- C++ -----------------------------------------------------------------------
+
+const cppString = (text) => JSON.stringify(text);
+const cppFloat = (value) => (Number.isInteger(value) ? `${value}.f` : `${value}f`);
+const cppBool = (value) => (value ? 'true' : 'false');
+const cppColor = ([r, g, b]) => `{${r}, ${g}, ${b}}`;
+
+/** A named normalization as a Normalization, or nullopt: the model's own, else the runner's default. */
+function cppNormalization(normalization) {
+  if (!normalization) return 'std::nullopt';
+  const { mean, std, in_pixels: inPixels } = normalization;
+  const channel = (value) => (inPixels ? `${cppFloat(value)} / 255.f` : cppFloat(value));
+  const triple = (values) => `{${values.map(channel).join(', ')}}`;
+  return `Normalization{${triple(mean)}, ${triple(std)}, false}`;
+}
+
+function cppLabelSet(name, { file, names, colors }) {
+  let value;
+  if (file) value = colors ? `labels::${name}()` : `with_colors(labels::${name}(), {})`;
+  else value = `with_colors({${names.map(cppString).join(', ')}}, {${(colors ?? []).map(cppColor).join(', ')}})`;
+  return `  if (name == ${cppString(name)}) return ${value};`;
+}
+
+function cppClassifierPreset(preset, normalizations) {
+  return `      {${cppString(preset.name)}, ${preset.input_size}, ${cppNormalization(normalizations[preset.normalization])}, ` +
+         `${cppString(preset.labels)}, ${preset.label_offset ?? 0}, ${cppBool(preset.output !== 'probabilities')}},`;
+}
+
+function cppSegmenterPreset(preset, normalizations) {
+  return `      {${cppString(preset.name)}, ${cppNormalization(normalizations[preset.normalization])}, Fit::${FITS[preset.fit]}, ` +
+         `${cppString(preset.labels)}, Colormap::${COLORMAPS[preset.colormap]}, ${cppBool(preset.output === 'person-probability')}},`;
+}
+
+const CPP_TASKS = { classification: 'kClassification', segmentation: 'kSegmentation', text_detection: 'kTextDetection' };
+
+function cppKnownModel(model) {
+  return `      {${cppString(model.name)}, Task::${CPP_TASKS[model.task]}, ${cppString(model.fixture)}, ` +
+         `${cppString(model.preset)}, ${cppBool(model.cli === 'default')}},`;
+}
+
+function cppTable(type, functionName, rows) {
+  return [
+    `const std::vector<${type}>& ${functionName}() {`,
+    `  static const std::vector<${type}> entries = {`,
+    ...rows,
+    '  };',
+    '  return entries;',
+    '}',
+  ];
+}
+
+export function cppCatalogue(manifest) {
+  const { normalizations, presets } = manifest;
+  return [
+    `// ${HEADER}`,
+    '#include "catalogue/catalogue.h"',
+    '',
+    '#include "garden/error.h"',
+    '',
+    'namespace garden {',
+    'namespace catalogue {',
+    '',
+    'std::vector<labels::ColoredLabel> label_set(const std::string& name) {',
+    ...Object.entries(manifest.label_sets).map(([name, set]) => cppLabelSet(name, set)),
+    '  fail(ErrorCode::kInvalidArgument, "catalogue: unknown label set \'" + name + "\'");',
+    '}',
+    '',
+    ...cppTable('ClassifierPreset', 'classifier_presets',
+                presets.classification.map((preset) => cppClassifierPreset(preset, normalizations))),
+    '',
+    ...cppTable('SegmenterPreset', 'segmenter_presets',
+                presets.segmentation.map((preset) => cppSegmenterPreset(preset, normalizations))),
+    '',
+    ...cppTable('KnownModel', 'known_models', manifest.models.filter((model) => model.cli).map(cppKnownModel)),
+    '',
+    '}  // namespace catalogue',
+    '}  // namespace garden',
+    '',
+  ].join('\n');
+}
+
+// -- the package's catalogue -----------------------------------------------------
+
+const packaged = (manifest, task) => manifest.models.filter((model) => model.task === task && model.package);
+
+function textDetectors(manifest) {
+  return Object.fromEntries(packaged(manifest, 'text_detection').map(({ name, package: entry }) =>
+    [entry.name, { model: name, file: entry.file ?? null, kind: entry.kind, inputSize: entry.input_size }]));
+}
+
+function classifiers(manifest) {
+  return Object.fromEntries(packaged(manifest, 'classification').map(({ name, source, package: entry }) =>
+    [entry.name, { model: name, url: source.url ?? null }]));
+}
+
+/** DeepLab's official files by base, then by quantization bytes. */
+function segmenters(manifest) {
+  const bases = {};
+  for (const { name, source, package: entry, quantization_bytes: bytes } of packaged(manifest, 'segmentation')) {
+    check(source.url && bytes, `model '${name}': a packaged segmenter needs a URL and quantization_bytes`);
+    (bases[entry.name] ??= {})[bytes] = source.url;
+  }
+  return bases;
+}
+
+// The options each page's load function takes for a model, as the package names it.
+const DEMO_OPTIONS = {
+  classification: (model, fromPackage) => ({ model: fromPackage ? model.package.name : model.preset }),
+  segmentation: (model, fromPackage) => ({ base: fromPackage ? model.package.name : model.preset }),
+  text_detection: (model, fromPackage) =>
+    (fromPackage ? { model: model.package.name, kind: model.package.kind } : { kind: model.package.kind }),
+};
+
+function demos(manifest) {
+  return Object.fromEntries(Object.entries(manifest.demos).map(([page, entries]) => [page,
+    entries.map(({ id, model: name, from, label, note }) => {
+      const model = manifest.byName.get(name);
+      const fromPackage = from === 'package';
+      return { id, model: name, label, note, options: DEMO_OPTIONS[model.task](model, fromPackage),
+        fixture: fromPackage ? null : model.fixture };
+    })]));
+}
+
+export function packageCatalogue(manifest) {
+  return { textDetectors: textDetectors(manifest), classifiers: classifiers(manifest),
+    segmenters: segmenters(manifest), demos: demos(manifest) };
+}
+
+function jsCatalogue(manifest) {
+  return [
+    `// ${HEADER}`,
+    '// The names the package knows (models.mjs) and the demo pages\' model lists.',
+    `export const CATALOGUE = ${JSON.stringify(packageCatalogue(manifest), null, 2)};`,
+    '',
+  ].join('\n');
+}
+
+function shippedFiles(manifest) {
+  return manifest.models.filter((model) => model.package?.file).map((model) => {
+    check(model.fixture, `model '${model.name}': the package ships it from its fixture, which it lacks`);
+    return `${model.fixture} ${model.package.file}\n`;
+  }).join('');
+}
+
+// -- main ------------------------------------------------------------------------
+
+const WRITERS = { cpp: cppCatalogue, js: jsCatalogue, shipped: shippedFiles };
+
+function main([format, manifestFile, output]) {
+  if (!WRITERS[format] || !manifestFile || !output) {
+    throw new Error('usage: node generate_catalogue.mjs cpp|js|shipped MANIFEST OUTPUT');
+  }
+  const text = WRITERS[format](readManifest(manifestFile));
+  fs.mkdirSync(path.dirname(output), { recursive: true });
+  // Rewritten only when it changes, so a manifest edit that does not touch
+  // this output recompiles nothing.
+  if (!fs.existsSync(output) || fs.readFileSync(output, 'utf8') !== text) fs.writeFileSync(output, text);
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+  try {
+    main(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(`generate_catalogue: ${error.message}\n`);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,85 @@
+// The package's model catalogue (catalogue.mjs, generated from
+// weights/manifest.json when the package is built) says what the manifest
+// says: it is the generator's output for the manifest as it is now, the names
+// models.mjs resolves are the manifest's "package" entries, and each demo
+// page's list is the manifest's, in its order.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { pathToFileURL } from 'node:url';
+
+import { PACKAGE, ROOT } from './helpers.mjs';
+
+const MANIFEST = path.join(ROOT, 'weights/manifest.json');
+const manifest = JSON.parse(fs.readFileSync(MANIFEST, 'utf8'));
+const fromPackage = (file) => import(pathToFileURL(path.join(PACKAGE, file)).href);
+const packaged = (task) => manifest.models.filter((model) => model.task === task && model.package);
+const modelNamed = (name) => manifest.models.find((model) => model.name === name);
+
+function invalidArgument(call, pattern) {
+  assert.throws(call, (error) => error.code === 'INVALID_ARGUMENT' && pattern.test(error.message));
+}
+
+test('the package ships the catalogue of the current manifest', async () => {
+  const { CATALOGUE } = await fromPackage('catalogue.mjs');
+  const generator = await import(pathToFileURL(path.join(ROOT, 'models/catalogue/generate_catalogue.mjs')).href);
+  assert.deepEqual(CATALOGUE, generator.packageCatalogue(generator.readManifest(MANIFEST)),
+                   'stale catalogue.mjs: rebuild the package');
+  const { files } = JSON.parse(fs.readFileSync(path.join(PACKAGE, 'package.json'), 'utf8'));
+  assert.ok(files.includes('*.mjs'), 'npm pack takes catalogue.mjs');
+});
+
+test('text detectors: the manifest\'s names, kinds and input sizes; a shipped file is in the package', async () => {
+  const { TEXT_DETECTORS } = await fromPackage('models.mjs');
+  const expected = packaged('text_detection').map(({ package: entry }) => [entry.name, {
+    url: entry.file ? pathToFileURL(path.join(PACKAGE, entry.file)).href : null,
+    kind: entry.kind,
+    inputSize: entry.input_size,
+  }]);
+  const actual = Object.entries(TEXT_DETECTORS).map(([name, detector]) => [name, { ...detector, url: detector.url?.href ?? null }]);
+  assert.deepEqual(actual, expected);
+  for (const { package: entry } of packaged('text_detection')) {
+    if (entry.file) assert.ok(fs.existsSync(path.join(PACKAGE, entry.file)), `${entry.file} is not in the package`);
+  }
+});
+
+test('classifiers: the manifest\'s names with their official URLs, or none', async () => {
+  const { CLASSIFIERS, lookup } = await fromPackage('models.mjs');
+  const expected = packaged('classification').map(({ source, package: entry }) => [entry.name, source.url ?? null]);
+  assert.deepEqual(Object.entries(CLASSIFIERS), expected);
+  const [withoutArtifact] = expected.find(([, url]) => url === null);
+  invalidArgument(() => lookup(CLASSIFIERS, withoutArtifact, 'classifier'), /no official single-file artifact/);
+  invalidArgument(() => lookup(CLASSIFIERS, 'resnet-50', 'classifier'),
+                  new RegExp(`known: ${expected.map(([name]) => name).join(', ')}\\)`));
+  invalidArgument(() => lookup(CLASSIFIERS, 'constructor', 'classifier'), /unknown classifier 'constructor'/);
+});
+
+test('segmenters: DeepLab\'s URL for every base and quantization is the manifest\'s', async () => {
+  const { deeplabUrl } = await fromPackage('models.mjs');
+  const models = packaged('segmentation');
+  assert.ok(models.length > 0);
+  for (const { name, source, package: entry, quantization_bytes: bytes } of models) {
+    assert.equal(deeplabUrl(entry.name, bytes), source.url, name);
+  }
+  const bases = [...new Set(models.map(({ package: entry }) => entry.name))];
+  invalidArgument(() => deeplabUrl('coco', 2), new RegExp(`known: ${bases.join(', ')}\\)`));
+});
+
+test('demo lists: each page\'s models in the manifest\'s order, run by the names the manifest gives them', async () => {
+  const { CATALOGUE } = await fromPackage('catalogue.mjs');
+  assert.deepEqual(Object.keys(CATALOGUE.demos), Object.keys(manifest.demos));
+  for (const [page, entries] of Object.entries(manifest.demos)) {
+    const shown = CATALOGUE.demos[page];
+    assert.deepEqual(shown.map(({ id, label, note }) => ({ id, label, note })),
+                     entries.map(({ id, label, note }) => ({ id, label, note })), page);
+    for (const [index, { id, model: name, from }] of entries.entries()) {
+      const model = modelNamed(name);
+      const { options, fixture } = shown[index];
+      assert.equal(fixture, from === 'fixture' ? model.fixture : null, id);
+      const names = [model.preset, model.package?.name, model.package?.kind];
+      for (const value of Object.values(options)) assert.ok(names.includes(value), `${id}: ${value}`);
+      if (from === 'package') assert.ok(Object.values(options).includes(model.package.name), id);
+    }
+  }
+});
