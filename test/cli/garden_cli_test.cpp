@@ -17,6 +17,7 @@
 
 #include "icdar_eval.h"
 #include "image_io.h"
+#include "support/fixtures.h"
 
 using nlohmann::json;
 
@@ -28,13 +29,6 @@ struct Run {
   std::string err;
 };
 
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 // Runs `garden ARGS` with stdout and stderr captured in files.
 Run run_garden(const std::string& args) {
   const std::string command =
@@ -42,15 +36,15 @@ Run run_garden(const std::string& args) {
   const int status = std::system(command.c_str());
   Run run;
   run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  run.out = read_text("cli_stdout.txt");
-  run.err = read_text("cli_stderr.txt");
+  run.out = garden_test::read_text("cli_stdout.txt");
+  run.err = garden_test::read_text("cli_stderr.txt");
   return run;
 }
 
 std::string quoted(const std::string& path) { return "'" + path + "'"; }
 
 void require_file(const char* path) {
-  if (!std::ifstream(path).good()) FAIL("missing " << path << " (run scripts/make-fixtures)");
+  if (!garden_test::file_exists(path)) FAIL("missing " << path << " (run scripts/make-fixtures)");
 }
 
 // A failed run: exit 1, nothing on stdout, one line "garden: CODE: message".
@@ -177,7 +171,7 @@ TEST_CASE("garden: bad input ends in one error line and exit 1", "[cli]") {
   check_one_line_error(run_garden("detect"), "INVALID_ARGUMENT");
 
   // A PNG cut short is refused, not half-read.
-  const std::string bytes = read_text(GARDEN_PAGE_PNG);
+  const std::string bytes = garden_test::read_text(GARDEN_PAGE_PNG);
   std::ofstream("truncated.png", std::ios::binary) << bytes.substr(0, bytes.size() / 2);
   check_one_line_error(run_garden("detect truncated.png"), "INVALID_ARGUMENT");
 }

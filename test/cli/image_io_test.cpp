@@ -13,6 +13,7 @@
 
 #include "garden/error.h"
 #include "image_io.h"
+#include "support/fixtures.h"
 
 using garden::ErrorCode;
 using garden::tools::decode_image;
@@ -55,11 +56,6 @@ Bytes progressive_jpeg(int width, int height, int scans, int components = 1) {
   return out;
 }
 
-Bytes file_bytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return Bytes(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
 // A 17 x 13 PNG written by the tools' own writer, with distinct pixels.
 Bytes small_png(RgbaImage* pixels) {
   RgbaImage image;
@@ -69,7 +65,7 @@ Bytes small_png(RgbaImage* pixels) {
     image.rgba.insert(image.rgba.end(), {static_cast<uint8_t>(i), static_cast<uint8_t>(3 * i), 7, 255});
   const std::string path = "image_io_test_small.png";
   garden::tools::write_png(path, image);
-  const Bytes bytes = file_bytes(path);
+  const Bytes bytes = garden_test::read_bytes(path);
   std::remove(path.c_str());
   *pixels = image;
   return bytes;

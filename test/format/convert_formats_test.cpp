@@ -26,22 +26,13 @@
 
 #include "format/garden_format.h"
 #include "garden/session.h"
+#include "support/fixtures.h"
 
 namespace {
 
 const std::string kFixtureDir = GARDEN_FIXTURE_DIR;
 
-std::vector<float> read_f32(const std::string& path) {
-  std::ifstream in(path, std::ios::binary | std::ios::ate);
-  if (!in.good()) FAIL("missing fixture file " << path << " (run scripts/make-fixtures)");
-  const std::streamoff size = in.tellg();
-  REQUIRE(size % 4 == 0);
-  std::vector<float> values(static_cast<size_t>(size / 4));
-  in.seekg(0);
-  in.read(reinterpret_cast<char*>(values.data()), size);
-  REQUIRE(in.good());
-  return values;
-}
+using garden_test::read_f32;
 
 std::vector<float> run_once(const garden::Model& model, const std::vector<float>& input) {
   garden::Session session(model, {1, false});

@@ -4,15 +4,13 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "format/garden_format.h"
-#include "garden/session.h"
+#include "garden/model.h"
 #include "graph_compare.h"
+#include "support/fixtures.h"
 
 using namespace garden;
 namespace fs = std::filesystem;
@@ -29,25 +27,12 @@ std::vector<fs::path> fixture_models() {
   return models;
 }
 
-// The first input's shape in the fixture's meta.json ({"inputs": [{"shape": [..]}]}),
-// needed for models with dynamic input sizes such as PP-OCR's detector.
-std::vector<int64_t> first_input_shape(const fs::path& meta_json) {
-  std::ifstream in(meta_json);
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  std::vector<int64_t> shape;
-  const size_t key = text.find("\"shape\"");
-  if (key == std::string::npos) return shape;
-  const size_t open = text.find('[', key), close = text.find(']', key);
-  if (open == std::string::npos || close == std::string::npos) return shape;
-  std::istringstream list(text.substr(open + 1, close - open - 1));
-  std::string item;
-  while (std::getline(list, item, ',')) shape.push_back(std::stoll(item));
-  return shape;
-}
-
 LoadOptions options_for(const fs::path& model) {
   LoadOptions options;
-  const std::vector<int64_t> shape = first_input_shape(model.parent_path() / "meta.json");
+  // The size the reference ran at, for models with dynamic input sizes such as PP-OCR's detector.
+  const fs::path meta = model.parent_path() / "meta.json";
+  const Shape shape =
+      garden_test::file_exists(meta) ? garden_test::first_input_shape(garden_test::read_text(meta)) : Shape{};
   if (shape.size() == 4) {  // NCHW image input
     options.input_height = shape[2];
     options.input_width = shape[3];
@@ -66,6 +51,6 @@ TEST_CASE("imported fixtures round-trip through .garden", "[garden][fixtures]") 
     const Graph graph = load_model_file(path.string(), options_for(path)).graph;
     const std::vector<uint8_t> file = write_garden(graph);
     const Graph restored = read_garden(file.data(), file.size());
-    test::require_same_graph(graph, restored);
+    garden_test::require_same_graph(graph, restored);
   }
 }

@@ -17,8 +17,8 @@
 #include "sample_graphs.h"
 
 using namespace garden;
-using garden::test::every_op_graph;
-using garden::test::small_graph;
+using garden_test::every_op_graph;
+using garden_test::small_graph;
 
 namespace {
 
@@ -101,11 +101,11 @@ TEST_CASE("every op, attribute, dtype and layout survives a round trip", "[garde
   const Graph original = every_op_graph();
   std::set<OpType> ops;
   for (const Node& node : original.nodes) ops.insert(node.op);
-  REQUIRE(ops.size() == static_cast<size_t>(OpType::kDepthToSpace) + 1);
+  REQUIRE(ops.size() == static_cast<size_t>(OpType::kLast) + 1);
 
   const std::vector<uint8_t> file = write_garden(original);
   const Graph restored = read_garden(file.data(), file.size());
-  test::require_same_graph(original, restored);
+  garden_test::require_same_graph(original, restored);
   // Writing again gives the same bytes: the format has one encoding per graph.
   REQUIRE(write_garden(restored) == file);
 }
@@ -136,12 +136,12 @@ TEST_CASE("the file starts with the GRDN identifier and keeps weights 64-byte al
 }
 
 TEST_CASE("a graph without constants or metadata round-trips", "[garden]") {
-  test::GraphBuilder g;
+  garden_test::GraphBuilder g(Layout::kAny);
   const TensorId x = g.activation("x", {2, 3});
   g.graph().inputs = {x};
   g.graph().outputs = {g.node(OpType::kTanh, {x}, {2, 3})};
   const std::vector<uint8_t> file = write_garden(g.graph());
-  test::require_same_graph(g.graph(), read_garden(file.data(), file.size()));
+  garden_test::require_same_graph(g.graph(), read_garden(file.data(), file.size()));
 }
 
 TEST_CASE("reading does not need an aligned buffer", "[garden]") {
@@ -149,7 +149,7 @@ TEST_CASE("reading does not need an aligned buffer", "[garden]") {
   const std::vector<uint8_t> file = write_garden(graph);
   std::vector<uint8_t> shifted(file.size() + 1);
   std::memcpy(shifted.data() + 1, file.data(), file.size());
-  test::require_same_graph(graph, read_garden(shifted.data() + 1, file.size()));
+  garden_test::require_same_graph(graph, read_garden(shifted.data() + 1, file.size()));
 }
 
 TEST_CASE("the writer refuses graphs it could not read back", "[garden]") {
@@ -159,7 +159,7 @@ TEST_CASE("the writer refuses graphs it could not read back", "[garden]") {
     CHECK(error_code_of([&] { write_garden(graph); }) == ErrorCode::kInvalidModel);
   }
   SECTION("odd-length pad list") {
-    test::GraphBuilder g;
+    garden_test::GraphBuilder g(Layout::kAny);
     const TensorId x = g.activation("x", {1, 2});
     g.graph().inputs = {x};
     Attributes pad;
@@ -168,7 +168,7 @@ TEST_CASE("the writer refuses graphs it could not read back", "[garden]") {
     CHECK(error_code_of([&] { write_garden(g.graph()); }) == ErrorCode::kInvalidModel);
   }
   SECTION("rank above the limit") {
-    test::GraphBuilder g;
+    garden_test::GraphBuilder g(Layout::kAny);
     const TensorId x = g.activation("x", Shape(9, 1));
     g.graph().inputs = {x};
     g.graph().outputs = {g.node(OpType::kTanh, {x}, Shape(9, 1))};

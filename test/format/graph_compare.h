@@ -5,9 +5,9 @@
 
 #include "garden/graph.h"
 
-namespace garden::test {
+namespace garden_test {
 
-inline void require_same_attributes(const Attributes& a, const Attributes& b) {
+inline void require_same_attributes(const garden::Attributes& a, const garden::Attributes& b) {
   CHECK(a.kernel == b.kernel);
   CHECK(a.stride == b.stride);
   CHECK(a.dilation == b.dilation);
@@ -29,7 +29,7 @@ inline void require_same_attributes(const Attributes& a, const Attributes& b) {
   CHECK(a.ints == b.ints);
 }
 
-inline void require_same_graph(const Graph& a, const Graph& b) {
+inline void require_same_graph(const garden::Graph& a, const garden::Graph& b) {
   REQUIRE(a.tensors.size() == b.tensors.size());
   for (size_t i = 0; i < a.tensors.size(); ++i) {
     INFO("tensor " << i << " '" << a.tensors[i].name << "'");
@@ -58,4 +58,4 @@ inline void require_same_graph(const Graph& a, const Graph& b) {
   CHECK(a.info.std == b.info.std);
 }
 
-}  // namespace garden::test
+}  // namespace garden_test

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "format/garden_format.h"
+#include "garden/model.h"
 #include "onnx_builder.h"
 #include "sample_graphs.h"
 
@@ -37,7 +37,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   const std::string dir = argv[1];
-  const std::vector<uint8_t> file = garden::write_garden(garden::test::small_graph());
+  const std::vector<uint8_t> file = garden::save_model_bytes(garden::Model{garden_test::small_graph()});
   std::vector<uint8_t> flipped = file;
   flipped[3] ^= 0x80;  // the root table offset now points far past the end
   const std::vector<uint8_t> onnx = unknown_op_model();

@@ -1,4 +1,4 @@
-// Format detection and model loading (garden/session.h) for .garden files,
+// Format detection and model loading (garden/model.h) for .garden files,
 // and the errors for files that cannot be loaded.
 #include <catch2/catch.hpp>
 #include <cstdio>
@@ -8,7 +8,7 @@
 
 #include "format/garden_format.h"
 #include "garden/error.h"
-#include "garden/session.h"
+#include "garden/model.h"
 #include "graph_compare.h"
 #include "sample_graphs.h"
 
@@ -55,7 +55,7 @@ Error load_error(const std::string& path, const LoadOptions& options = {}) {
 
 TEST_CASE("detect_format trusts file identifiers, then the extension, then the content",
           "[model]") {
-  const std::vector<uint8_t> garden = write_garden(test::small_graph());
+  const std::vector<uint8_t> garden = write_garden(garden_test::small_graph());
   const std::vector<uint8_t> tflite = {0x1c, 0, 0, 0, 'T', 'F', 'L', '3', 0, 0};
   const std::vector<uint8_t> onnx = {0x08, 0x07, 0x12, 0x07, 'p', 'y', 't', 'o', 'r', 'c', 'h'};
   const std::vector<uint8_t> json = bytes_of("  \n{\"format\": \"graph-model\"}");
@@ -75,14 +75,14 @@ TEST_CASE("detect_format trusts file identifiers, then the extension, then the c
 }
 
 TEST_CASE("a .garden file loads exactly as written, without running passes again", "[model]") {
-  const Graph graph = test::every_op_graph();
+  const Graph graph = garden_test::every_op_graph();
   const TempFile file("every_op.garden", write_garden(graph));
   // every_op_graph has BatchNorm and an unfused Clamp that the standard passes
   // would rewrite; loading must return them untouched.
-  test::require_same_graph(graph, load_model_file(file.path()).graph);
+  garden_test::require_same_graph(graph, load_model_file(file.path()).graph);
 
   const std::vector<uint8_t> bytes = write_garden(graph);
-  test::require_same_graph(
+  garden_test::require_same_graph(
       graph, load_model_bytes(bytes.data(), bytes.size(), ModelFormat::kGarden).graph);
 }
 
@@ -93,7 +93,7 @@ TEST_CASE("load errors are typed and name the file", "[model]") {
     CHECK(std::string(error.what()).find("/nonexistent/dir/model.garden") != std::string::npos);
   }
   SECTION("truncated .garden file") {
-    std::vector<uint8_t> bytes = write_garden(test::small_graph());
+    std::vector<uint8_t> bytes = write_garden(garden_test::small_graph());
     bytes.resize(bytes.size() - 10);
     const TempFile file("truncated.garden", bytes);
     const Error error = load_error(file.path());
@@ -101,7 +101,7 @@ TEST_CASE("load errors are typed and name the file", "[model]") {
     CHECK(std::string(error.what()).find(file.path()) != std::string::npos);
   }
   SECTION("file over the size limit") {
-    const TempFile file("big.garden", write_garden(test::small_graph()));
+    const TempFile file("big.garden", write_garden(garden_test::small_graph()));
     LoadOptions options;
     options.max_file_bytes = 100;
     CHECK(load_error(file.path(), options).code() == ErrorCode::kLimitExceeded);

@@ -3,100 +3,49 @@
 // but deterministic.
 #pragma once
 
-#include <cstring>
 #include <limits>
-#include <string>
-#include <vector>
 
 #include "garden/graph.h"
+#include "support/graph_builder.h"
 
-namespace garden::test {
-
-// Bytes of a constant: a repeating pattern so that swapped or shifted weights
-// are noticed.
-inline std::vector<uint8_t> pattern_bytes(size_t count, uint8_t seed) {
-  std::vector<uint8_t> bytes(count);
-  for (size_t i = 0; i < count; ++i) bytes[i] = static_cast<uint8_t>(seed + i * 7 + (i >> 8));
-  return bytes;
-}
-
-class GraphBuilder {
- public:
-  TensorId activation(const std::string& name, Shape shape, Layout layout = Layout::kAny) {
-    Tensor t;
-    t.name = name;
-    t.shape = std::move(shape);
-    t.layout = layout;
-    return graph_.add_tensor(std::move(t));
-  }
-
-  TensorId constant(const std::string& name, Shape shape, DType dtype = DType::kF32) {
-    Tensor t;
-    t.name = name;
-    t.dtype = dtype;
-    t.shape = std::move(shape);
-    t.data = pattern_bytes(static_cast<size_t>(element_count(t.shape)) * dtype_size(dtype),
-                           static_cast<uint8_t>(graph_.tensors.size()));
-    return graph_.add_tensor(std::move(t));
-  }
-
-  // Adds a node with a fresh output tensor and returns that tensor.
-  TensorId node(OpType op, std::vector<TensorId> inputs, Shape output_shape, Attributes attrs = {},
-                Layout layout = Layout::kAny) {
-    const std::string name = std::string(op_name(op)) + "_" + std::to_string(graph_.nodes.size());
-    const TensorId output = activation(name + ":out", std::move(output_shape), layout);
-    graph_.nodes.push_back(Node{op, name, std::move(inputs), {output}, std::move(attrs)});
-    return output;
-  }
-
-  Graph& graph() { return graph_; }
-
- private:
-  Graph graph_;
-};
-
-inline Attributes with_activation(Attributes a, float min, float max) {
-  a.activation_min = min;
-  a.activation_max = max;
-  return a;
-}
+namespace garden_test {
 
 // Every op, each with non-default values for every attribute it uses; every
 // dtype and layout; full metadata.
 inline Graph every_op_graph() {
   constexpr float kInf = std::numeric_limits<float>::infinity();
-  GraphBuilder g;
+  GraphBuilder g(Layout::kAny);
   const TensorId x = g.activation("image", {1, 8, 8, 4}, Layout::kNHWC);
   g.graph().inputs = {x};
 
   Attributes conv;
   conv.stride = {2, 1};
   conv.dilation = {1, 2};
-  conv.pad = {1, 2, 0, 3};
+  conv.pad = {1, 2, 0, 2};
   conv.groups = 2;
   conv = with_activation(conv, 0.f, 6.f);
   const TensorId c1 =
-      g.node(OpType::kConv2D, {x, g.constant("conv_w", {8, 3, 3, 2}), g.constant("conv_b", {8})},
-             {1, 4, 8, 8}, conv, Layout::kNHWC);
+      g.node(OpType::kConv2D, {x, g.pattern_constant("conv_w", {8, 3, 3, 2}), g.pattern_constant("conv_b", {8})},
+             {1, 4, 8, 8}, Layout::kNHWC, conv);
 
   Attributes deconv;
   deconv.stride = {2, 2};
-  deconv.pad = {0, 1, 1, 0};
+  deconv.pad = {0, 0, 1, 0};
   deconv.output_padding = {1, 0};
   deconv.groups = 4;
   deconv = with_activation(deconv, -1.f, kInf);
   const TensorId d1 =
-      g.node(OpType::kConvTranspose2D, {c1, g.constant("deconv_w", {4, 2, 2, 2}, DType::kF16)},
-             {1, 8, 16, 4}, deconv, Layout::kNHWC);
+      g.node(OpType::kConvTranspose2D, {c1, g.pattern_constant("deconv_w", {4, 2, 2, 2}, DType::kF16)},
+             {1, 8, 16, 4}, Layout::kNHWC, deconv);
 
   const TensorId flat = g.node(OpType::kReshape, {c1}, {1, 256});
   const TensorId fc = g.node(OpType::kFullyConnected,
-                             {flat, g.constant("fc_w", {10, 256}), g.constant("fc_b", {10})},
+                             {flat, g.pattern_constant("fc_w", {10, 256}), g.pattern_constant("fc_b", {10})},
                              {1, 10}, with_activation({}, -kInf, 3.5f));
 
   const TensorId add = g.node(OpType::kAdd, {x, x}, {1, 8, 8, 4}, with_activation({}, 0.f, kInf));
-  const TensorId sub = g.node(OpType::kSub, {add, g.constant("sub_c", {4})}, {1, 8, 8, 4});
-  const TensorId mul = g.node(OpType::kMul, {sub, g.constant("mul_c", {1}, DType::kF16)},
+  const TensorId sub = g.node(OpType::kSub, {add, g.pattern_constant("sub_c", {4})}, {1, 8, 8, 4});
+  const TensorId mul = g.node(OpType::kMul, {sub, g.pattern_constant("mul_c", {1}, DType::kF16)},
                               {1, 8, 8, 4}, with_activation({}, -2.f, 2.f));
   const TensorId div = g.node(OpType::kDiv, {mul, add}, {1, 8, 8, 4});
   const TensorId clamp = g.node(OpType::kClamp, {div}, {1, 8, 8, 4}, with_activation({}, 0.f, 6.f));
@@ -114,28 +63,28 @@ inline Graph every_op_graph() {
   avg.stride = {2, 2};
   avg.pad = {1, 0, 1, 0};
   avg.count_include_pad = true;
-  const TensorId ap = g.node(OpType::kAveragePool2D, {th}, {1, 4, 4, 4}, avg, Layout::kNHWC);
+  const TensorId ap = g.node(OpType::kAveragePool2D, {th}, {1, 4, 4, 4}, Layout::kNHWC, avg);
   Attributes max;
   max.kernel = {2, 3};
   max.stride = {1, 2};
   max.dilation = {2, 1};
   max.pad = {0, 1, 0, 1};
   max = with_activation(max, 0.f, kInf);
-  const TensorId mp = g.node(OpType::kMaxPool2D, {th}, {1, 6, 4, 4}, max, Layout::kNHWC);
-  const TensorId gap = g.node(OpType::kGlobalAveragePool2D, {mp}, {1, 1, 1, 4}, {}, Layout::kNHWC);
+  const TensorId mp = g.node(OpType::kMaxPool2D, {th}, {1, 6, 4, 4}, Layout::kNHWC, max);
+  const TensorId gap = g.node(OpType::kGlobalAveragePool2D, {mp}, {1, 1, 1, 4}, Layout::kNHWC);
 
   Attributes resize;
   resize.resize_mode = ResizeMode::kNearest;
   resize.coordinate_mode = CoordinateMode::kAlignCorners;
-  const TensorId up = g.node(OpType::kResize2D, {ap}, {1, 8, 8, 4}, resize, Layout::kNHWC);
+  const TensorId up = g.node(OpType::kResize2D, {ap}, {1, 8, 8, 4}, Layout::kNHWC, resize);
 
   Attributes cat;
   cat.axis = 3;
-  const TensorId cc = g.node(OpType::kConcat, {up, th, x}, {1, 8, 8, 12}, cat, Layout::kNHWC);
+  const TensorId cc = g.node(OpType::kConcat, {up, th, x}, {1, 8, 8, 12}, Layout::kNHWC, cat);
 
   Attributes perm;
   perm.ints = {0, 3, 1, 2};
-  const TensorId tr = g.node(OpType::kTranspose, {cc}, {1, 12, 8, 8}, perm, Layout::kNCHW);
+  const TensorId tr = g.node(OpType::kTranspose, {cc}, {1, 12, 8, 8}, Layout::kNCHW, perm);
 
   Attributes softmax;
   softmax.axis = 1;
@@ -144,33 +93,33 @@ inline Graph every_op_graph() {
   Attributes pad;
   pad.ints = {0, 1, 2, 0, 0, 3, 4, 0};
   pad.pad_value = 0.5f;
-  const TensorId pd = g.node(OpType::kPad, {cc}, {1, 12, 14, 12}, pad, Layout::kNHWC);
+  const TensorId pd = g.node(OpType::kPad, {cc}, {1, 12, 14, 12}, Layout::kNHWC, pad);
 
   Attributes bn;
   bn.epsilon = 1e-3f;
   const TensorId bnorm = g.node(OpType::kBatchNorm,
-                                {pd, g.constant("bn_scale", {12}), g.constant("bn_bias", {12}),
-                                 g.constant("bn_mean", {12}), g.constant("bn_var", {12})},
-                                {1, 12, 14, 12}, bn, Layout::kNHWC);
+                                {pd, g.pattern_constant("bn_scale", {12}), g.pattern_constant("bn_bias", {12}),
+                                 g.pattern_constant("bn_mean", {12}), g.pattern_constant("bn_var", {12})},
+                                {1, 12, 14, 12}, Layout::kNHWC, bn);
 
   Attributes slice;
   slice.ints = {0, 2, 3, 4, 1, 8, 9, 8};
-  const TensorId sl = g.node(OpType::kSlice, {bnorm}, {1, 8, 9, 8}, slice, Layout::kNHWC);
+  const TensorId sl = g.node(OpType::kSlice, {bnorm}, {1, 8, 9, 8}, Layout::kNHWC, slice);
 
   Attributes mean;
   mean.ints = {2, 1};
-  const TensorId mn = g.node(OpType::kMean, {sl}, {1, 1, 1, 8}, mean, Layout::kNHWC);
+  const TensorId mn = g.node(OpType::kMean, {sl}, {1, 1, 1, 8}, Layout::kNHWC, mean);
 
   Attributes d2s;
   d2s.block_size = 2;
-  const TensorId ds = g.node(OpType::kDepthToSpace, {sl}, {1, 16, 18, 2}, d2s, Layout::kNHWC);
+  const TensorId ds = g.node(OpType::kDepthToSpace, {sl}, {1, 16, 18, 2}, Layout::kNHWC, d2s);
 
   // Integer constants are not read by any op here but must survive the trip.
-  g.constant("int32_table", {3}, DType::kI32);
-  g.constant("int64_scalar", {}, DType::kI64);
+  g.pattern_constant("int32_table", {3}, DType::kI32);
+  g.pattern_constant("int64_scalar", {}, DType::kI64);
 
   g.graph().outputs = {d1, sm, gap, tr, mn, ds};
-  ModelInfo& info = g.graph().info;
+  garden::ModelInfo& info = g.graph().info;
   info.task = "classification";
   info.source = "hand-built test graph";
   info.license = "Apache-2.0";
@@ -183,22 +132,22 @@ inline Graph every_op_graph() {
 // A small valid graph (conv + relu6 + global pool + fully connected) whose
 // file is short enough to try every truncation of.
 inline Graph small_graph() {
-  GraphBuilder g;
+  GraphBuilder g(Layout::kAny);
   const TensorId x = g.activation("input", {1, 4, 4, 3}, Layout::kNHWC);
   g.graph().inputs = {x};
   Attributes conv;
   conv.pad = {1, 1, 1, 1};
   conv = with_activation(conv, 0.f, 6.f);
   const TensorId c =
-      g.node(OpType::kConv2D, {x, g.constant("w", {4, 3, 3, 3}), g.constant("b", {4}, DType::kF16)},
-             {1, 4, 4, 4}, conv, Layout::kNHWC);
-  const TensorId p = g.node(OpType::kGlobalAveragePool2D, {c}, {1, 1, 1, 4}, {}, Layout::kNHWC);
+      g.node(OpType::kConv2D, {x, g.pattern_constant("w", {4, 3, 3, 3}), g.pattern_constant("b", {4}, DType::kF16)},
+             {1, 4, 4, 4}, Layout::kNHWC, conv);
+  const TensorId p = g.node(OpType::kGlobalAveragePool2D, {c}, {1, 1, 1, 4}, Layout::kNHWC);
   const TensorId f = g.node(OpType::kReshape, {p}, {1, 4});
-  const TensorId y = g.node(OpType::kFullyConnected, {f, g.constant("fc", {2, 4})}, {1, 2});
+  const TensorId y = g.node(OpType::kFullyConnected, {f, g.pattern_constant("fc", {2, 4})}, {1, 2});
   g.graph().outputs = {y};
   g.graph().info.task = "classification";
   g.graph().info.labels = {"no", "yes"};
   return g.graph();
 }
 
-}  // namespace garden::test
+}  // namespace garden_test

@@ -6,18 +6,15 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "graph/passes.h"
 #include "graph/reference.h"
-#include "graph_builder.h"
+#include "support/graph_builder.h"
 #include "import/importers.h"
+#include "support/fixtures.h"
 
 using namespace garden;
 namespace fs = std::filesystem;
@@ -25,19 +22,6 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr float kTolerance = 1e-4f;
-
-std::vector<uint8_t> read_bytes(const fs::path& path) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) FAIL("cannot read " << path);
-  return std::vector<uint8_t>(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
-}
-
-std::vector<float> read_f32(const fs::path& path) {
-  const std::vector<uint8_t> bytes = read_bytes(path);
-  std::vector<float> values(bytes.size() / sizeof(float));
-  std::memcpy(values.data(), bytes.data(), values.size() * sizeof(float));
-  return values;
-}
 
 std::vector<fs::path> fixture_dirs(const fs::path& root) {
   std::vector<fs::path> dirs;
@@ -51,45 +35,28 @@ std::vector<fs::path> fixture_dirs(const fs::path& root) {
 std::vector<std::vector<float>> expected_outputs(const fs::path& dir) {
   std::vector<std::vector<float>> outputs;
   for (int i = 0; fs::is_regular_file(dir / ("expected_" + std::to_string(i) + ".bin")); ++i)
-    outputs.push_back(read_f32(dir / ("expected_" + std::to_string(i) + ".bin")));
+    outputs.push_back(garden_test::read_f32(dir / ("expected_" + std::to_string(i) + ".bin")));
   return outputs;
 }
 
 void require_close(const std::vector<std::vector<float>>& actual, const std::vector<std::vector<float>>& expected,
                    const std::string& what) {
-  const garden::testing::Difference d = garden::testing::compare(actual, expected);
-  INFO(what << ": max |diff| = " << d.max_abs_diff << ", max |ref| = " << d.max_abs_ref);
-  REQUIRE(d.max_abs_ref > 0.f);
-  REQUIRE(d.max_abs_diff <= kTolerance * d.max_abs_ref);
-}
-
-// The first input's shape from meta.json ("inputs": [{"name": ..., "shape": [..]}]),
-// which sizes models with dynamic input dimensions (PP-OCR).
-std::vector<int64_t> first_input_shape(const fs::path& dir) {
-  const std::vector<uint8_t> bytes = read_bytes(dir / "meta.json");
-  const std::string meta(bytes.begin(), bytes.end());
-  const size_t key = meta.find("\"shape\"");
-  const size_t open = meta.find('[', key);
-  const size_t close = meta.find(']', open);
-  REQUIRE((key != std::string::npos && open != std::string::npos && close != std::string::npos));
-  std::vector<int64_t> shape;
-  std::string list = meta.substr(open + 1, close - open - 1);
-  std::replace(list.begin(), list.end(), ',', ' ');
-  std::istringstream stream(list);
-  for (int64_t d; stream >> d;) shape.push_back(d);
-  return shape;
+  const garden_test::Difference d = garden_test::compare(actual, expected);
+  INFO(what << ": max |diff| = " << d.max_diff << ", max |ref| = " << d.max_ref);
+  REQUIRE(d.max_ref > 0.f);
+  REQUIRE(d.max_diff <= kTolerance * d.max_ref);
 }
 
 void check_fixture(const fs::path& dir) {
-  const std::vector<uint8_t> model = read_bytes(dir / "model.onnx");
+  const std::vector<uint8_t> model = garden_test::read_bytes(dir / "model.onnx");
   ImportOptions options;
-  const std::vector<int64_t> input_shape = first_input_shape(dir);
+  const std::vector<int64_t> input_shape = garden_test::first_input_shape(garden_test::read_text(dir / "meta.json"));
   if (input_shape.size() == 4) {
     options.input_height = input_shape[2];
     options.input_width = input_shape[3];
   }
   Graph graph = import_onnx(model.data(), model.size(), options);
-  const std::vector<std::vector<float>> inputs{read_f32(dir / "input.bin")};
+  const std::vector<std::vector<float>> inputs{garden_test::read_f32(dir / "input.bin")};
   const std::vector<std::vector<float>> expected = expected_outputs(dir);
   REQUIRE(graph.outputs.size() == expected.size());
   require_close(evaluate(graph, inputs), expected, "imported graph");

@@ -8,13 +8,11 @@
 #include <cmath>
 
 #include "graph/passes.h"
-#include "graph_builder.h"
+#include "support/graph_builder.h"
 #include "pass_check.h"
 
 using namespace garden;
-using garden::testing::apply_and_compare;
-using garden::testing::count_ops;
-using garden::testing::GraphBuilder;
+using namespace garden_test;
 
 namespace {
 
@@ -31,11 +29,7 @@ std::vector<std::vector<float>> wide_inputs(GraphBuilder& b) {
 
 // Runs fuse_hard_swish (then remove_dead_code) and checks the outputs are kept.
 Graph fuse_and_compare(GraphBuilder& b) {
-  const auto inputs = wide_inputs(b);
-  return apply_and_compare(b.graph(), inputs, [](Graph& g) {
-    fuse_hard_swish(g);
-    remove_dead_code(g);
-  }, kTolerance);
+  return apply_clean_and_compare(b.graph(), wide_inputs(b), fuse_hard_swish, kTolerance);
 }
 
 TensorId scalar(GraphBuilder& b, float value) { return b.constant({1}, {value}); }

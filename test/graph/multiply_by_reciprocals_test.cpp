@@ -8,24 +8,18 @@
 
 #include "graph/graph_utils.h"
 #include "graph/passes.h"
-#include "graph_builder.h"
+#include "support/graph_builder.h"
 #include "pass_check.h"
 
 using namespace garden;
-using garden::testing::apply_and_compare;
-using garden::testing::count_ops;
-using garden::testing::GraphBuilder;
+using namespace garden_test;
 
 namespace {
 
 constexpr float kTolerance = 1e-6f;  // relative to the largest reference magnitude
 
 Graph rewrite_and_compare(GraphBuilder& b) {
-  const auto inputs = b.random_inputs();
-  return apply_and_compare(b.graph(), inputs, [](Graph& g) {
-    multiply_by_reciprocals(g);
-    remove_dead_code(g);
-  }, kTolerance);
+  return apply_clean_and_compare(b.graph(), b.random_inputs(), multiply_by_reciprocals, kTolerance);
 }
 
 }  // namespace

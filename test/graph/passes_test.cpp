@@ -7,12 +7,11 @@
 #include <cmath>
 
 #include "graph/passes.h"
-#include "graph_builder.h"
+#include "support/graph_builder.h"
 #include "pass_check.h"
 
 using namespace garden;
-using garden::testing::count_ops;
-using garden::testing::GraphBuilder;
+using namespace garden_test;
 
 namespace {
 
@@ -22,7 +21,7 @@ constexpr float kTolerance = 1e-5f;  // relative to the largest reference magnit
 template <typename Pass>
 Graph apply_and_compare(GraphBuilder& b, Pass pass) {
   const auto inputs = b.random_inputs();
-  return garden::testing::apply_and_compare(b.graph(), inputs, pass, kTolerance);
+  return garden_test::apply_and_compare(b.graph(), inputs, pass, kTolerance);
 }
 
 bool is_boundary(const Graph& g, TensorId id) {

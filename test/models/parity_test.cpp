@@ -17,6 +17,7 @@
 #include <dirent.h>
 
 #include "garden/session.h"
+#include "support/fixtures.h"
 
 namespace {
 
@@ -27,46 +28,9 @@ const std::string kFixtureDir = GARDEN_FIXTURE_DIR;
 const char* const kModelFixtures[] = {"efficientnet_b0", "deeplabv3_mnv2", "deeplabv3_mnv2_050",
                                       "psenet_r50", "ppocrv4_det"};
 
-std::vector<float> read_f32(const std::string& path) {
-  std::ifstream in(path, std::ios::binary | std::ios::ate);
-  if (!in.good()) FAIL("missing fixture file " << path << " (run scripts/make-fixtures)");
-  const std::streamoff size = in.tellg();
-  REQUIRE(size % 4 == 0);
-  std::vector<float> values(static_cast<size_t>(size / 4));
-  in.seekg(0);
-  in.read(reinterpret_cast<char*>(values.data()), size);
-  REQUIRE(in.good());
-  return values;
-}
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  if (!in.good()) FAIL("missing fixture file " << path << " (run scripts/make-fixtures)");
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-// The first "shape" array under "inputs" in meta.json: the size the reference ran at.
-std::vector<int64_t> first_input_shape(const std::string& meta) {
-  std::vector<int64_t> shape;
-  const size_t inputs = meta.find("\"inputs\"");
-  const size_t key = meta.find("\"shape\"", inputs == std::string::npos ? 0 : inputs);
-  const size_t open = meta.find('[', key == std::string::npos ? meta.size() : key);
-  const size_t close = meta.find(']', open == std::string::npos ? meta.size() : open);
-  if (open == std::string::npos || close == std::string::npos) return shape;
-  std::string numbers = meta.substr(open + 1, close - open - 1);
-  std::replace(numbers.begin(), numbers.end(), ',', ' ');
-  size_t pos = 0;
-  while (pos < numbers.size()) {
-    size_t used = 0;
-    try {
-      shape.push_back(std::stoll(numbers.substr(pos), &used));
-    } catch (const std::exception&) {
-      break;
-    }
-    pos += used;
-  }
-  return shape;
-}
+using garden_test::first_input_shape;
+using garden_test::read_f32;
+using garden_test::read_text;
 
 std::vector<std::string> op_cases() {
   std::vector<std::string> names;

@@ -1,11 +1,14 @@
-#include "graph_builder.h"
+#include "support/graph_builder.h"
 
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
-namespace garden {
-namespace testing {
+namespace garden_test {
+
+using garden::element_count;
+using garden::Node;
+using garden::Tensor;
 
 Shape GraphBuilder::image_shape(int64_t n, int64_t c, int64_t h, int64_t w) const {
   return layout_ == Layout::kNCHW ? Shape{n, c, h, w} : Shape{n, h, w, c};
@@ -25,12 +28,16 @@ int64_t GraphBuilder::width(TensorId id) const {
   return t.layout == Layout::kNCHW ? t.shape[3] : t.shape[2];
 }
 
-TensorId GraphBuilder::input(const Shape& shape, Layout layout) {
+TensorId GraphBuilder::activation(const std::string& name, const Shape& shape, Layout layout) {
   Tensor t;
-  t.name = fresh_name("input");
+  t.name = name;
   t.shape = shape;
   t.layout = layout;
-  const TensorId id = graph_.add_tensor(std::move(t));
+  return graph_.add_tensor(std::move(t));
+}
+
+TensorId GraphBuilder::input(const Shape& shape, Layout layout) {
+  const TensorId id = activation(fresh_name("input"), shape, layout);
   graph_.inputs.push_back(id);
   return id;
 }
@@ -53,13 +60,19 @@ TensorId GraphBuilder::random_constant(const Shape& shape, float low, float high
   return constant(shape, random_values(static_cast<size_t>(element_count(shape)), low, high));
 }
 
+TensorId GraphBuilder::pattern_constant(const std::string& name, const Shape& shape, DType dtype) {
+  Tensor t;
+  t.name = name;
+  t.dtype = dtype;
+  t.shape = shape;
+  t.data = pattern_bytes(static_cast<size_t>(element_count(shape)) * garden::dtype_size(dtype),
+                         static_cast<uint8_t>(graph_.tensors.size()));
+  return graph_.add_tensor(std::move(t));
+}
+
 TensorId GraphBuilder::node(OpType op, const std::vector<TensorId>& inputs, const Shape& shape, Layout layout,
                             const Attributes& attrs) {
-  Tensor t;
-  t.name = fresh_name(op_name(op));
-  t.shape = shape;
-  t.layout = layout;
-  const TensorId out = graph_.add_tensor(std::move(t));
+  const TensorId out = activation(fresh_name(garden::op_name(op)), shape, layout);
   graph_.nodes.push_back(Node{op, graph_.tensor(out).name, inputs, {out}, attrs});
   return out;
 }
@@ -173,16 +186,58 @@ std::vector<std::vector<float>> GraphBuilder::random_inputs() {
   return inputs;
 }
 
+std::vector<float> random_values(size_t count, uint32_t seed, float low, float high) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> distribution(low, high);
+  std::vector<float> values(count);
+  for (float& v : values) v = distribution(rng);
+  return values;
+}
+
+std::vector<uint8_t> pattern_bytes(size_t count, uint8_t seed) {
+  std::vector<uint8_t> bytes(count);
+  for (size_t i = 0; i < count; ++i) bytes[i] = static_cast<uint8_t>(seed + i * 7 + (i >> 8));
+  return bytes;
+}
+
+Attributes conv_attrs(int stride, int pad, int groups, int dilation) {
+  Attributes a;
+  a.stride = {stride, stride};
+  a.dilation = {dilation, dilation};
+  a.pad = {pad, pad, pad, pad};
+  a.groups = groups;
+  return a;
+}
+
+Attributes with_activation(Attributes attrs, float min, float max) {
+  attrs.activation_min = min;
+  attrs.activation_max = max;
+  return attrs;
+}
+
+namespace {
+
+void accumulate(Difference& d, float actual, float reference) {
+  const float diff = std::fabs(actual - reference);
+  // NaN never compares greater, so count it explicitly.
+  d.max_diff = std::isnan(diff) ? INFINITY : std::max(d.max_diff, diff);
+  d.max_ref = std::max(d.max_ref, std::fabs(reference));
+}
+
+}  // namespace
+
+Difference compare(const float* actual, const std::vector<float>& reference) {
+  Difference d;
+  for (size_t i = 0; i < reference.size(); ++i) accumulate(d, actual[i], reference[i]);
+  return d;
+}
+
 Difference compare(const std::vector<std::vector<float>>& actual, const std::vector<std::vector<float>>& reference) {
   if (actual.size() != reference.size()) throw std::logic_error("compare: output counts differ");
   Difference d;
   for (size_t i = 0; i < actual.size(); ++i) {
     if (actual[i].size() != reference[i].size()) throw std::logic_error("compare: output sizes differ");
-    for (size_t k = 0; k < actual[i].size(); ++k) {
-      const float diff = std::fabs(actual[i][k] - reference[i][k]);
-      d.max_abs_diff = std::isnan(diff) ? INFINITY : std::max(d.max_abs_diff, diff);
-      d.max_abs_ref = std::max(d.max_abs_ref, std::fabs(reference[i][k]));
-    }
+    for (size_t k = 0; k < actual[i].size(); ++k) accumulate(d, actual[i][k], reference[i][k]);
   }
   return d;
 }
@@ -192,5 +247,4 @@ int count_ops(const Graph& graph, OpType op) {
                                         [op](const Node& n) { return n.op == op; }));
 }
 
-}  // namespace testing
-}  // namespace garden
+}  // namespace garden_test

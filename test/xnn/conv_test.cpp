@@ -1,5 +1,5 @@
 // Conv2D, ConvTranspose2D and FullyConnected through XNNPACK vs the reference.
-#include "graph_maker.h"
+#include "session_check.h"
 
 using namespace garden_test;
 
@@ -23,14 +23,14 @@ struct ConvCase {
 };
 
 void run_conv(const ConvCase& c, OpType op = OpType::kConv2D) {
-  GraphMaker m;
+  GraphBuilder m(Layout::kNHWC);
   const int64_t h = 9, w = 11;
   const Attributes& a = c.attrs;
   const TensorId x = m.input({1, h, w, c.in_channels});
   const int64_t group_in = c.in_channels / a.groups;
-  const TensorId weight = m.constant({c.out_channels, c.kernel, c.kernel, group_in});
+  const TensorId weight = m.random_constant({c.out_channels, c.kernel, c.kernel, group_in});
   std::vector<TensorId> inputs{x, weight};
-  if (c.bias) inputs.push_back(m.constant({c.out_channels}));
+  if (c.bias) inputs.push_back(m.random_constant({c.out_channels}));
   Shape out;
   if (op == OpType::kConv2D) {
     out = {1, conv_out(h, c.kernel, a.stride[0], a.pad[0], a.pad[2], a.dilation[0]),
@@ -43,12 +43,6 @@ void run_conv(const ConvCase& c, OpType op = OpType::kConv2D) {
   }
   m.output(m.node(op, inputs, out, a));
   check_against_reference(m.graph());
-}
-
-Attributes with_activation(Attributes a, float lo, float hi) {
-  a.activation_min = lo;
-  a.activation_max = hi;
-  return a;
 }
 
 Attributes asymmetric_pads(Attributes a, int top, int left, int bottom, int right) {
@@ -104,42 +98,42 @@ TEST_CASE("ConvTranspose2D variants match the reference", "[xnn][conv]") {
 
 TEST_CASE("FullyConnected matches the reference", "[xnn][fc]") {
   SECTION("2-D input with bias and clamp") {
-    GraphMaker m;
+    GraphBuilder m(Layout::kNHWC);
     const TensorId x = m.input({3, 20});
     Attributes a;
     a.activation_min = -0.25f;
     a.activation_max = 0.25f;
-    m.output(m.node(OpType::kFullyConnected, {x, m.constant({7, 20}), m.constant({7})}, {3, 7}, a));
+    m.output(m.node(OpType::kFullyConnected, {x, m.random_constant({7, 20}), m.random_constant({7})}, {3, 7}, a));
     check_against_reference(m.graph());
   }
   SECTION("4-D input flattened to 2-D") {
-    GraphMaker m;
+    GraphBuilder m(Layout::kNHWC);
     const TensorId x = m.input({2, 1, 1, 16});
-    m.output(m.node(OpType::kFullyConnected, {x, m.constant({5, 16})}, {2, 5}));
+    m.output(m.node(OpType::kFullyConnected, {x, m.random_constant({5, 16})}, {2, 5}));
     check_against_reference(m.graph());
   }
 }
 
 TEST_CASE("Convolutions XNNPACK cannot run are refused with kUnsupportedModel", "[xnn][conv]") {
   SECTION("non-constant weights") {
-    GraphMaker m;
+    GraphBuilder m(Layout::kNHWC);
     const TensorId x = m.input({1, 4, 4, 2});
     const TensorId w = m.input({3, 1, 1, 2});
     m.output(m.node(OpType::kConv2D, {x, w}, {1, 4, 4, 3}, conv_attrs(1, 0)));
     CHECK(session_error(m.graph()) == garden::ErrorCode::kUnsupportedModel);
   }
   SECTION("groups that do not divide the channels") {
-    GraphMaker m;
+    GraphBuilder m(Layout::kNHWC);
     const TensorId x = m.input({1, 4, 4, 5});
-    m.output(m.node(OpType::kConv2D, {x, m.constant({4, 1, 1, 2})}, {1, 4, 4, 4}, conv_attrs(1, 0, 2)));
+    m.output(m.node(OpType::kConv2D, {x, m.random_constant({4, 1, 1, 2})}, {1, 4, 4, 4}, conv_attrs(1, 0, 2)));
     CHECK(session_error(m.graph()) == garden::ErrorCode::kUnsupportedModel);
   }
   SECTION("output_padding not below the stride") {
-    GraphMaker m;
+    GraphBuilder m(Layout::kNHWC);
     const TensorId x = m.input({1, 4, 4, 2});
     Attributes a = conv_attrs(1, 0);
     a.output_padding = {1, 1};
-    m.output(m.node(OpType::kConvTranspose2D, {x, m.constant({2, 3, 3, 2})}, {1, 7, 7, 2}, a));
+    m.output(m.node(OpType::kConvTranspose2D, {x, m.random_constant({2, 3, 3, 2})}, {1, 7, 7, 2}, a));
     CHECK(session_error(m.graph()) == garden::ErrorCode::kUnsupportedModel);
   }
 }

@@ -1,6 +1,6 @@
 // Binary and unary element-wise ops, including the ones built from others
 // (HardSigmoid, Swish, BatchNorm), vs the reference.
-#include "graph_maker.h"
+#include "session_check.h"
 
 using namespace garden_test;
 
@@ -8,20 +8,20 @@ namespace {
 
 void run_binary(OpType op, const Shape& a, const Shape& b, const Shape& out, bool b_constant,
                 Attributes attrs = {}) {
-  GraphMaker m;
+  GraphBuilder m(Layout::kNHWC);
   const TensorId x = m.input(a);
   // Divisors kept away from zero so the comparison measures arithmetic, not blow-up.
-  const TensorId y = b_constant ? (op == OpType::kDiv ? m.constant(b, 0.5f, 2.f) : m.constant(b))
+  const TensorId y = b_constant ? (op == OpType::kDiv ? m.random_constant(b, 0.5f, 2.f) : m.random_constant(b))
                                 : m.input(b);
   m.output(m.node(op, {x, y}, out, attrs));
   check_against_reference(m.graph());
 }
 
 void run_unary(OpType op, Attributes attrs = {}) {
-  GraphMaker m;
+  GraphBuilder m(Layout::kNHWC);
   const TensorId x = m.input({1, 5, 6, 7});
   // Scale the input so the interesting range of each activation is covered.
-  const TensorId scaled = m.node(OpType::kMul, {x, m.constant_values({1}, {4.f})}, {1, 5, 6, 7});
+  const TensorId scaled = m.node(OpType::kMul, {x, m.constant({1}, {4.f})}, {1, 5, 6, 7});
   m.output(m.node(op, {scaled}, {1, 5, 6, 7}, attrs));
   check_against_reference(m.graph());
 }
@@ -77,10 +77,11 @@ TEST_CASE("Unary ops match the reference", "[xnn][elementwise]") {
 }
 
 TEST_CASE("An unfolded BatchNorm matches the reference", "[xnn][elementwise]") {
-  GraphMaker m;
+  GraphBuilder m(Layout::kNHWC);
   const TensorId x = m.input({1, 4, 5, 6});
   const TensorId y = m.node(OpType::kBatchNorm,
-                            {x, m.constant({6}), m.constant({6}), m.constant({6}), m.constant({6}, 0.5f, 2.f)},
+                            {x, m.random_constant({6}), m.random_constant({6}), m.random_constant({6}),
+                             m.random_constant({6}, 0.5f, 2.f)},
                             {1, 4, 5, 6});
   m.output(y);
   check_against_reference(m.graph());

@@ -1,5 +1,5 @@
 // Pooling, reductions and Resize2D vs the reference.
-#include "graph_maker.h"
+#include "session_check.h"
 
 using namespace garden_test;
 
@@ -14,7 +14,7 @@ Attributes pool_attrs(int kernel, int stride, int pad) {
 }
 
 void run_single(OpType op, const Shape& in, const Shape& out, const Attributes& attrs) {
-  GraphMaker m;
+  GraphBuilder m(Layout::kNHWC);
   m.output(m.node(op, {m.input(in)}, out, attrs));
   check_against_reference(m.graph());
 }
@@ -98,13 +98,13 @@ TEST_CASE("Resize2D matches the reference", "[xnn][resize]") {
 
 TEST_CASE("Resizes XNNPACK cannot run are refused with kUnsupportedModel", "[xnn][resize]") {
   SECTION("nearest with a non-integer factor") {
-    GraphMaker m;
+    GraphBuilder m(Layout::kNHWC);
     m.output(m.node(OpType::kResize2D, {m.input({1, 4, 4, 2})}, {1, 6, 6, 2},
                     resize_attrs(ResizeMode::kNearest, CoordinateMode::kAsymmetric)));
     CHECK(session_error(m.graph()) == garden::ErrorCode::kUnsupportedModel);
   }
   SECTION("nearest downsampling") {
-    GraphMaker m;
+    GraphBuilder m(Layout::kNHWC);
     m.output(m.node(OpType::kResize2D, {m.input({1, 8, 8, 2})}, {1, 4, 4, 2},
                     resize_attrs(ResizeMode::kNearest, CoordinateMode::kAsymmetric)));
     CHECK(session_error(m.graph()) == garden::ErrorCode::kUnsupportedModel);

@@ -1,6 +1,6 @@
 // The Session contract: declared layouts at the boundary, stable buffers,
 // repeatable runs, typed errors, profiles.
-#include "graph_maker.h"
+#include "session_check.h"
 
 using namespace garden_test;
 
@@ -9,14 +9,14 @@ namespace {
 // NCHW input -> Transpose -> conv (NHWC) -> Transpose -> NCHW output, the
 // shape the layout pass gives every imported ONNX model.
 Graph nchw_model() {
-  GraphMaker m;
+  GraphBuilder m(Layout::kNHWC);
   const TensorId x = m.input({1, 3, 8, 8});
   m.graph().tensor(x).layout = Layout::kNCHW;
   Attributes to_nhwc, to_nchw;
   to_nhwc.ints = {0, 2, 3, 1};
   to_nchw.ints = {0, 3, 1, 2};
   const TensorId x_nhwc = m.node(OpType::kTranspose, {x}, {1, 8, 8, 3}, to_nhwc);
-  const TensorId y = m.node(OpType::kConv2D, {x_nhwc, m.constant({4, 3, 3, 3}), m.constant({4})},
+  const TensorId y = m.node(OpType::kConv2D, {x_nhwc, m.random_constant({4, 3, 3, 3}), m.random_constant({4})},
                             {1, 8, 8, 4}, conv_attrs(1, 1));
   const TensorId z = m.node(OpType::kSigmoid, {y}, {1, 8, 8, 4});
   const TensorId out = m.node(OpType::kTranspose, {z}, {1, 4, 8, 8}, to_nchw);
@@ -64,7 +64,7 @@ TEST_CASE("Session outlives the Model it was built from", "[xnn][session]") {
   CHECK(*std::min_element(out, out + 256) > 0.f);
   CHECK(*std::max_element(out, out + 256) < 1.f);
   CHECK(*std::min_element(out, out + 256) < *std::max_element(out, out + 256));
-  CHECK(session->input(0).name == "t0");
+  CHECK(session->input(0).name == "input_0");
 }
 
 namespace {
@@ -72,13 +72,13 @@ namespace {
 // Every kind of constant: packed weights (conv, depthwise, deconvolution,
 // fully connected; f32 and f16) and run-time operands (a constant added).
 Graph weights_model() {
-  GraphMaker m(11);
+  GraphBuilder m(Layout::kNHWC, 11);
   const TensorId x = m.input({1, 6, 6, 4});
-  const TensorId conv = m.node(OpType::kConv2D, {x, m.constant({8, 3, 3, 4}), m.constant({8})},
+  const TensorId conv = m.node(OpType::kConv2D, {x, m.random_constant({8, 3, 3, 4}), m.random_constant({8})},
                                {1, 6, 6, 8}, conv_attrs(1, 1));
-  const TensorId depthwise = m.node(OpType::kConv2D, {conv, m.constant({8, 3, 3, 1}), m.constant({8})},
+  const TensorId depthwise = m.node(OpType::kConv2D, {conv, m.random_constant({8, 3, 3, 1}), m.random_constant({8})},
                                     {1, 6, 6, 8}, conv_attrs(1, 1, 8));
-  const TensorId f16_weights = m.constant({4, 1, 1, 8});
+  const TensorId f16_weights = m.random_constant({4, 1, 1, 8});
   garden::Tensor& half = m.graph().tensor(f16_weights);
   std::vector<uint8_t> bits(garden::element_count(half.shape) * 2);
   for (size_t i = 0; i < bits.size() / 2; ++i) {
@@ -90,11 +90,13 @@ Graph weights_model() {
   half.data = bits;
   const TensorId pointwise = m.node(OpType::kConv2D, {depthwise, f16_weights}, {1, 6, 6, 4}, conv_attrs(1, 0));
   Attributes up = conv_attrs(2, 0);
-  const TensorId deconv = m.node(OpType::kConvTranspose2D, {pointwise, m.constant({3, 2, 2, 4}), m.constant({3})},
-                                 {1, 12, 12, 3}, up);
-  const TensorId shifted = m.node(OpType::kAdd, {deconv, m.constant({3})}, {1, 12, 12, 3});
+  const TensorId deconv_weights = m.random_constant({3, 2, 2, 4});
+  const TensorId deconv =
+      m.node(OpType::kConvTranspose2D, {pointwise, deconv_weights, m.random_constant({3})}, {1, 12, 12, 3}, up);
+  const TensorId shifted = m.node(OpType::kAdd, {deconv, m.random_constant({3})}, {1, 12, 12, 3});
   const TensorId flat = m.node(OpType::kReshape, {shifted}, {1, 432});
-  const TensorId fc = m.node(OpType::kFullyConnected, {flat, m.constant({5, 432}), m.constant({5})}, {1, 5});
+  const TensorId fc =
+      m.node(OpType::kFullyConnected, {flat, m.random_constant({5, 432}), m.random_constant({5})}, {1, 5});
   m.output(fc);
   return m.graph();
 }
@@ -175,7 +177,7 @@ namespace {
 
 // x [1, n] -> Sigmoid -> y [1, n]: 8 n bytes of activations and no weights.
 Graph sigmoid_model(int64_t n) {
-  GraphMaker m;
+  GraphBuilder m(Layout::kNHWC);
   const TensorId x = m.input({1, n});
   m.output(m.node(OpType::kSigmoid, {x}, {1, n}));
   return m.graph();
@@ -208,7 +210,7 @@ TEST_CASE("Session refuses huge declared activations before allocating them", "[
   CHECK(contains(huge.what(), "max_activation_bytes"));
 
   // Sizes past 2^64 bytes saturate instead of wrapping to a small number.
-  GraphMaker m;
+  GraphBuilder m(Layout::kNHWC);
   const TensorId x = m.input({int64_t{1} << 40, int64_t{1} << 40});
   m.output(m.node(OpType::kSigmoid, {x}, {int64_t{1} << 40, int64_t{1} << 40}));
   const garden::Error overflow = session_failure(m.graph());
@@ -237,7 +239,7 @@ TEST_CASE("SessionOptions::max_activation_bytes bounds the declared activations 
 // broadcast multiply and a reshape, with two intermediates the graph does not
 // declare. They count too.
 TEST_CASE("Session counts lowering's intermediate values against the bound", "[xnn][session][limits]") {
-  GraphMaker m;
+  GraphBuilder m(Layout::kNHWC);
   const TensorId x = m.input({1, 2, 2, 1});  // 16 bytes
   Attributes nearest;
   nearest.resize_mode = garden::ResizeMode::kNearest;
