@@ -57,13 +57,22 @@ inline Graph every_op_graph() {
   const TensorId hw = g.node(OpType::kHardSwish, {hs}, {1, 8, 8, 4});
   const TensorId sw = g.node(OpType::kSwish, {hw}, {1, 8, 8, 4});
   const TensorId th = g.node(OpType::kTanh, {sw}, {1, 8, 8, 4});
+  Attributes leaky;
+  leaky.alpha = 0.1f;
+  const TensorId leaky_out = g.node(OpType::kLeakyRelu, {th}, {1, 8, 8, 4}, leaky);
+  Attributes elu;
+  elu.alpha = 0.7f;
+  TensorId lr = g.node(OpType::kElu, {leaky_out}, {1, 8, 8, 4}, elu);
+  for (OpType op : {OpType::kAbs, OpType::kNeg, OpType::kExp, OpType::kLog, OpType::kSqrt, OpType::kFloor,
+                    OpType::kCeil, OpType::kRound})
+    lr = g.node(op, {lr}, {1, 8, 8, 4});
 
   Attributes avg;
   avg.kernel = {3, 2};
   avg.stride = {2, 2};
   avg.pad = {1, 0, 1, 0};
   avg.count_include_pad = true;
-  const TensorId ap = g.node(OpType::kAveragePool2D, {th}, {1, 4, 4, 4}, Layout::kNHWC, avg);
+  const TensorId ap = g.node(OpType::kAveragePool2D, {lr}, {1, 4, 4, 4}, Layout::kNHWC, avg);
   Attributes max;
   max.kernel = {2, 3};
   max.stride = {1, 2};

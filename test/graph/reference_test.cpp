@@ -204,6 +204,9 @@ TEST_CASE("Unary activations", "[reference][unary]") {
   hs.alpha = 0.2f;
   hs.beta = 0.5f;
   require_values(apply(OpType::kHardSigmoid, hs), {0.f, 0.3f, 0.5f, 0.7f, 1.f});
+  Attributes leaky;
+  leaky.alpha = 0.1f;
+  require_values(apply(OpType::kLeakyRelu, leaky), {-0.4f, -0.1f, 0.f, 1.f, 4.f});
   const float s1 = 1.f / (1.f + std::exp(-1.f));
   require_values(apply(OpType::kSigmoid), {1.f / (1.f + std::exp(4.f)), 1 - s1, 0.5f, s1, 1.f / (1.f + std::exp(-4.f))});
   require_values(apply(OpType::kSwish), {-4.f / (1.f + std::exp(4.f)), -(1 - s1), 0.f, s1, 4.f / (1.f + std::exp(-4.f))});

@@ -200,6 +200,24 @@ TEST_CASE("TF.js _FusedConv2D: TF SAME padding, weights to OHWI, fused bias and 
   check_close(evaluate(g, {x})[0], expected, 1e-5);
 }
 
+TEST_CASE("TF.js element-wise unary ops become their graph ops", "[tfjs]") {
+  const std::vector<std::pair<std::string, OpType>> ops = {
+      {"Abs", OpType::kAbs},   {"Neg", OpType::kNeg},     {"Exp", OpType::kExp},     {"Log", OpType::kLog},
+      {"Sqrt", OpType::kSqrt}, {"Floor", OpType::kFloor}, {"Ceil", OpType::kCeil},   {"Round", OpType::kRound},
+      {"Elu", OpType::kElu},   {"LeakyRelu", OpType::kLeakyRelu}};
+  for (const auto& [name, op] : ops) {
+    ModelBuilder b;
+    b.input("x", {1, 4, 4, 2});
+    b.node("y", name, {"x"}, name == "LeakyRelu" ? json{{"alpha", {{"f", 0.3}}}} : json::object());
+    const Graph g = b.import();
+    INFO(name);
+    REQUIRE(g.nodes.size() == 1);
+    CHECK(g.nodes[0].op == op);
+    if (op == OpType::kLeakyRelu) CHECK(g.nodes[0].attrs.alpha == 0.3f);
+    if (op == OpType::kElu) CHECK(g.nodes[0].attrs.alpha == 1.f);
+  }
+}
+
 TEST_CASE("TF.js depthwise convolution with channel multiplier 2 and dilation 2", "[tfjs]") {
   const int H = 7, W = 6, C = 3, M = 2, K = 3;
   ModelBuilder b;

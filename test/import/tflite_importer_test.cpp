@@ -27,7 +27,7 @@ using namespace garden_test;
 namespace {
 
 constexpr int8_t kFloat32 = 0, kFloat16 = 1, kInt8 = 9;
-constexpr int32_t kOpConv2D = 3, kOpDepthwise = 4, kOpDequantize = 6, kOpCustom = 32, kOpExp = 47;
+constexpr int32_t kOpConv2D = 3, kOpDepthwise = 4, kOpDequantize = 6, kOpCustom = 32, kOpSin = 66;
 constexpr uint8_t kConv2DOptions = 1, kDepthwiseOptions = 2;
 
 // Input [1,5,5,2] -> DEQUANTIZE(f16 weights) -> DEPTHWISE_CONV_2D (multiplier 2,
@@ -173,12 +173,34 @@ TEST_CASE("TFLite: a model at an unaligned address loads as it does aligned", "[
   CHECK(max_abs_diff(session.output(0).data, small.expected(x)) <= 1e-5);
 }
 
+TEST_CASE("TFLite: element-wise unary builtins become their graph ops", "[tflite]") {
+  const std::vector<std::pair<int32_t, OpType>> builtins = {
+      {8, OpType::kFloor}, {47, OpType::kExp},   {59, OpType::kNeg}, {73, OpType::kLog},  {75, OpType::kSqrt},
+      {101, OpType::kAbs}, {104, OpType::kCeil}, {111, OpType::kElu}, {116, OpType::kRound}};
+  for (const auto& [code, op] : builtins) {
+    SmallModel small;
+    small.model.ops[2] = TfliteOp{code, "", {4}, {7}};
+    small.model.tensors[7].shape = {1, 3, 3, 4};
+    const Model model = load(build_tflite(small.model));
+    INFO("builtin " << code);
+    CHECK(model.graph.nodes.back().op == op);
+  }
+  SmallModel small;
+  small.model.ops[2] = TfliteOp{98, "", {4}, {7}, 75, [](flatbuffers::FlatBufferBuilder& b) {
+                                  return tfl::CreateLeakyReluOptions(b, 0.3f).Union();  // LEAKY_RELU
+                                }};
+  small.model.tensors[7].shape = {1, 3, 3, 4};
+  const Model model = load(build_tflite(small.model));
+  REQUIRE(model.graph.nodes.back().op == OpType::kLeakyRelu);
+  CHECK(model.graph.nodes.back().attrs.alpha == 0.3f);
+}
+
 TEST_CASE("TFLite: unsupported ops are named", "[tflite]") {
   SmallModel small;
-  small.model.ops[2] = TfliteOp{kOpExp, "", {4}, {7}};
+  small.model.ops[2] = TfliteOp{kOpSin, "", {4}, {7}};
   small.model.tensors[7].shape = {1, 3, 3, 4};
   require_error([&] { load(build_tflite(small.model)); }, ErrorCode::kUnsupportedOp,
-                "unsupported TFLite op 'builtin op 47' (operator 2)");
+                "unsupported TFLite op 'builtin op 66' (operator 2)");
   small.model.ops[2] = TfliteOp{kOpCustom, "MyCustomOp", {4}, {7}};
   require_error([&] { load(build_tflite(small.model)); }, ErrorCode::kUnsupportedOp,
                 "unsupported TFLite custom op 'MyCustomOp' (operator 2)");

@@ -1,5 +1,5 @@
 // Binary and unary element-wise ops, including the ones built from others
-// (HardSigmoid, Swish, BatchNorm), vs the reference.
+// (HardSigmoid, Swish, BatchNorm), vs the reference evaluator.
 #include "session_check.h"
 
 using namespace garden_test;
@@ -23,6 +23,16 @@ void run_unary(OpType op, Attributes attrs = {}) {
   // Scale the input so the interesting range of each activation is covered.
   const TensorId scaled = m.node(OpType::kMul, {x, m.constant({1}, {4.f})}, {1, 5, 6, 7});
   m.output(m.node(op, {scaled}, {1, 5, 6, 7}, attrs));
+  check_against_reference(m.graph());
+}
+
+// For ops defined on positive numbers: op(|4x| + 0.01).
+void run_unary_on_positive(OpType op) {
+  GraphBuilder m(Layout::kNHWC);
+  const Shape shape{1, 5, 6, 7};
+  const TensorId scaled = m.node(OpType::kMul, {m.input(shape), m.constant({1}, {4.f})}, shape);
+  const TensorId positive = m.node(OpType::kAdd, {m.node(OpType::kAbs, {scaled}, shape), m.constant({1}, {0.01f})}, shape);
+  m.output(m.node(op, {positive}, shape));
   check_against_reference(m.graph());
 }
 
@@ -61,6 +71,29 @@ TEST_CASE("Unary ops match the reference", "[xnn][elementwise]") {
   SECTION("Tanh") { run_unary(OpType::kTanh); }
   SECTION("HardSwish") { run_unary(OpType::kHardSwish); }
   SECTION("Swish") { run_unary(OpType::kSwish); }
+  SECTION("LeakyRelu alpha 0.01 (ONNX default)") {
+    Attributes a;
+    a.alpha = 0.01f;
+    run_unary(OpType::kLeakyRelu, a);
+  }
+  SECTION("LeakyRelu alpha 0.2 with a fused clamp") {
+    Attributes a = clamp(-0.1f, 0.7f);
+    a.alpha = 0.2f;
+    run_unary(OpType::kLeakyRelu, a);
+  }
+  SECTION("Elu alpha 0.7") {
+    Attributes a;
+    a.alpha = 0.7f;
+    run_unary(OpType::kElu, a);
+  }
+  SECTION("Abs") { run_unary(OpType::kAbs); }
+  SECTION("Neg") { run_unary(OpType::kNeg); }
+  SECTION("Exp") { run_unary(OpType::kExp); }
+  SECTION("Log") { run_unary_on_positive(OpType::kLog); }
+  SECTION("Sqrt") { run_unary_on_positive(OpType::kSqrt); }
+  SECTION("Floor") { run_unary(OpType::kFloor); }
+  SECTION("Ceil") { run_unary(OpType::kCeil); }
+  SECTION("Round (halves to even)") { run_unary(OpType::kRound); }
   SECTION("Sigmoid with a fused clamp") { run_unary(OpType::kSigmoid, clamp(0.2f, 0.7f)); }
   SECTION("HardSigmoid alpha 0.2 beta 0.5 (ONNX default)") {
     Attributes a;

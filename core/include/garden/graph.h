@@ -99,7 +99,18 @@ enum class OpType : uint8_t {
   kSlice = 23,      // inputs: x; attrs: ints = [begin_0.., size_0..] per dim (steps of 1)
   kMean = 24,       // inputs: x; attrs: ints = axes reduced (kept as size-1 dims)
   kDepthToSpace = 25,  // inputs: x; attrs: block_size (DCR order, as TF / ONNX mode DCR)
-  kLast = kDepthToSpace,  // the highest value: the op card table is checked against it
+  kLeakyRelu = 26,     // attrs: alpha: x >= 0 ? x : alpha * x
+  // Element-wise unary math
+  kAbs = 27,      // |x|
+  kNeg = 28,      // -x
+  kExp = 29,      // e^x
+  kLog = 30,      // natural logarithm
+  kSqrt = 31,     // square root
+  kFloor = 32,    // round down
+  kCeil = 33,     // round up
+  kRound = 34,    // to nearest, halves to even
+  kElu = 35,      // attrs: alpha: x >= 0 ? x : alpha * (e^x - 1)
+  kLast = kElu,  // the highest value: the op card table is checked against it
 };
 
 const char* op_name(OpType op);

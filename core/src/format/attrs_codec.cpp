@@ -131,9 +131,9 @@ Attributes decode_table(const fb::Node& node, OpType op, const std::string& name
     case fb::OpAttrs::ActivationAttrs:
       read_activation(node.attrs_as_ActivationAttrs()->activation(), a);
       return a;
-    case fb::OpAttrs::HardSigmoidAttrs:
-      a.alpha = node.attrs_as_HardSigmoidAttrs()->alpha();
-      a.beta = node.attrs_as_HardSigmoidAttrs()->beta();
+    case fb::OpAttrs::AlphaBetaAttrs:
+      a.alpha = node.attrs_as_AlphaBetaAttrs()->alpha();
+      a.beta = node.attrs_as_AlphaBetaAttrs()->beta();
       return a;
     case fb::OpAttrs::ConcatAttrs:
       a.axis = node.attrs_as_ConcatAttrs()->axis();
@@ -189,7 +189,7 @@ fb::OpAttrs attrs_type_for(OpType op) {
     case ops::AttrTable::kConv2D: return fb::OpAttrs::Conv2DAttrs;
     case ops::AttrTable::kPool: return fb::OpAttrs::PoolAttrs;
     case ops::AttrTable::kActivation: return fb::OpAttrs::ActivationAttrs;
-    case ops::AttrTable::kHardSigmoid: return fb::OpAttrs::HardSigmoidAttrs;
+    case ops::AttrTable::kAlphaBeta: return fb::OpAttrs::AlphaBetaAttrs;
     case ops::AttrTable::kResize: return fb::OpAttrs::ResizeAttrs;
     case ops::AttrTable::kConcat: return fb::OpAttrs::ConcatAttrs;
     case ops::AttrTable::kSoftmax: return fb::OpAttrs::SoftmaxAttrs;
@@ -216,8 +216,8 @@ Offset<void> encode_attrs(FlatBufferBuilder& b, const Node& node) {
       return encode_pool(b, a);
     case fb::OpAttrs::ActivationAttrs:
       return fb::CreateActivationAttrs(b, optional_activation(a, storage)).Union();
-    case fb::OpAttrs::HardSigmoidAttrs:
-      return fb::CreateHardSigmoidAttrs(b, a.alpha, a.beta).Union();
+    case fb::OpAttrs::AlphaBetaAttrs:
+      return fb::CreateAlphaBetaAttrs(b, a.alpha, a.beta).Union();
     case fb::OpAttrs::ResizeAttrs:
       return fb::CreateResizeAttrs(b, static_cast<fb::ResizeMode>(a.resize_mode),
                                    static_cast<fb::CoordinateMode>(a.coordinate_mode))

@@ -30,6 +30,16 @@ extern const OpCard kHardSwishCard;
 extern const OpCard kSwishCard;
 extern const OpCard kTanhCard;
 extern const OpCard kBatchNormCard;
+extern const OpCard kLeakyReluCard;
+extern const OpCard kAbsCard;
+extern const OpCard kNegCard;
+extern const OpCard kExpCard;
+extern const OpCard kLogCard;
+extern const OpCard kSqrtCard;
+extern const OpCard kFloorCard;
+extern const OpCard kCeilCard;
+extern const OpCard kRoundCard;
+extern const OpCard kEluCard;
 
 // spatial.cpp
 extern const OpCard kAveragePool2DCard;

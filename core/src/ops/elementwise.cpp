@@ -92,6 +92,17 @@ float sigmoid(float x) { return 1.f / (1.f + std::exp(-x)); }
 float identity(float x, const Attributes&) { return x; }
 float sigmoid(float x, const Attributes&) { return sigmoid(x); }
 float hard_sigmoid(float x, const Attributes& a) { return std::min(std::max(a.alpha * x + a.beta, 0.f), 1.f); }
+float leaky_relu(float x, const Attributes& a) { return x >= 0.f ? x : a.alpha * x; }
+float elu(float x, const Attributes& a) { return x >= 0.f ? x : a.alpha * (std::exp(x) - 1.f); }
+float absolute(float x, const Attributes&) { return std::fabs(x); }
+float negate(float x, const Attributes&) { return -x; }
+float exponential(float x, const Attributes&) { return std::exp(x); }
+float logarithm(float x, const Attributes&) { return std::log(x); }
+float square_root(float x, const Attributes&) { return std::sqrt(x); }
+float round_down(float x, const Attributes&) { return std::floor(x); }
+float round_up(float x, const Attributes&) { return std::ceil(x); }
+// std::nearbyint rounds halves to even in the default rounding mode.
+float round_to_even(float x, const Attributes&) { return std::nearbyint(x); }
 float hard_swish(float x, const Attributes&) { return x * std::min(std::max(x + 3.f, 0.f), 6.f) / 6.f; }
 float swish(float x, const Attributes&) { return x * sigmoid(x); }
 float hyperbolic_tangent(float x, const Attributes&) { return std::tanh(x); }
@@ -143,10 +154,21 @@ const OpCard kDivCard = binary_card(OpType::kDiv, "Div", binary<divide>);
 const OpCard kClampCard = unary_card(OpType::kClamp, "Clamp", unary<identity>, AttrTable::kActivation);
 const OpCard kSigmoidCard = unary_card(OpType::kSigmoid, "Sigmoid", unary<sigmoid>);
 const OpCard kHardSigmoidCard =
-    unary_card(OpType::kHardSigmoid, "HardSigmoid", unary<hard_sigmoid>, AttrTable::kHardSigmoid);
+    unary_card(OpType::kHardSigmoid, "HardSigmoid", unary<hard_sigmoid>, AttrTable::kAlphaBeta);
 const OpCard kHardSwishCard = unary_card(OpType::kHardSwish, "HardSwish", unary<hard_swish>);
 const OpCard kSwishCard = unary_card(OpType::kSwish, "Swish", unary<swish>);
 const OpCard kTanhCard = unary_card(OpType::kTanh, "Tanh", unary<hyperbolic_tangent>);
+const OpCard kLeakyReluCard =
+    unary_card(OpType::kLeakyRelu, "LeakyRelu", unary<leaky_relu>, AttrTable::kAlphaBeta);
+const OpCard kEluCard = unary_card(OpType::kElu, "Elu", unary<elu>, AttrTable::kAlphaBeta);
+const OpCard kAbsCard = unary_card(OpType::kAbs, "Abs", unary<absolute>);
+const OpCard kNegCard = unary_card(OpType::kNeg, "Neg", unary<negate>);
+const OpCard kExpCard = unary_card(OpType::kExp, "Exp", unary<exponential>);
+const OpCard kLogCard = unary_card(OpType::kLog, "Log", unary<logarithm>);
+const OpCard kSqrtCard = unary_card(OpType::kSqrt, "Sqrt", unary<square_root>);
+const OpCard kFloorCard = unary_card(OpType::kFloor, "Floor", unary<round_down>);
+const OpCard kCeilCard = unary_card(OpType::kCeil, "Ceil", unary<round_up>);
+const OpCard kRoundCard = unary_card(OpType::kRound, "Round", unary<round_to_even>);
 const OpCard kBatchNormCard{OpType::kBatchNorm, "BatchNorm", 5, 5, AttrTable::kBatchNorm, LayoutRule::kLayoutAware,
                             false, check_batch_norm, batch_norm};
 

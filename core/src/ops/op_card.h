@@ -25,7 +25,7 @@ enum class AttrTable : uint8_t {
   kConv2D,
   kPool,
   kActivation,
-  kHardSigmoid,
+  kAlphaBeta,
   kResize,
   kConcat,
   kSoftmax,

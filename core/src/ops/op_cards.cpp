@@ -16,7 +16,9 @@ const OpCard* const kCards[] = {
     &kTanhCard,          &kAveragePool2DCard,   &kMaxPool2DCard,      &kGlobalAveragePool2DCard,
     &kResize2DCard,      &kConcatCard,          &kReshapeCard,        &kTransposeCard,
     &kSoftmaxCard,       &kPadCard,             &kBatchNormCard,      &kSliceCard,
-    &kMeanCard,          &kDepthToSpaceCard,
+    &kMeanCard,          &kDepthToSpaceCard,    &kLeakyReluCard,       &kAbsCard,
+    &kNegCard,           &kExpCard,             &kLogCard,            &kSqrtCard,
+    &kFloorCard,         &kCeilCard,            &kRoundCard,          &kEluCard,
 };
 static_assert(std::size(kCards) == static_cast<size_t>(OpType::kLast) + 1, "every OpType needs its card");
 

@@ -53,6 +53,16 @@ xnn_unary_operator unary_operator(const Node& node) {
     case OpType::kSigmoid: return xnn_unary_sigmoid;
     case OpType::kHardSwish: return xnn_unary_hardswish;
     case OpType::kTanh: return xnn_unary_tanh;
+    case OpType::kLeakyRelu: return xnn_unary_leaky_relu;
+    case OpType::kElu: return xnn_unary_elu;
+    case OpType::kAbs: return xnn_unary_abs;
+    case OpType::kNeg: return xnn_unary_negate;
+    case OpType::kExp: return xnn_unary_exp;
+    case OpType::kLog: return xnn_unary_log;
+    case OpType::kSqrt: return xnn_unary_square_root;
+    case OpType::kFloor: return xnn_unary_floor;
+    case OpType::kCeil: return xnn_unary_ceiling;
+    case OpType::kRound: return xnn_unary_bankers_rounding;
     default: unsupported(node, "not a unary XNNPACK op");
   }
 }
@@ -81,8 +91,11 @@ void lower_unary(SubgraphBuilder& b, const Node& node) {
                         b.input_value(node, 0), b.output_value(node));
   }
   const xnn_unary_operator op = unary_operator(node);
+  xnn_unary_params params{};
+  if (node.op == OpType::kLeakyRelu) params.leaky_relu.negative_slope = node.attrs.alpha;
+  if (node.op == OpType::kElu) params.elu.alpha = node.attrs.alpha;
   const uint32_t target = unary_target(b, node);
-  b.defined(xnn_define_unary(b.get(), op, nullptr, b.input_value(node, 0), target, 0), node,
+  b.defined(xnn_define_unary(b.get(), op, &params, b.input_value(node, 0), target, 0), node,
             "unary op");
   finish_unary(b, node, target);
 }

@@ -103,6 +103,16 @@ constexpr Lowering kLowerings[] = {
     {OpType::kSlice, lower_slice},
     {OpType::kMean, lower_mean},
     {OpType::kDepthToSpace, lower_depth_to_space},
+    {OpType::kLeakyRelu, lower_unary},
+    {OpType::kAbs, lower_unary},
+    {OpType::kNeg, lower_unary},
+    {OpType::kExp, lower_unary},
+    {OpType::kLog, lower_unary},
+    {OpType::kSqrt, lower_unary},
+    {OpType::kFloor, lower_unary},
+    {OpType::kCeil, lower_unary},
+    {OpType::kRound, lower_unary},
+    {OpType::kElu, lower_unary},
 };
 
 constexpr bool every_op_in_order() {

@@ -40,26 +40,42 @@ void translate_binary(ImportContext& context, const Node& node) {
   context.emit(type, node, {lhs, rhs}, {output});
 }
 
+// ONNX unary ops that are one graph op, with the float attribute each reads
+// into attrs.alpha (if any) and its ONNX default.
+struct UnaryOp {
+  const char* name;
+  OpType op;
+  const char* alpha = nullptr;
+  float alpha_default = 0.f;
+};
+
+const UnaryOp kUnaryOps[] = {
+    {"Sigmoid", OpType::kSigmoid}, {"Tanh", OpType::kTanh},   {"HardSwish", OpType::kHardSwish},
+    {"Abs", OpType::kAbs},         {"Neg", OpType::kNeg},     {"Exp", OpType::kExp},
+    {"Log", OpType::kLog},         {"Sqrt", OpType::kSqrt},   {"Floor", OpType::kFloor},
+    {"Ceil", OpType::kCeil},       {"Round", OpType::kRound}, {"LeakyRelu", OpType::kLeakyRelu, "alpha", 0.01f},
+    {"Elu", OpType::kElu, "alpha", 1.f},
+};
+
 void translate_unary(ImportContext& context, const Node& node) {
   const std::string& op = node.op_type;
   NodeAttributes attrs_in(node);
   Attributes attrs;
   if (op == "Relu") {
     attrs.activation_min = 0.f;
-    emit_same_shape(context, node, OpType::kClamp, attrs);
-  } else if (op == "Sigmoid") {
-    emit_same_shape(context, node, OpType::kSigmoid);
-  } else if (op == "Tanh") {
-    emit_same_shape(context, node, OpType::kTanh);
-  } else if (op == "HardSwish") {
-    emit_same_shape(context, node, OpType::kHardSwish);
-  } else if (op == "HardSigmoid") {
+    return emit_same_shape(context, node, OpType::kClamp, attrs);
+  }
+  if (op == "HardSigmoid") {
     attrs.alpha = attrs_in.get_float("alpha", 0.2f);
     attrs.beta = attrs_in.get_float("beta", 0.5f);
-    emit_same_shape(context, node, OpType::kHardSigmoid, attrs);
-  } else {
-    fail(ErrorCode::kUnsupportedOp, "unsupported ONNX op '" + op + "' (node '" + node.name + "')");
+    return emit_same_shape(context, node, OpType::kHardSigmoid, attrs);
   }
+  for (const UnaryOp& unary : kUnaryOps) {
+    if (op != unary.name) continue;
+    if (unary.alpha != nullptr) attrs.alpha = attrs_in.get_float(unary.alpha, unary.alpha_default);
+    return emit_same_shape(context, node, unary.op, attrs);
+  }
+  fail(ErrorCode::kUnsupportedOp, "unsupported ONNX op '" + op + "' (node '" + node.name + "')");
 }
 
 void translate_clip(ImportContext& context, const Node& node) {

@@ -71,6 +71,15 @@ void translate_add_n(ImportContext& context, const TfNode& node) {
   }
 }
 
+// TF ops that are one graph op of the same meaning (Round rounds halves to
+// even in both).
+const std::unordered_map<std::string, OpType> kUnaryOps = {
+    {"Sigmoid", OpType::kSigmoid}, {"Tanh", OpType::kTanh},   {"LeakyRelu", OpType::kLeakyRelu},
+    {"Elu", OpType::kElu},         {"Abs", OpType::kAbs},     {"Neg", OpType::kNeg},
+    {"Exp", OpType::kExp},         {"Log", OpType::kLog},     {"Sqrt", OpType::kSqrt},
+    {"Floor", OpType::kFloor},     {"Ceil", OpType::kCeil},   {"Round", OpType::kRound},
+};
+
 void translate_unary(ImportContext& context, const TfNode& node) {
   Attributes clamp;
   clamp.activation_min = 0.f;
@@ -79,7 +88,10 @@ void translate_unary(ImportContext& context, const TfNode& node) {
     clamp.activation_max = 6.f;
     return emit_unary(context, node, OpType::kClamp, clamp);
   }
-  emit_unary(context, node, node.op == "Sigmoid" ? OpType::kSigmoid : OpType::kTanh);
+  Attributes attrs;
+  if (node.op == "LeakyRelu") attrs.alpha = attr_float(node, "alpha", 0.2f);  // TF's default
+  if (node.op == "Elu") attrs.alpha = 1.f;                                   // TF's Elu has no alpha
+  emit_unary(context, node, kUnaryOps.at(node.op), attrs);
 }
 
 void translate_softmax(ImportContext& context, const TfNode& node) {
@@ -270,6 +282,16 @@ const Translator* find_translator(const std::string& op) {
       {"Relu6", translate_unary},
       {"Sigmoid", translate_unary},
       {"Tanh", translate_unary},
+      {"LeakyRelu", translate_unary},
+      {"Elu", translate_unary},
+      {"Abs", translate_unary},
+      {"Neg", translate_unary},
+      {"Exp", translate_unary},
+      {"Log", translate_unary},
+      {"Sqrt", translate_unary},
+      {"Floor", translate_unary},
+      {"Ceil", translate_unary},
+      {"Round", translate_unary},
       {"Softmax", translate_softmax},
       {"Identity", translate_identity},
       {"StopGradient", translate_identity},

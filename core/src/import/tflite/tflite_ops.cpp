@@ -57,6 +57,21 @@ void translate_clamp(ImportContext& c, float min, float max) {
   c.emit(OpType::kClamp, {c.input(0)}, {c.output(0, c.input_shape(0))}, attrs);
 }
 
+void translate_leaky_relu(ImportContext& c) {
+  c.require_arity(1, 1, 1);
+  const auto* o = c.options<fb::LeakyReluOptions>();
+  Attributes attrs;
+  attrs.alpha = o == nullptr ? 0.f : o->alpha();
+  c.emit(OpType::kLeakyRelu, {c.input(0)}, {c.output(0, c.input_shape(0))}, attrs);
+}
+
+void translate_elu(ImportContext& c) {
+  c.require_arity(1, 1, 1);
+  Attributes attrs;
+  attrs.alpha = 1.f;
+  c.emit(OpType::kElu, {c.input(0)}, {c.output(0, c.input_shape(0))}, attrs);
+}
+
 void translate_softmax(ImportContext& c) {
   c.require_arity(1, 1, 1);
   const auto* o = c.options<fb::SoftmaxOptions>();

@@ -20,6 +20,8 @@ void translate_pool_2d(ImportContext& c, OpType type);
 void translate_binary(ImportContext& c, OpType type);
 void translate_unary(ImportContext& c, OpType type);
 void translate_clamp(ImportContext& c, float min, float max);
+void translate_leaky_relu(ImportContext& c);
+void translate_elu(ImportContext& c);  // alpha 1, as TFLite defines it
 void translate_softmax(ImportContext& c);
 void translate_concatenation(ImportContext& c);
 void translate_reshape(ImportContext& c);  // RESHAPE and SQUEEZE
