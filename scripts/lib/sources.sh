@@ -21,6 +21,7 @@ GARDEN_APT_PACKAGES=(
   emscripten cmake ninja-build flatbuffers-compiler libflatbuffers-dev catch2
   libcpuinfo-dev python3-torch python3-torchvision python3-onnx python3-numpy
   python3-pil libpng-dev libjpeg-dev dpkg-dev clang libclang-rt-14-dev nlohmann-json3-dev chromium
+  libonnx-testdata
 )
 
 GARDEN_APT_UPDATED=0

@@ -87,11 +87,11 @@ CoordinateMode nearest_mode(const Node& node, const ResizeRequest& r, const Shap
                                          r.coordinate + "' and nearest_mode '" + r.nearest + "' is not supported");
 }
 
-// Linear modes sample at coordinates from the ONNX scale; the graph uses
-// out/in, so the two must agree.
+// Linear modes sample at coordinates from the ONNX scale (align_corners too:
+// ONNX divides by in * scale - 1, not by out - 1); the graph uses out/in, so
+// the two must agree.
 CoordinateMode linear_mode(const Node& node, const ResizeRequest& r, const Shape& in) {
   const std::string& c = r.coordinate;
-  if (c == "align_corners") return CoordinateMode::kAlignCorners;
   for (int axis = 0; axis < 2; ++axis) {
     double ratio = static_cast<double>(r.out[static_cast<size_t>(2 + axis)]) / in[static_cast<size_t>(2 + axis)];
     require(std::fabs(ratio - r.scale[axis]) <= 1e-6 * ratio, ErrorCode::kUnsupportedModel,
@@ -99,6 +99,7 @@ CoordinateMode linear_mode(const Node& node, const ResizeRequest& r, const Shape
     require(c != "pytorch_half_pixel" || r.out[static_cast<size_t>(2 + axis)] > 1, ErrorCode::kUnsupportedModel,
             describe(node) + ": pytorch_half_pixel to a size of 1 is not supported");
   }
+  if (c == "align_corners") return CoordinateMode::kAlignCorners;
   if (c == "half_pixel" || c == "pytorch_half_pixel") return CoordinateMode::kHalfPixel;
   if (c == "asymmetric") return CoordinateMode::kAsymmetric;
   fail(ErrorCode::kUnsupportedModel, describe(node) + ": coordinate_transformation_mode '" + c + "' is not supported");
