@@ -163,41 +163,42 @@ struct NhwcConv {
   }
 };
 
-Values conv2d(const OpContext& context) {
-  const Attributes& a = context.node.attrs;
-  NhwcConv c(context);
-  // Each output pixel gathers the input pixels its window covers.
-  for (int64_t n = 0; n < c.out.n; ++n)
-    for (int64_t oh = 0; oh < c.out.h; ++oh)
-      for (int64_t ow = 0; ow < c.out.w; ++ow)
-        for (int64_t kh = 0; kh < c.s.kernel_h; ++kh) {
-          const int64_t ih = oh * a.stride[0] - a.pad[0] + kh * a.dilation[0];
-          if (ih < 0 || ih >= c.in.h) continue;
-          for (int64_t kw = 0; kw < c.s.kernel_w; ++kw) {
-            const int64_t iw = ow * a.stride[1] - a.pad[1] + kw * a.dilation[1];
-            if (iw < 0 || iw >= c.in.w) continue;
-            accumulate_tap(c.input_pixel(n, ih, iw), c.tap(kh, kw), c.s, c.output_pixel(n, oh, ow));
+// The pixels a convolution connects: for each pixel (n, y, x) of `from` and
+// kernel tap (kh, kw), the pixel (y * stride - pad + kh * dilation, likewise
+// for x) of `to`, when it lies inside. A convolution gathers from its input
+// this way; a transposed one scatters to its output.
+template <typename Visit>
+void for_each_connection(const Attributes& a, const ImageView& from, const ImageView& to, const ConvShape& s,
+                         Visit visit) {
+  for (int64_t n = 0; n < from.n; ++n)
+    for (int64_t fy = 0; fy < from.h; ++fy)
+      for (int64_t fx = 0; fx < from.w; ++fx)
+        for (int64_t kh = 0; kh < s.kernel_h; ++kh) {
+          const int64_t ty = fy * a.stride[0] - a.pad[0] + kh * a.dilation[0];
+          if (ty < 0 || ty >= to.h) continue;
+          for (int64_t kw = 0; kw < s.kernel_w; ++kw) {
+            const int64_t tx = fx * a.stride[1] - a.pad[1] + kw * a.dilation[1];
+            if (tx < 0 || tx >= to.w) continue;
+            visit(n, fy, fx, ty, tx, kh, kw);
           }
         }
+}
+
+Values conv2d(const OpContext& context) {
+  NhwcConv c(context);
+  for_each_connection(context.node.attrs, c.out, c.in, c.s,
+                      [&](int64_t n, int64_t oh, int64_t ow, int64_t ih, int64_t iw, int64_t kh, int64_t kw) {
+                        accumulate_tap(c.input_pixel(n, ih, iw), c.tap(kh, kw), c.s, c.output_pixel(n, oh, ow));
+                      });
   return c.result();
 }
 
 Values conv_transpose2d(const OpContext& context) {
-  const Attributes& a = context.node.attrs;
   NhwcConv c(context);
-  // Each input pixel scatters its contribution to the output pixels it reaches.
-  for (int64_t n = 0; n < c.in.n; ++n)
-    for (int64_t ih = 0; ih < c.in.h; ++ih)
-      for (int64_t iw = 0; iw < c.in.w; ++iw)
-        for (int64_t kh = 0; kh < c.s.kernel_h; ++kh) {
-          const int64_t oh = ih * a.stride[0] - a.pad[0] + kh * a.dilation[0];
-          if (oh < 0 || oh >= c.out.h) continue;
-          for (int64_t kw = 0; kw < c.s.kernel_w; ++kw) {
-            const int64_t ow = iw * a.stride[1] - a.pad[1] + kw * a.dilation[1];
-            if (ow < 0 || ow >= c.out.w) continue;
-            accumulate_tap(c.input_pixel(n, ih, iw), c.tap(kh, kw), c.s, c.output_pixel(n, oh, ow));
-          }
-        }
+  for_each_connection(context.node.attrs, c.in, c.out, c.s,
+                      [&](int64_t n, int64_t ih, int64_t iw, int64_t oh, int64_t ow, int64_t kh, int64_t kw) {
+                        accumulate_tap(c.input_pixel(n, ih, iw), c.tap(kh, kw), c.s, c.output_pixel(n, oh, ow));
+                      });
   return c.result();
 }
 

@@ -38,44 +38,50 @@ struct BuiltinOp {
   void (*translate)(ImportContext&);
 };
 
+// The translation of an element-wise op that is one graph op.
+template <OpType op>
+void unary(ImportContext& c) { tflite::translate_unary(c, op); }
+template <OpType op>
+void binary(ImportContext& c) { tflite::translate_binary(c, op); }
+
 // By code. Each translation that needs more than the context is a lambda.
 const BuiltinOp kBuiltinOps[] = {
-    {0, "ADD", 11, [](ImportContext& c) { tflite::translate_binary(c, OpType::kAdd); }},
+    {0, "ADD", 11, binary<OpType::kAdd>},
     {1, "AVERAGE_POOL_2D", 5, [](ImportContext& c) { tflite::translate_pool_2d(c, OpType::kAveragePool2D); }},
     {2, "CONCATENATION", 10, tflite::translate_concatenation},
     {3, "CONV_2D", 1, tflite::translate_conv_2d},
     {4, "DEPTHWISE_CONV_2D", 2, tflite::translate_depthwise_conv_2d},
     {6, "DEQUANTIZE", 0, tflite::translate_quantization},
-    {8, "FLOOR", 0, [](ImportContext& c) { tflite::translate_unary(c, OpType::kFloor); }},
+    {8, "FLOOR", 0, unary<OpType::kFloor>},
     {9, "FULLY_CONNECTED", 8, tflite::translate_fully_connected},
-    {14, "LOGISTIC", 0, [](ImportContext& c) { tflite::translate_unary(c, OpType::kSigmoid); }},
+    {14, "LOGISTIC", 0, unary<OpType::kSigmoid>},
     {17, "MAX_POOL_2D", 5, [](ImportContext& c) { tflite::translate_pool_2d(c, OpType::kMaxPool2D); }},
-    {18, "MUL", 21, [](ImportContext& c) { tflite::translate_binary(c, OpType::kMul); }},
+    {18, "MUL", 21, binary<OpType::kMul>},
     {19, "RELU", 0, [](ImportContext& c) { tflite::translate_clamp(c, 0.f, kInf); }},
     {20, "RELU_N1_TO_1", 0, [](ImportContext& c) { tflite::translate_clamp(c, -1.f, 1.f); }},
     {21, "RELU6", 0, [](ImportContext& c) { tflite::translate_clamp(c, 0.f, 6.f); }},
     {22, "RESHAPE", 0, tflite::translate_reshape},
     {23, "RESIZE_BILINEAR", 15, [](ImportContext& c) { tflite::translate_resize(c, ResizeMode::kBilinear); }},
     {25, "SOFTMAX", 9, tflite::translate_softmax},
-    {28, "TANH", 0, [](ImportContext& c) { tflite::translate_unary(c, OpType::kTanh); }},
+    {28, "TANH", 0, unary<OpType::kTanh>},
     {34, "PAD", 0, tflite::translate_pad},
     {40, "MEAN", 27, tflite::translate_mean},
-    {41, "SUB", 28, [](ImportContext& c) { tflite::translate_binary(c, OpType::kSub); }},
-    {42, "DIV", 29, [](ImportContext& c) { tflite::translate_binary(c, OpType::kDiv); }},
+    {41, "SUB", 28, binary<OpType::kSub>},
+    {42, "DIV", 29, binary<OpType::kDiv>},
     {43, "SQUEEZE", 30, tflite::translate_reshape},
-    {47, "EXP", 0, [](ImportContext& c) { tflite::translate_unary(c, OpType::kExp); }},
-    {59, "NEG", 0, [](ImportContext& c) { tflite::translate_unary(c, OpType::kNeg); }},
+    {47, "EXP", 0, unary<OpType::kExp>},
+    {59, "NEG", 0, unary<OpType::kNeg>},
     {67, "TRANSPOSE_CONV", 49, tflite::translate_transpose_conv},
-    {73, "LOG", 0, [](ImportContext& c) { tflite::translate_unary(c, OpType::kLog); }},
-    {75, "SQRT", 0, [](ImportContext& c) { tflite::translate_unary(c, OpType::kSqrt); }},
+    {73, "LOG", 0, unary<OpType::kLog>},
+    {75, "SQRT", 0, unary<OpType::kSqrt>},
     {97, "RESIZE_NEAREST_NEIGHBOR", 74, [](ImportContext& c) { tflite::translate_resize(c, ResizeMode::kNearest); }},
     {98, "LEAKY_RELU", 75, tflite::translate_leaky_relu},
-    {101, "ABS", 0, [](ImportContext& c) { tflite::translate_unary(c, OpType::kAbs); }},
-    {104, "CEIL", 0, [](ImportContext& c) { tflite::translate_unary(c, OpType::kCeil); }},
+    {101, "ABS", 0, unary<OpType::kAbs>},
+    {104, "CEIL", 0, unary<OpType::kCeil>},
     {111, "ELU", 0, tflite::translate_elu},
     {114, "QUANTIZE", 0, tflite::translate_quantization},
-    {116, "ROUND", 0, [](ImportContext& c) { tflite::translate_unary(c, OpType::kRound); }},
-    {117, "HARD_SWISH", 0, [](ImportContext& c) { tflite::translate_unary(c, OpType::kHardSwish); }},
+    {116, "ROUND", 0, unary<OpType::kRound>},
+    {117, "HARD_SWISH", 0, unary<OpType::kHardSwish>},
 };
 
 constexpr int32_t kCustomCode = 32;  // CUSTOM: the operator names itself in custom_code
