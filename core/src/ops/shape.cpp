@@ -141,27 +141,36 @@ void check_pad(const NodeTensors& node) {
     check(node, out[k] == in[k] + pads[k] + pads[rank + k], "output shape is not input + pads");
 }
 
-Values pad(const OpContext& context) {
-  const Shape& in = context.input_tensors[0]->shape;
-  const Shape& out = context.output_tensor.shape;
-  const std::vector<int64_t>& pads = context.node.attrs.ints;
-  const size_t rank = in.size();
-  const std::vector<int64_t> in_strides = row_major_strides(in);
+// Each output element is the input element at the offset `source` gives for
+// the output index (given the input's strides), or `fill` where it gives
+// kOutside: the walk Pad and Slice share.
+constexpr int64_t kOutside = -1;
+
+template <typename Source>
+Values copy_by_index(const OpContext& context, float fill, Source source) {
+  const std::vector<int64_t> in_strides = row_major_strides(context.input_tensors[0]->shape);
   const Values& x = *context.inputs[0];
-  Values y(static_cast<size_t>(element_count(out)));
-  for_each_index(out, [&](int64_t flat, const std::vector<int64_t>& index) {
-    int64_t offset = 0;
-    for (size_t k = 0; k < rank; ++k) {
-      const int64_t source = index[k] - pads[k];
-      if (source < 0 || source >= in[k]) {
-        y[static_cast<size_t>(flat)] = context.node.attrs.pad_value;
-        return;
-      }
-      offset += source * in_strides[k];
-    }
-    y[static_cast<size_t>(flat)] = x[static_cast<size_t>(offset)];
+  Values y(static_cast<size_t>(element_count(context.output_tensor.shape)));
+  for_each_index(context.output_tensor.shape, [&](int64_t flat, const std::vector<int64_t>& index) {
+    const int64_t offset = source(index, in_strides);
+    y[static_cast<size_t>(flat)] = offset == kOutside ? fill : x[static_cast<size_t>(offset)];
   });
   return y;
+}
+
+Values pad(const OpContext& context) {
+  const Shape& in = context.input_tensors[0]->shape;
+  const std::vector<int64_t>& pads = context.node.attrs.ints;
+  return copy_by_index(context, context.node.attrs.pad_value,
+                       [&](const std::vector<int64_t>& index, const std::vector<int64_t>& strides) {
+                         int64_t offset = 0;
+                         for (size_t k = 0; k < in.size(); ++k) {
+                           const int64_t source = index[k] - pads[k];
+                           if (source < 0 || source >= in[k]) return kOutside;
+                           offset += source * strides[k];
+                         }
+                         return offset;
+                       });
 }
 
 void check_slice(const NodeTensors& node) {
@@ -179,19 +188,12 @@ void check_slice(const NodeTensors& node) {
 }
 
 Values slice(const OpContext& context) {
-  const Shape& in = context.input_tensors[0]->shape;
-  const Shape& out = context.output_tensor.shape;
-  const std::vector<int64_t>& ints = context.node.attrs.ints;
-  const size_t rank = in.size();
-  const std::vector<int64_t> in_strides = row_major_strides(in);
-  const Values& x = *context.inputs[0];
-  Values y(static_cast<size_t>(element_count(out)));
-  for_each_index(out, [&](int64_t flat, const std::vector<int64_t>& index) {
+  const std::vector<int64_t>& begins = context.node.attrs.ints;  // then the sizes
+  return copy_by_index(context, 0.f, [&](const std::vector<int64_t>& index, const std::vector<int64_t>& strides) {
     int64_t offset = 0;
-    for (size_t k = 0; k < rank; ++k) offset += (index[k] + ints[k]) * in_strides[k];
-    y[static_cast<size_t>(flat)] = x[static_cast<size_t>(offset)];
+    for (size_t k = 0; k < index.size(); ++k) offset += (index[k] + begins[k]) * strides[k];
+    return offset;
   });
-  return y;
 }
 
 std::vector<bool> reduced_axes(const Node& node, size_t rank) {
