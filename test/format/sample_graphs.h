@@ -64,8 +64,10 @@ inline Graph every_op_graph() {
   elu.alpha = 0.7f;
   TensorId lr = g.node(OpType::kElu, {leaky_out}, {1, 8, 8, 4}, elu);
   for (OpType op : {OpType::kAbs, OpType::kNeg, OpType::kExp, OpType::kLog, OpType::kSqrt, OpType::kFloor,
-                    OpType::kCeil, OpType::kRound})
+                    OpType::kCeil, OpType::kRound, OpType::kSign, OpType::kReciprocal})
     lr = g.node(op, {lr}, {1, 8, 8, 4});
+  for (OpType op : {OpType::kMaximum, OpType::kMinimum, OpType::kPow, OpType::kPRelu, OpType::kSquaredDifference})
+    lr = g.node(op, {lr, g.constant({4}, {0.5f, 1.f, 2.f, 3.f})}, {1, 8, 8, 4});
 
   Attributes avg;
   avg.kernel = {3, 2};

@@ -191,6 +191,22 @@ TEST_CASE("Binary ops broadcast like numpy", "[reference][binary]") {
   require_values(run(b, iota(6)), {21.f, 43.f / 2, 65.f / 4, -15.f, -26.f / 2, -37.f / 4});
 }
 
+TEST_CASE("Maximum, Minimum, Pow, PRelu and SquaredDifference by hand", "[reference][binary]") {
+  const std::vector<float> x{-2, -1, 0, 1, 2, 3};  // [[-2,-1,0],[1,2,3]]
+  auto apply = [&](OpType op, const Shape& shape, const std::vector<float>& values) {
+    GraphBuilder b;
+    const TensorId in = b.input({2, 3}, Layout::kAny);
+    b.output(b.binary(op, in, b.constant(shape, values)));
+    return run(b, x);
+  };
+  require_values(apply(OpType::kMaximum, {3}, {0, -5, 1}), {0, -1, 1, 1, 2, 3});
+  require_values(apply(OpType::kMinimum, {2, 1}, {-1, 2}), {-2, -1, -1, 1, 2, 2});
+  require_values(apply(OpType::kPow, {1}, {2}), {4, 1, 0, 1, 4, 9});
+  require_values(apply(OpType::kPow, {3}, {3, 2, 0}), {-8, 1, 1, 1, 4, 1});
+  require_values(apply(OpType::kPRelu, {3}, {0.5f, 0.25f, 2}), {-1, -0.25f, 0, 1, 2, 3});
+  require_values(apply(OpType::kSquaredDifference, {1}, {1}), {9, 4, 1, 0, 1, 4});
+}
+
 TEST_CASE("Unary activations", "[reference][unary]") {
   const std::vector<float> x{-4, -1, 0, 1, 4};
   auto apply = [&](OpType op, const Attributes& attrs = {}) {
@@ -207,6 +223,7 @@ TEST_CASE("Unary activations", "[reference][unary]") {
   Attributes leaky;
   leaky.alpha = 0.1f;
   require_values(apply(OpType::kLeakyRelu, leaky), {-0.4f, -0.1f, 0.f, 1.f, 4.f});
+  require_values(apply(OpType::kSign), {-1.f, -1.f, 0.f, 1.f, 1.f});
   const float s1 = 1.f / (1.f + std::exp(-1.f));
   require_values(apply(OpType::kSigmoid), {1.f / (1.f + std::exp(4.f)), 1 - s1, 0.5f, s1, 1.f / (1.f + std::exp(-4.f))});
   require_values(apply(OpType::kSwish), {-4.f / (1.f + std::exp(4.f)), -(1 - s1), 0.f, s1, 4.f / (1.f + std::exp(-4.f))});
@@ -219,6 +236,9 @@ TEST_CASE("Unary activations", "[reference][unary]") {
   const TensorId in = b.input({5}, Layout::kAny);
   b.output(b.node(OpType::kClamp, {in}, {5}, Layout::kAny, relu6));
   require_values(run(b, big), {0, 0, 0, 1, 6});
+  GraphBuilder r;
+  r.output(r.node(OpType::kReciprocal, {r.input({5}, Layout::kAny)}, {5}, Layout::kAny));
+  require_values(run(r, {-4, -1, 0.5f, 1, 4}), {-0.25f, -1.f, 2.f, 1.f, 0.25f});
 }
 
 TEST_CASE("Pooling by hand", "[reference][pool]") {

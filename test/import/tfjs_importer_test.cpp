@@ -204,7 +204,8 @@ TEST_CASE("TF.js element-wise unary ops become their graph ops", "[tfjs]") {
   const std::vector<std::pair<std::string, OpType>> ops = {
       {"Abs", OpType::kAbs},   {"Neg", OpType::kNeg},     {"Exp", OpType::kExp},     {"Log", OpType::kLog},
       {"Sqrt", OpType::kSqrt}, {"Floor", OpType::kFloor}, {"Ceil", OpType::kCeil},   {"Round", OpType::kRound},
-      {"Elu", OpType::kElu},   {"LeakyRelu", OpType::kLeakyRelu}};
+      {"Elu", OpType::kElu},   {"LeakyRelu", OpType::kLeakyRelu}, {"Sign", OpType::kSign},
+      {"Reciprocal", OpType::kReciprocal}};
   for (const auto& [name, op] : ops) {
     ModelBuilder b;
     b.input("x", {1, 4, 4, 2});
@@ -215,6 +216,25 @@ TEST_CASE("TF.js element-wise unary ops become their graph ops", "[tfjs]") {
     CHECK(g.nodes[0].op == op);
     if (op == OpType::kLeakyRelu) CHECK(g.nodes[0].attrs.alpha == 0.3f);
     if (op == OpType::kElu) CHECK(g.nodes[0].attrs.alpha == 1.f);
+  }
+}
+
+TEST_CASE("TF.js element-wise binary ops become their graph ops", "[tfjs]") {
+  const std::vector<std::pair<std::string, OpType>> ops = {{"Maximum", OpType::kMaximum},
+                                                           {"Minimum", OpType::kMinimum},
+                                                           {"Pow", OpType::kPow},
+                                                           {"Prelu", OpType::kPRelu},
+                                                           {"SquaredDifference", OpType::kSquaredDifference}};
+  for (const auto& [name, op] : ops) {
+    ModelBuilder b;
+    b.input("x", {1, 4, 4, 2});
+    b.input("y", {1, 4, 4, 2});
+    b.node("z", name, {"x", "y"});
+    const Graph g = b.import();
+    INFO(name);
+    REQUIRE(g.nodes.size() == 1);
+    CHECK(g.nodes[0].op == op);
+    CHECK(g.nodes[0].inputs.size() == 2);
   }
 }
 

@@ -195,6 +195,34 @@ TEST_CASE("TFLite: element-wise unary builtins become their graph ops", "[tflite
   CHECK(model.graph.nodes.back().attrs.alpha == 0.3f);
 }
 
+TEST_CASE("TFLite: element-wise binary builtins become their graph ops", "[tflite]") {
+  // {code, BuiltinOptions tag of its (empty) options table, op}; PRELU has no options.
+  struct Builtin {
+    int32_t code;
+    uint8_t options_type;
+    OpType op;
+  };
+  const Builtin builtins[] = {{54, 0, OpType::kPRelu},
+                              {55, 39, OpType::kMaximum},
+                              {57, 39, OpType::kMinimum},
+                              {78, 56, OpType::kPow},
+                              {99, 76, OpType::kSquaredDifference}};
+  for (const Builtin& builtin : builtins) {
+    SmallModel small;
+    small.model.ops[2] = TfliteOp{builtin.code, "", {4, 3}, {7}, builtin.options_type, nullptr};
+    if (builtin.options_type != 0) {
+      small.model.ops[2].options = [](flatbuffers::FlatBufferBuilder& b) {
+        return flatbuffers::Offset<void>(b.EndTable(b.StartTable()));
+      };
+    }
+    small.model.tensors[7].shape = {1, 3, 3, 4};
+    const Model model = load(build_tflite(small.model));
+    INFO("builtin " << builtin.code);
+    REQUIRE(model.graph.nodes.back().op == builtin.op);
+    CHECK(model.graph.nodes.back().inputs.size() == 2);
+  }
+}
+
 TEST_CASE("TFLite: unsupported ops are named", "[tflite]") {
   SmallModel small;
   small.model.ops[2] = TfliteOp{kOpSin, "", {4}, {7}};

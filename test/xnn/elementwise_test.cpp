@@ -63,6 +63,51 @@ TEST_CASE("Binary ops with broadcasting match the reference", "[xnn][elementwise
   SECTION("Add of a scalar with relu6") {
     run_binary(OpType::kAdd, {2, 9}, {1}, {2, 9}, true, clamp(0.f, 6.f));
   }
+  SECTION("Maximum of two activations, broadcast") {
+    run_binary(OpType::kMaximum, {1, 4, 5, 8}, {1, 4, 1, 8}, {1, 4, 5, 8}, false);
+  }
+  SECTION("Minimum with a rank-1 constant and a fused clamp") {
+    run_binary(OpType::kMinimum, {1, 4, 5, 8}, {8}, {1, 4, 5, 8}, true, clamp(-0.5f, INFINITY));
+  }
+  SECTION("PRelu with a per-channel slope") {
+    run_binary(OpType::kPRelu, {1, 4, 5, 8}, {1, 1, 1, 8}, {1, 4, 5, 8}, true);
+  }
+  SECTION("SquaredDifference, both sides broadcast") {
+    run_binary(OpType::kSquaredDifference, {1, 4, 1, 8}, {1, 1, 5, 1}, {1, 4, 5, 8}, false);
+  }
+}
+
+TEST_CASE("Pow with a constant exponent matches the reference", "[xnn][elementwise]") {
+  // On |4x| + 0.01, where every exponent is defined.
+  const Shape shape{1, 5, 6, 7};
+  for (float exponent : {2.f, 3.f, 0.5f, -0.5f, -1.f, 1.f}) {
+    INFO("exponent " << exponent);
+    GraphBuilder m(Layout::kNHWC);
+    const TensorId scaled = m.node(OpType::kMul, {m.input(shape), m.constant({1}, {4.f})}, shape);
+    const TensorId positive =
+        m.node(OpType::kAdd, {m.node(OpType::kAbs, {scaled}, shape), m.constant({1}, {0.01f})}, shape);
+    m.output(m.node(OpType::kPow, {positive, m.constant({1}, {exponent})}, shape));
+    check_against_reference(m.graph());
+  }
+}
+
+TEST_CASE("Pow is refused where XNNPACK has no way to spell it", "[xnn][elementwise]") {
+  const Shape shape{1, 4, 4, 3};
+  SECTION("an exponent other than -1, -0.5, 0.5, 1, 2 or 3") {
+    GraphBuilder m(Layout::kNHWC);
+    m.output(m.node(OpType::kPow, {m.input(shape), m.constant({1}, {1.7f})}, shape));
+    REQUIRE(session_error(m.graph()) == garden::ErrorCode::kUnsupportedModel);
+  }
+  SECTION("exponents that differ per element") {
+    GraphBuilder m(Layout::kNHWC);
+    m.output(m.node(OpType::kPow, {m.input(shape), m.constant({3}, {2.f, 2.f, 3.f})}, shape));
+    REQUIRE(session_error(m.graph()) == garden::ErrorCode::kUnsupportedModel);
+  }
+  SECTION("an exponent computed at run time") {
+    GraphBuilder m(Layout::kNHWC);
+    m.output(m.node(OpType::kPow, {m.input(shape), m.input(shape)}, shape));
+    REQUIRE(session_error(m.graph()) == garden::ErrorCode::kUnsupportedModel);
+  }
 }
 
 TEST_CASE("Unary ops match the reference", "[xnn][elementwise]") {
@@ -94,6 +139,8 @@ TEST_CASE("Unary ops match the reference", "[xnn][elementwise]") {
   SECTION("Floor") { run_unary(OpType::kFloor); }
   SECTION("Ceil") { run_unary(OpType::kCeil); }
   SECTION("Round (halves to even)") { run_unary(OpType::kRound); }
+  SECTION("Sign") { run_unary(OpType::kSign); }
+  SECTION("Reciprocal") { run_unary_on_positive(OpType::kReciprocal); }
   SECTION("Sigmoid with a fused clamp") { run_unary(OpType::kSigmoid, clamp(0.2f, 0.7f)); }
   SECTION("HardSigmoid alpha 0.2 beta 0.5 (ONNX default)") {
     Attributes a;

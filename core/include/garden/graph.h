@@ -110,7 +110,16 @@ enum class OpType : uint8_t {
   kCeil = 33,     // round up
   kRound = 34,    // to nearest, halves to even
   kElu = 35,      // attrs: alpha: x >= 0 ? x : alpha * (e^x - 1)
-  kLast = kElu,  // the highest value: the op card table is checked against it
+  // Element-wise binary, numpy broadcasting on the two inputs; attrs: activation
+  kMaximum = 36,
+  kMinimum = 37,
+  kPow = 38,                // x^y (XNNPACK lowering: a constant exponent, one value)
+  kPRelu = 39,              // inputs: x, slope: x >= 0 ? x : slope * x
+  kSquaredDifference = 40,  // (x - y)^2
+  // Element-wise unary math, continued
+  kSign = 41,        // -1, 0 or 1
+  kReciprocal = 42,  // 1 / x
+  kLast = kReciprocal,  // the highest value: the op card table is checked against it
 };
 
 const char* op_name(OpType op);

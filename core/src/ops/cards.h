@@ -40,6 +40,13 @@ extern const OpCard kFloorCard;
 extern const OpCard kCeilCard;
 extern const OpCard kRoundCard;
 extern const OpCard kEluCard;
+extern const OpCard kMaximumCard;
+extern const OpCard kMinimumCard;
+extern const OpCard kPowCard;
+extern const OpCard kPReluCard;
+extern const OpCard kSquaredDifferenceCard;
+extern const OpCard kSignCard;
+extern const OpCard kReciprocalCard;
 
 // spatial.cpp
 extern const OpCard kAveragePool2DCard;

@@ -77,6 +77,11 @@ float add(float a, float b) { return a + b; }
 float subtract(float a, float b) { return a - b; }
 float multiply(float a, float b) { return a * b; }
 float divide(float a, float b) { return a / b; }
+float maximum(float a, float b) { return std::max(a, b); }
+float minimum(float a, float b) { return std::min(a, b); }
+float power(float a, float b) { return std::pow(a, b); }
+float prelu(float x, float slope) { return x >= 0.f ? x : slope * x; }
+float squared_difference(float a, float b) { return (a - b) * (a - b); }
 
 template <float (*apply)(float, const Attributes&)>
 Values unary(const OpContext& context) {
@@ -103,6 +108,8 @@ float round_down(float x, const Attributes&) { return std::floor(x); }
 float round_up(float x, const Attributes&) { return std::ceil(x); }
 // std::nearbyint rounds halves to even in the default rounding mode.
 float round_to_even(float x, const Attributes&) { return std::nearbyint(x); }
+float sign(float x, const Attributes&) { return x > 0.f ? 1.f : x < 0.f ? -1.f : x; }
+float reciprocal(float x, const Attributes&) { return 1.f / x; }
 float hard_swish(float x, const Attributes&) { return x * std::min(std::max(x + 3.f, 0.f), 6.f) / 6.f; }
 float swish(float x, const Attributes&) { return x * sigmoid(x); }
 float hyperbolic_tangent(float x, const Attributes&) { return std::tanh(x); }
@@ -169,6 +176,14 @@ const OpCard kSqrtCard = unary_card(OpType::kSqrt, "Sqrt", unary<square_root>);
 const OpCard kFloorCard = unary_card(OpType::kFloor, "Floor", unary<round_down>);
 const OpCard kCeilCard = unary_card(OpType::kCeil, "Ceil", unary<round_up>);
 const OpCard kRoundCard = unary_card(OpType::kRound, "Round", unary<round_to_even>);
+const OpCard kMaximumCard = binary_card(OpType::kMaximum, "Maximum", binary<maximum>);
+const OpCard kMinimumCard = binary_card(OpType::kMinimum, "Minimum", binary<minimum>);
+const OpCard kPowCard = binary_card(OpType::kPow, "Pow", binary<power>);
+const OpCard kPReluCard = binary_card(OpType::kPRelu, "PRelu", binary<prelu>);
+const OpCard kSquaredDifferenceCard =
+    binary_card(OpType::kSquaredDifference, "SquaredDifference", binary<squared_difference>);
+const OpCard kSignCard = unary_card(OpType::kSign, "Sign", unary<sign>);
+const OpCard kReciprocalCard = unary_card(OpType::kReciprocal, "Reciprocal", unary<reciprocal>);
 const OpCard kBatchNormCard{OpType::kBatchNorm, "BatchNorm", 5, 5, AttrTable::kBatchNorm, LayoutRule::kLayoutAware,
                             false, check_batch_norm, batch_norm};
 

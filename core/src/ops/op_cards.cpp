@@ -19,6 +19,8 @@ const OpCard* const kCards[] = {
     &kMeanCard,          &kDepthToSpaceCard,    &kLeakyReluCard,       &kAbsCard,
     &kNegCard,           &kExpCard,             &kLogCard,            &kSqrtCard,
     &kFloorCard,         &kCeilCard,            &kRoundCard,          &kEluCard,
+    &kMaximumCard,       &kMinimumCard,         &kPowCard,            &kPReluCard,
+    &kSquaredDifferenceCard, &kSignCard,        &kReciprocalCard,
 };
 static_assert(std::size(kCards) == static_cast<size_t>(OpType::kLast) + 1, "every OpType needs its card");
 

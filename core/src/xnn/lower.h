@@ -21,6 +21,8 @@ void lower_fully_connected(SubgraphBuilder& b, const Node& node);
 void lower_binary(SubgraphBuilder& b, const Node& node);
 void lower_unary(SubgraphBuilder& b, const Node& node);
 void lower_hard_sigmoid(SubgraphBuilder& b, const Node& node);
+void lower_pow(SubgraphBuilder& b, const Node& node);
+void lower_reciprocal(SubgraphBuilder& b, const Node& node);
 void lower_swish(SubgraphBuilder& b, const Node& node);
 void lower_batch_norm(SubgraphBuilder& b, const Node& node);
 

@@ -63,6 +63,7 @@ xnn_unary_operator unary_operator(const Node& node) {
     case OpType::kFloor: return xnn_unary_floor;
     case OpType::kCeil: return xnn_unary_ceiling;
     case OpType::kRound: return xnn_unary_bankers_rounding;
+    case OpType::kSign: return xnn_unary_sign;
     default: unsupported(node, "not a unary XNNPACK op");
   }
 }
@@ -79,6 +80,10 @@ void lower_binary(SubgraphBuilder& b, const Node& node) {
     case OpType::kSub: op = xnn_binary_subtract; break;
     case OpType::kMul: op = xnn_binary_multiply; break;
     case OpType::kDiv: op = xnn_binary_divide; break;
+    case OpType::kMaximum: op = xnn_binary_maximum; break;
+    case OpType::kMinimum: op = xnn_binary_minimum; break;
+    case OpType::kPRelu: op = xnn_binary_prelu; break;
+    case OpType::kSquaredDifference: op = xnn_binary_squared_difference; break;
     default: unsupported(node, "not a binary op");
   }
   define_binary(b, node, op, b.input_value(node, 0), b.input_value(node, 1), b.output_value(node),
@@ -97,6 +102,47 @@ void lower_unary(SubgraphBuilder& b, const Node& node) {
   const uint32_t target = unary_target(b, node);
   b.defined(xnn_define_unary(b.get(), op, &params, b.input_value(node, 0), target, 0), node,
             "unary op");
+  finish_unary(b, node, target);
+}
+
+// 1 / x as a division of a static one by x.
+void lower_reciprocal(SubgraphBuilder& b, const Node& node) {
+  define_binary(b, node, xnn_binary_divide, b.static_value({1}, {1.f}, node), b.input_value(node, 0),
+                b.output_value(node), node.attrs);
+}
+
+// XNNPACK has no f32 power operator, so x^p is spelled with the unary and
+// binary operators it has, for the exponents models use (layer
+// normalization's x^2, a root, an inverse). Others are refused.
+void lower_pow(SubgraphBuilder& b, const Node& node) {
+  const std::vector<float> exponent = b.constant_f32(node, 1);
+  if (exponent.empty() || std::any_of(exponent.begin(), exponent.end(), [&](float e) { return e != exponent[0]; }))
+    unsupported(node, "the exponent must be one constant value");
+  if (b.input(node, 0).shape != b.output(node).shape) unsupported(node, "the exponent must not broadcast x");
+  const float p = exponent[0];
+  const uint32_t x = b.input_value(node, 0);
+  if (p == -1.f) {
+    return define_binary(b, node, xnn_binary_divide, b.static_value({1}, {1.f}, node), x, b.output_value(node),
+                         node.attrs);
+  }
+  if (p == 3.f) {
+    const uint32_t square = b.internal_value(b.output(node).shape, node);
+    b.defined(xnn_define_unary(b.get(), xnn_unary_square, nullptr, x, square, 0), node, "square");
+    return define_binary(b, node, xnn_binary_multiply, square, x, b.output_value(node), node.attrs);
+  }
+  xnn_unary_operator op = xnn_unary_invalid;
+  if (p == 1.f) op = xnn_unary_clamp;
+  if (p == 2.f) op = xnn_unary_square;
+  if (p == 0.5f) op = xnn_unary_square_root;
+  if (p == -0.5f) op = xnn_unary_reciprocal_square_root;
+  if (op == xnn_unary_invalid) {
+    unsupported(node, "exponent " + std::to_string(p) + " (XNNPACK lowering takes -1, -0.5, 0.5, 1, 2 or 3)");
+  }
+  if (op == xnn_unary_clamp) {
+    return define_clamp(b, node, node.attrs.activation_min, node.attrs.activation_max, x, b.output_value(node));
+  }
+  const uint32_t target = unary_target(b, node);
+  b.defined(xnn_define_unary(b.get(), op, nullptr, x, target, 0), node, "power");
   finish_unary(b, node, target);
 }
 

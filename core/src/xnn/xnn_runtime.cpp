@@ -113,6 +113,13 @@ constexpr Lowering kLowerings[] = {
     {OpType::kCeil, lower_unary},
     {OpType::kRound, lower_unary},
     {OpType::kElu, lower_unary},
+    {OpType::kMaximum, lower_binary},
+    {OpType::kMinimum, lower_binary},
+    {OpType::kPow, lower_pow},
+    {OpType::kPRelu, lower_binary},
+    {OpType::kSquaredDifference, lower_binary},
+    {OpType::kSign, lower_unary},
+    {OpType::kReciprocal, lower_reciprocal},
 };
 
 constexpr bool every_op_in_order() {

@@ -27,17 +27,49 @@ float scalar_input(ImportContext& context, const Node& node, size_t index, float
 
 }  // namespace
 
+// ONNX binary ops that are one graph op; the variadic ones (Max, Min, Sum,
+// Mean) take one or more inputs, combined left to right.
+struct BinaryOp {
+  const char* name;
+  OpType op;
+  bool variadic = false;
+};
+
+const BinaryOp kBinaryOps[] = {
+    {"Add", OpType::kAdd},       {"Sub", OpType::kSub},           {"Mul", OpType::kMul},
+    {"Div", OpType::kDiv},       {"Pow", OpType::kPow},           {"PRelu", OpType::kPRelu},
+    {"Max", OpType::kMaximum, true}, {"Min", OpType::kMinimum, true}, {"Sum", OpType::kAdd, true},
+    {"Mean", OpType::kAdd, true},
+};
+
 void translate_binary(ImportContext& context, const Node& node) {
-  require(node.inputs.size() == 2, ErrorCode::kInvalidModel, describe(node) + " needs 2 inputs");
-  const Shape a = context.input(node, 0).shape;
-  const Shape b = context.input(node, 1).shape;
-  Shape out = broadcast_shapes(a, b, describe(node));
-  const std::string& op = node.op_type;
-  OpType type = op == "Add" ? OpType::kAdd : op == "Sub" ? OpType::kSub : op == "Mul" ? OpType::kMul : OpType::kDiv;
-  TensorId lhs = context.input_tensor(node, 0);
-  TensorId rhs = context.input_tensor(node, 1);
-  TensorId output = context.define_output(node, out);
-  context.emit(type, node, {lhs, rhs}, {output});
+  const BinaryOp* binary = nullptr;
+  for (const BinaryOp& candidate : kBinaryOps)
+    if (node.op_type == candidate.name) binary = &candidate;
+  require(binary != nullptr, ErrorCode::kUnsupportedOp, "unsupported ONNX op '" + node.op_type + "'");
+  const size_t count = node.inputs.size();
+  require(binary->variadic ? count >= 1 : count == 2, ErrorCode::kInvalidModel,
+          describe(node) + (binary->variadic ? " needs at least one input" : " needs 2 inputs"));
+  const bool mean = node.op_type == "Mean";
+  Shape shape = context.input(node, 0).shape;
+  TensorId result = context.input_tensor(node, 0);
+  if (count == 1) {  // Max(x), Min(x), Sum(x), Mean(x) are x
+    context.emit(OpType::kClamp, node, {result}, {context.define_output(node, shape)});
+    return;
+  }
+  for (size_t i = 1; i < count; ++i) {
+    shape = broadcast_shapes(shape, context.input(node, i).shape, describe(node));
+    const bool last = i + 1 == count && !mean;
+    const TensorId next = last ? context.define_output(node, shape)
+                               : context.define_intermediate(node.name + "/" + std::to_string(i), shape);
+    context.emit(binary->op, node, {result, context.input_tensor(node, i)}, {next});
+    result = next;
+  }
+  if (mean) {
+    const TensorId scale = context.constant_tensor(node.name + "/1_over_n",
+                                                   Constant::floats({1}, {1.f / static_cast<float>(count)}));
+    context.emit(OpType::kMul, node, {result, scale}, {context.define_output(node, shape)});
+  }
 }
 
 // ONNX unary ops that are one graph op, with the float attribute each reads
@@ -55,6 +87,7 @@ const UnaryOp kUnaryOps[] = {
     {"Log", OpType::kLog},         {"Sqrt", OpType::kSqrt},   {"Floor", OpType::kFloor},
     {"Ceil", OpType::kCeil},       {"Round", OpType::kRound}, {"LeakyRelu", OpType::kLeakyRelu, "alpha", 0.01f},
     {"Elu", OpType::kElu, "alpha", 1.f},
+    {"Sign", OpType::kSign},       {"Reciprocal", OpType::kReciprocal},
 };
 
 void translate_unary(ImportContext& context, const Node& node) {

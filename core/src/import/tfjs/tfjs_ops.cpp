@@ -43,7 +43,9 @@ void translate_binary(ImportContext& context, const TfNode& node) {
   context.require_inputs(node, 2);
   static const std::unordered_map<std::string, OpType> kOps = {
       {"Add", OpType::kAdd}, {"AddV2", OpType::kAdd}, {"BiasAdd", OpType::kAdd},
-      {"Sub", OpType::kSub}, {"Mul", OpType::kMul},   {"RealDiv", OpType::kDiv}};
+      {"Sub", OpType::kSub}, {"Mul", OpType::kMul},   {"RealDiv", OpType::kDiv},
+      {"Maximum", OpType::kMaximum}, {"Minimum", OpType::kMinimum}, {"Pow", OpType::kPow},
+      {"Prelu", OpType::kPRelu}, {"SquaredDifference", OpType::kSquaredDifference}};
   if (node.op == "BiasAdd") {
     const std::string format = attr_string(node, "data_format", "NHWC");
     require(format == "NHWC", ErrorCode::kUnsupportedModel, describe(node) + ": only NHWC BiasAdd is supported");
@@ -78,6 +80,7 @@ const std::unordered_map<std::string, OpType> kUnaryOps = {
     {"Elu", OpType::kElu},         {"Abs", OpType::kAbs},     {"Neg", OpType::kNeg},
     {"Exp", OpType::kExp},         {"Log", OpType::kLog},     {"Sqrt", OpType::kSqrt},
     {"Floor", OpType::kFloor},     {"Ceil", OpType::kCeil},   {"Round", OpType::kRound},
+    {"Sign", OpType::kSign},       {"Reciprocal", OpType::kReciprocal},
 };
 
 void translate_unary(ImportContext& context, const TfNode& node) {
@@ -277,6 +280,11 @@ const Translator* find_translator(const std::string& op) {
       {"Sub", translate_binary},
       {"Mul", translate_binary},
       {"RealDiv", translate_binary},
+      {"Maximum", translate_binary},
+      {"Minimum", translate_binary},
+      {"Pow", translate_binary},
+      {"Prelu", translate_binary},
+      {"SquaredDifference", translate_binary},
       {"AddN", translate_add_n},
       {"Relu", translate_unary},
       {"Relu6", translate_unary},
@@ -292,6 +300,8 @@ const Translator* find_translator(const std::string& op) {
       {"Floor", translate_unary},
       {"Ceil", translate_unary},
       {"Round", translate_unary},
+      {"Sign", translate_unary},
+      {"Reciprocal", translate_unary},
       {"Softmax", translate_softmax},
       {"Identity", translate_identity},
       {"StopGradient", translate_identity},

@@ -45,6 +45,8 @@ template <OpType op>
 void binary(ImportContext& c) { tflite::translate_binary(c, op); }
 
 // By code. Each translation that needs more than the context is a lambda.
+// MAXIMUM, MINIMUM, POW and SQUARED_DIFFERENCE have empty options tables, which
+// binary<> reads as no fused activation.
 const BuiltinOp kBuiltinOps[] = {
     {0, "ADD", 11, binary<OpType::kAdd>},
     {1, "AVERAGE_POOL_2D", 5, [](ImportContext& c) { tflite::translate_pool_2d(c, OpType::kAveragePool2D); }},
@@ -70,12 +72,17 @@ const BuiltinOp kBuiltinOps[] = {
     {42, "DIV", 29, binary<OpType::kDiv>},
     {43, "SQUEEZE", 30, tflite::translate_reshape},
     {47, "EXP", 0, unary<OpType::kExp>},
+    {54, "PRELU", 0, binary<OpType::kPRelu>},
+    {55, "MAXIMUM", 39, binary<OpType::kMaximum>},
+    {57, "MINIMUM", 39, binary<OpType::kMinimum>},
     {59, "NEG", 0, unary<OpType::kNeg>},
     {67, "TRANSPOSE_CONV", 49, tflite::translate_transpose_conv},
     {73, "LOG", 0, unary<OpType::kLog>},
     {75, "SQRT", 0, unary<OpType::kSqrt>},
+    {78, "POW", 56, binary<OpType::kPow>},
     {97, "RESIZE_NEAREST_NEIGHBOR", 74, [](ImportContext& c) { tflite::translate_resize(c, ResizeMode::kNearest); }},
     {98, "LEAKY_RELU", 75, tflite::translate_leaky_relu},
+    {99, "SQUARED_DIFFERENCE", 76, binary<OpType::kSquaredDifference>},
     {101, "ABS", 0, unary<OpType::kAbs>},
     {104, "CEIL", 0, unary<OpType::kCeil>},
     {111, "ELU", 0, tflite::translate_elu},
