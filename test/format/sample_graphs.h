@@ -125,11 +125,15 @@ inline Graph every_op_graph() {
   d2s.block_size = 2;
   const TensorId ds = g.node(OpType::kDepthToSpace, {sl}, {1, 16, 18, 2}, Layout::kNHWC, d2s);
 
+  // [1, 12, 8, 8] x [8, 8] broadcast over the batch dimensions, then by itself.
+  const TensorId mm = g.node(OpType::kBatchMatMul, {tr, g.pattern_constant("matmul_b", {8, 8})}, {1, 12, 8, 8});
+  const TensorId mm2 = g.node(OpType::kBatchMatMul, {mm, mm}, {1, 12, 8, 8});
+
   // Integer constants are not read by any op here but must survive the trip.
   g.pattern_constant("int32_table", {3}, DType::kI32);
   g.pattern_constant("int64_scalar", {}, DType::kI64);
 
-  g.graph().outputs = {d1, sm, gap, tr, mn, ds};
+  g.graph().outputs = {d1, sm, gap, tr, mn, ds, mm2};
   garden::ModelInfo& info = g.graph().info;
   info.task = "classification";
   info.source = "hand-built test graph";

@@ -180,6 +180,17 @@ TEST_CASE("FullyConnected with bias and fused clamp", "[reference][fc]") {
   require_values(run(b, iota(6)), {-1.5f, 12.f, -1.5f, 20.f});
 }
 
+TEST_CASE("BatchMatMul by hand, with broadcast batch dimensions", "[reference][matmul]") {
+  GraphBuilder b;
+  const TensorId x = b.input({2, 1, 2}, Layout::kAny);  // two 1x2 rows: [1, 2] and [3, 4]
+  // One [2, 2] matrix for both batches, then each batch by its own [2, 1] column.
+  const TensorId y = b.node(OpType::kBatchMatMul, {x, b.constant({2, 2}, {1, 10, 100, 1000})}, {2, 1, 2},
+                            Layout::kAny);
+  b.output(b.node(OpType::kBatchMatMul, {y, b.constant({2, 2, 1}, {1, 0, 0, 1})}, {2, 1, 1}, Layout::kAny));
+  // [1, 2] -> [201, 2010] -> first column 201; [3, 4] -> [403, 4030] -> second column 4030.
+  require_values(run(b, iota(4)), {201.f, 4030.f});
+}
+
 TEST_CASE("Binary ops broadcast like numpy", "[reference][binary]") {
   GraphBuilder b;
   const TensorId x = b.input({2, 3}, Layout::kAny);

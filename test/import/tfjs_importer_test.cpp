@@ -238,6 +238,25 @@ TEST_CASE("TF.js element-wise binary ops become their graph ops", "[tfjs]") {
   }
 }
 
+TEST_CASE("TF.js MatMul of two activations and BatchMatMulV2 become BatchMatMul", "[tfjs]") {
+  for (const std::string op : {"MatMul", "BatchMatMulV2"}) {
+    ModelBuilder b;
+    b.input("x", {2, 3, 4});
+    b.input("y", {4, 5});
+    b.node("z", op, {"x", "y"});
+    const Graph g = b.import();
+    INFO(op);
+    REQUIRE(g.nodes.size() == 1);
+    CHECK(g.nodes[0].op == OpType::kBatchMatMul);
+    CHECK(g.tensor(g.nodes[0].outputs[0]).shape == Shape{2, 3, 5});
+  }
+  ModelBuilder b;
+  b.input("x", {2, 3, 4});
+  b.input("y", {2, 5, 4});
+  b.node("z", "BatchMatMulV2", {"x", "y"}, json{{"adj_y", {{"b", true}}}});
+  require_error([&] { b.import(); }, ErrorCode::kUnsupportedModel, {"adj_y is not supported"});
+}
+
 TEST_CASE("TF.js depthwise convolution with channel multiplier 2 and dilation 2", "[tfjs]") {
   const int H = 7, W = 6, C = 3, M = 2, K = 3;
   ModelBuilder b;

@@ -1,4 +1,4 @@
-// Conv2D, ConvTranspose2D and FullyConnected through XNNPACK vs the reference.
+// Conv2D, ConvTranspose2D, FullyConnected and BatchMatMul through XNNPACK vs the reference.
 #include "session_check.h"
 
 using namespace garden_test;
@@ -110,6 +110,24 @@ TEST_CASE("FullyConnected matches the reference", "[xnn][fc]") {
     GraphBuilder m(Layout::kNHWC);
     const TensorId x = m.input({2, 1, 1, 16});
     m.output(m.node(OpType::kFullyConnected, {x, m.random_constant({5, 16})}, {2, 5}));
+    check_against_reference(m.graph());
+  }
+}
+
+TEST_CASE("BatchMatMul matches the reference", "[xnn][matmul]") {
+  SECTION("two activations, attention-style [N, heads, T, d] x [N, heads, d, T]") {
+    GraphBuilder m(Layout::kAny);
+    m.output(m.node(OpType::kBatchMatMul, {m.input({1, 3, 10, 8}), m.input({1, 3, 8, 10})}, {1, 3, 10, 10}));
+    check_against_reference(m.graph());
+  }
+  SECTION("batch dimensions broadcast on both sides") {
+    GraphBuilder m(Layout::kAny);
+    m.output(m.node(OpType::kBatchMatMul, {m.input({2, 1, 4, 5}), m.input({3, 5, 6})}, {2, 3, 4, 6}));
+    check_against_reference(m.graph());
+  }
+  SECTION("an activation by a batched constant") {
+    GraphBuilder m(Layout::kAny);
+    m.output(m.node(OpType::kBatchMatMul, {m.input({2, 4, 5}), m.random_constant({2, 5, 3})}, {2, 4, 3}));
     check_against_reference(m.graph());
   }
 }

@@ -119,7 +119,10 @@ enum class OpType : uint8_t {
   // Element-wise unary math, continued
   kSign = 41,        // -1, 0 or 1
   kReciprocal = 42,  // 1 / x
-  kLast = kReciprocal,  // the highest value: the op card table is checked against it
+  // inputs: a [..., M, K], b [..., K, N] (either may be an activation); the
+  // leading (batch) dimensions broadcast like numpy's matmul. Output [..., M, N].
+  kBatchMatMul = 43,
+  kLast = kBatchMatMul,  // the highest value: the op card table is checked against it
 };
 
 const char* op_name(OpType op);

@@ -17,6 +17,7 @@ namespace ops {
 extern const OpCard kConv2DCard;
 extern const OpCard kConvTranspose2DCard;
 extern const OpCard kFullyConnectedCard;
+extern const OpCard kBatchMatMulCard;
 
 // elementwise.cpp
 extern const OpCard kAddCard;

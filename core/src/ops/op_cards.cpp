@@ -20,7 +20,7 @@ const OpCard* const kCards[] = {
     &kNegCard,           &kExpCard,             &kLogCard,            &kSqrtCard,
     &kFloorCard,         &kCeilCard,            &kRoundCard,          &kEluCard,
     &kMaximumCard,       &kMinimumCard,         &kPowCard,            &kPReluCard,
-    &kSquaredDifferenceCard, &kSignCard,        &kReciprocalCard,
+    &kSquaredDifferenceCard, &kSignCard,        &kReciprocalCard,     &kBatchMatMulCard,
 };
 static_assert(std::size(kCards) == static_cast<size_t>(OpType::kLast) + 1, "every OpType needs its card");
 

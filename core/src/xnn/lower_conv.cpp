@@ -192,5 +192,13 @@ void lower_fully_connected(SubgraphBuilder& b, const Node& node) {
             node, "fully connected");
 }
 
+// Both operands may be activations (attention's Q x K^T); XNNPACK broadcasts
+// the batch dimensions itself.
+void lower_batch_matmul(SubgraphBuilder& b, const Node& node) {
+  b.defined(xnn_define_batch_matrix_multiply(b.get(), b.input_value(node, 0), b.input_value(node, 1),
+                                             b.output_value(node), 0),
+            node, "batch matrix multiply");
+}
+
 }  // namespace xnn
 }  // namespace garden

@@ -120,6 +120,7 @@ constexpr Lowering kLowerings[] = {
     {OpType::kSquaredDifference, lower_binary},
     {OpType::kSign, lower_unary},
     {OpType::kReciprocal, lower_reciprocal},
+    {OpType::kBatchMatMul, lower_batch_matmul},
 };
 
 constexpr bool every_op_in_order() {

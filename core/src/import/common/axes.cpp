@@ -28,5 +28,16 @@ Shape broadcast_shapes(const Shape& a, const Shape& b, const std::string& where)
   return out;
 }
 
+Shape matmul_shape(const Shape& a, const Shape& b, const std::string& where) {
+  require(a.size() >= 2 && b.size() >= 2, ErrorCode::kUnsupportedModel, where + ": 1-D operands are not supported");
+  require(a.back() == b[b.size() - 2], ErrorCode::kInvalidModel,
+          where + ": inner dimensions differ (" + std::to_string(a.back()) + " vs " +
+              std::to_string(b[b.size() - 2]) + ")");
+  Shape out = broadcast_shapes(Shape(a.begin(), a.end() - 2), Shape(b.begin(), b.end() - 2), where);
+  out.push_back(a[a.size() - 2]);
+  out.push_back(b.back());
+  return out;
+}
+
 }  // namespace importer
 }  // namespace garden

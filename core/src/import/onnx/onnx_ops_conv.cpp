@@ -264,19 +264,18 @@ void translate_gemm(ImportContext& context, const Node& node) {
   emit_fully_connected(context, node, {a.shape[0], N}, std::move(weight), std::move(bias));
 }
 
+// Activation x constant matrix is a FullyConnected (weights packed once);
+// anything else (two activations, batched constants) a BatchMatMul.
 void translate_matmul(ImportContext& context, const Node& node) {
   const Value& a = context.input(node, 0);
-  require(!a.constant, ErrorCode::kUnsupportedModel, describe(node) + ": only activation x constant is supported");
-  require(a.shape.size() >= 2, ErrorCode::kUnsupportedModel, describe(node) + ": A must have rank 2 or more");
   const Value& b_value = context.input(node, 1);
-  require(b_value.constant.has_value() && b_value.shape.size() == 2, ErrorCode::kUnsupportedModel,
-          describe(node) + ": the right operand must be a constant 2-D matrix");
+  Shape out = importer::matmul_shape(a.shape, b_value.shape, describe(node));
+  if (a.constant || !b_value.constant || b_value.shape.size() != 2) {
+    const TensorId lhs = context.input_tensor(node, 0), rhs = context.input_tensor(node, 1);
+    context.emit(OpType::kBatchMatMul, node, {lhs, rhs}, {context.define_output(node, std::move(out))});
+    return;
+  }
   const Constant& b = float_weight(context, node, 1, 2);
-  require(a.shape.back() == b.shape[0], ErrorCode::kInvalidModel,
-          describe(node) + ": inner dimensions differ (" + std::to_string(a.shape.back()) + " vs " +
-              std::to_string(b.shape[0]) + ")");
-  Shape out = a.shape;
-  out.back() = b.shape[1];
   emit_fully_connected(context, node, std::move(out), transposed(b), std::nullopt);
 }
 

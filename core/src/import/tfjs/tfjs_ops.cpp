@@ -272,6 +272,8 @@ const Translator* find_translator(const std::string& op) {
       {"Conv2DBackpropInput", translate_conv2d_transpose},
       {"MatMul", translate_matmul},
       {"_FusedMatMul", translate_matmul},
+      {"BatchMatMul", translate_batch_matmul},
+      {"BatchMatMulV2", translate_batch_matmul},
       {"AvgPool", translate_pool},
       {"MaxPool", translate_pool},
       {"Add", translate_binary},

@@ -253,7 +253,19 @@ void translate_conv2d_transpose(ImportContext& context, const TfNode& node) {
   context.emit(OpType::kConvTranspose2D, node, {context.input_tensor(node, 2), weight}, {output}, attrs);
 }
 
+// BatchMatMul(V2), and MatMul of two activations: a BatchMatMul graph op.
+void translate_batch_matmul(ImportContext& context, const TfNode& node) {
+  context.require_inputs(node, 2);
+  for (const char* flag : {"adj_x", "adj_y", "transpose_a", "transpose_b"})
+    require(!attr_bool(node, flag, false), ErrorCode::kUnsupportedModel,
+            describe(node) + ": " + flag + " is not supported");
+  const Shape out = importer::matmul_shape(context.input(node, 0).shape, context.input(node, 1).shape, describe(node));
+  const TensorId a = context.input_tensor(node, 0), b = context.input_tensor(node, 1);
+  context.emit(OpType::kBatchMatMul, node, {a, b}, {context.define_output(node, out)});
+}
+
 void translate_matmul(ImportContext& context, const TfNode& node) {
+  if (node.op == "MatMul" && !context.input(node, 1).constant) return translate_batch_matmul(context, node);
   const Epilogue e = read_epilogue(node);
   context.require_inputs(node, 2 + epilogue_args(e));
   require(!e.batch_norm, ErrorCode::kUnsupportedModel, describe(node) + ": FusedBatchNorm after MatMul");

@@ -16,6 +16,7 @@ void translate_conv2d(ImportContext& context, const TfNode& node);            //
 void translate_depthwise(ImportContext& context, const TfNode& node);         // (Fused)DepthwiseConv2dNative
 void translate_conv2d_transpose(ImportContext& context, const TfNode& node);  // Conv2DBackpropInput
 void translate_matmul(ImportContext& context, const TfNode& node);            // MatMul, _FusedMatMul
+void translate_batch_matmul(ImportContext& context, const TfNode& node);      // BatchMatMul, BatchMatMulV2
 void translate_pool(ImportContext& context, const TfNode& node);              // AvgPool, MaxPool
 
 // tfjs_ops.cpp
