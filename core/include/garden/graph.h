@@ -91,7 +91,7 @@ enum class OpType : uint8_t {
   kConcat = 17,     // inputs: 2+ tensors; attrs: axis (non-negative)
   kReshape = 18,    // inputs: x; the new shape is the output tensor's shape
   kTranspose = 19,  // inputs: x; attrs: ints = permutation (output dim i = input dim perm[i])
-  kSoftmax = 20,    // inputs: x; attrs: axis (non-negative; XNNPACK needs the last axis)
+  kSoftmax = 20,    // inputs: x; attrs: axis (non-negative)
   kPad = 21,        // inputs: x; attrs: ints = [begin_0.., end_0..] per dim; pad_value
   // inputs: x, scale, bias, mean, var (constants); attrs: epsilon. Folded into a
   // preceding convolution when it can be, otherwise lowered as Mul + Add.

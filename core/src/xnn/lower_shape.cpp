@@ -1,5 +1,7 @@
 // Data movement: Concat, Reshape, Transpose, Pad, Slice, DepthToSpace, and Softmax.
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "xnn/lower.h"
 
@@ -126,13 +128,31 @@ void lower_depth_to_space(SubgraphBuilder& b, const Node& node) {
             node, "depth to space");
 }
 
+// XNNPACK's softmax runs over the last axis; any other axis is swapped with
+// the last one before and after (the swap is its own inverse).
 void lower_softmax(SubgraphBuilder& b, const Node& node) {
-  const size_t rank = b.input(node, 0).shape.size();
-  if (rank == 0 || node.attrs.axis != static_cast<int32_t>(rank) - 1) {
-    unsupported(node, "softmax only over the last axis");
+  const Shape& shape = b.input(node, 0).shape;
+  const size_t rank = shape.size();
+  if (rank == 0 || node.attrs.axis < 0 || node.attrs.axis >= static_cast<int32_t>(rank)) {
+    unsupported(node, "softmax axis out of range");
   }
-  b.defined(xnn_define_softmax(b.get(), b.input_value(node, 0), b.output_value(node), 0), node,
-            "softmax");
+  const size_t axis = static_cast<size_t>(node.attrs.axis);
+  if (axis == rank - 1) {
+    b.defined(xnn_define_softmax(b.get(), b.input_value(node, 0), b.output_value(node), 0), node, "softmax");
+    return;
+  }
+  std::vector<size_t> swap(rank);
+  for (size_t k = 0; k < rank; ++k) swap[k] = k;
+  std::swap(swap[axis], swap[rank - 1]);
+  Shape swapped = shape;
+  std::swap(swapped[axis], swapped[rank - 1]);
+  const uint32_t moved = b.internal_value(swapped, node);
+  const uint32_t normalized = b.internal_value(swapped, node);
+  b.defined(xnn_define_static_transpose(b.get(), rank, swap.data(), b.input_value(node, 0), moved, 0), node,
+            "transpose");
+  b.defined(xnn_define_softmax(b.get(), moved, normalized, 0), node, "softmax");
+  b.defined(xnn_define_static_transpose(b.get(), rank, swap.data(), normalized, b.output_value(node), 0), node,
+            "transpose");
 }
 
 }  // namespace xnn
