@@ -26,7 +26,7 @@ constexpr double kTolerance = 1e-4;
 const std::string kFixtureDir = GARDEN_FIXTURE_DIR;
 
 const char* const kModelFixtures[] = {"efficientnet_b0", "deeplabv3_mnv2", "deeplabv3_mnv2_050",
-                                      "psenet_r50", "ppocrv4_det"};
+                                      "psenet_r50", "ppocrv4_det", "ppocrv4_rec"};
 
 using garden_test::first_input_shape;
 using garden_test::read_f32;
