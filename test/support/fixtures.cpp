@@ -20,6 +20,19 @@ std::vector<uint8_t> read_bytes(const std::string& path) {
   return std::vector<uint8_t>(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
+RawImage read_raw_rgba(const std::string& path) {
+  const std::vector<uint8_t> bytes = read_bytes(path);
+  REQUIRE(bytes.size() >= 8);
+  uint32_t size[2];
+  std::memcpy(size, bytes.data(), sizeof size);
+  RawImage image;
+  image.width = static_cast<int>(size[0]);
+  image.height = static_cast<int>(size[1]);
+  REQUIRE(bytes.size() == 8 + size_t(image.width) * image.height * 4);
+  image.rgba.assign(bytes.begin() + 8, bytes.end());
+  return image;
+}
+
 std::string read_text(const std::string& path) {
   const std::vector<uint8_t> bytes = read_bytes(path);
   return std::string(bytes.begin(), bytes.end());

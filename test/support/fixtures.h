@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "garden/graph.h"
+#include "garden/image.h"
 
 namespace garden_test {
 
@@ -28,5 +29,15 @@ std::vector<garden::Shape> meta_shapes(const std::string& meta, const std::strin
 // The first input's shape (empty when none is listed): the size the reference
 // ran at, which sizes models with dynamic input dimensions (PP-OCR).
 garden::Shape first_input_shape(const std::string& meta);
+
+// An image stored as two little-endian uint32 (width, height) and then its
+// RGBA pixels (the page made by test/text_detection/png_to_rgba.py).
+struct RawImage {
+  int width = 0, height = 0;
+  std::vector<uint8_t> rgba;
+
+  garden::ImageView view() const { return {rgba.data(), width, height, width * 4}; }
+};
+RawImage read_raw_rgba(const std::string& path);
 
 }  // namespace garden_test

@@ -10,30 +10,12 @@
 #include <vector>
 
 #include "garden/model.h"
+#include "support/fixtures.h"
 #include "text_detection/text_detector.h"
 
 using garden::text::TextBox;
 
 namespace {
-
-struct RawImage {
-  int width = 0, height = 0;
-  std::vector<uint8_t> rgba;
-};
-
-RawImage read_raw(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in.good()) FAIL("missing " << path << " (run scripts/make-fixtures, then rebuild)");
-  uint32_t size[2];
-  in.read(reinterpret_cast<char*>(size), sizeof size);
-  RawImage image;
-  image.width = static_cast<int>(size[0]);
-  image.height = static_cast<int>(size[1]);
-  image.rgba.resize(size_t(image.width) * image.height * 4);
-  in.read(reinterpret_cast<char*>(image.rgba.data()), static_cast<std::streamsize>(image.rgba.size()));
-  REQUIRE(in.gcount() == static_cast<std::streamsize>(image.rgba.size()));
-  return image;
-}
 
 // Writes the boxes as text, one box per line, for drawing and inspection.
 void write_boxes(const std::string& path, const std::vector<TextBox>& boxes) {
@@ -48,7 +30,7 @@ void write_boxes(const std::string& path, const std::vector<TextBox>& boxes) {
 }  // namespace
 
 TEST_CASE("PP-OCRv4 DB finds the 7 text lines of a scanned page", "[text_detection][e2e]") {
-  const RawImage page = read_raw(GARDEN_PAGE_RGBA);
+  const garden_test::RawImage page = garden_test::read_raw_rgba(GARDEN_PAGE_RGBA);
   REQUIRE(page.width == 384);
   REQUIRE(page.height == 191);
   const garden::ImageView view{page.rgba.data(), page.width, page.height, page.width * 4};

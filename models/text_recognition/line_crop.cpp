@@ -1,0 +1,105 @@
+#include "line_crop.h"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "garden/error.h"
+
+namespace garden {
+namespace text {
+namespace {
+
+double distance(Point a, Point b) { return std::hypot(double(a.x) - b.x, double(a.y) - b.y); }
+
+// The projective map of the unit square onto the quad (Heckbert's closed
+// form): (u, v) -> ((a u + b v + c) / w, (d u + e v + f) / w), w = g u + h v + 1,
+// with (0,0), (1,0), (1,1), (0,1) landing on the quad's corners in order.
+struct SquareToQuad {
+  double a, b, c, d, e, f, g, h;
+
+  explicit SquareToQuad(const Quad& q) {
+    const double sx = double(q[0].x) - q[1].x + q[2].x - q[3].x;
+    const double sy = double(q[0].y) - q[1].y + q[2].y - q[3].y;
+    g = h = 0.0;
+    if (sx != 0.0 || sy != 0.0) {
+      const double dx1 = double(q[1].x) - q[2].x, dx2 = double(q[3].x) - q[2].x;
+      const double dy1 = double(q[1].y) - q[2].y, dy2 = double(q[3].y) - q[2].y;
+      const double den = dx1 * dy2 - dx2 * dy1;
+      require(std::fabs(den) > 1e-12, ErrorCode::kInvalidArgument, "text box is degenerate (collinear corners)");
+      g = (sx * dy2 - dx2 * sy) / den;
+      h = (dx1 * sy - sx * dy1) / den;
+    }
+    a = q[1].x - q[0].x + g * q[1].x;
+    b = q[3].x - q[0].x + h * q[3].x;
+    c = q[0].x;
+    d = q[1].y - q[0].y + g * q[1].y;
+    e = q[3].y - q[0].y + h * q[3].y;
+    f = q[0].y;
+    // Three corners on one line (the quad is a triangle or a segment): no map.
+    const double determinant = a * (e - f * h) - b * (d - f * g) + c * (d * h - e * g);
+    require(determinant != 0.0 && std::isfinite(determinant), ErrorCode::kInvalidArgument,
+            "text box is degenerate (collinear corners)");
+  }
+
+  Point map(double u, double v) const {
+    const double w = g * u + h * v + 1.0;
+    return {static_cast<float>((a * u + b * v + c) / w), static_cast<float>((d * u + e * v + f) / w)};
+  }
+};
+
+// Bilinear sample at (x, y) in pixel-index coordinates, clamped to the border.
+// A self-intersecting quad can map a pixel to infinity: it reads the corner.
+void sample(const ImageView& image, Point p, uint8_t* out) {
+  if (!std::isfinite(p.x) || !std::isfinite(p.y)) p = {0.f, 0.f};
+  const float x = std::min(std::max(p.x, 0.f), float(image.width - 1));
+  const float y = std::min(std::max(p.y, 0.f), float(image.height - 1));
+  const int x0 = static_cast<int>(x), y0 = static_cast<int>(y);
+  const int x1 = std::min(x0 + 1, image.width - 1), y1 = std::min(y0 + 1, image.height - 1);
+  const float wx = x - float(x0), wy = y - float(y0);
+  const uint8_t* row0 = image.rgba + static_cast<size_t>(y0) * image.stride_bytes;
+  const uint8_t* row1 = image.rgba + static_cast<size_t>(y1) * image.stride_bytes;
+  for (int c = 0; c < 4; ++c) {
+    const float top = row0[x0 * 4 + c] * (1 - wx) + row0[x1 * 4 + c] * wx;
+    const float bottom = row1[x0 * 4 + c] * (1 - wx) + row1[x1 * 4 + c] * wx;
+    out[c] = static_cast<uint8_t>(std::lround(top * (1 - wy) + bottom * wy));
+  }
+}
+
+LineCrop turned_counter_clockwise(const LineCrop& crop) {
+  LineCrop turned{std::vector<uint8_t>(crop.rgba.size()), crop.height, crop.width};
+  for (int y = 0; y < turned.height; ++y)
+    for (int x = 0; x < turned.width; ++x)
+      std::copy_n(&crop.rgba[(static_cast<size_t>(x) * crop.width + (crop.width - 1 - y)) * 4], 4,
+                  &turned.rgba[(static_cast<size_t>(y) * turned.width + x) * 4]);
+  return turned;
+}
+
+}  // namespace
+
+LineCrop crop_line(const ImageView& image, const Quad& quad) {
+  validate_image(image);
+  for (const Point& p : quad)
+    require(std::isfinite(p.x) && std::isfinite(p.y), ErrorCode::kInvalidArgument, "text box has a non-finite corner");
+  const double width = std::max(distance(quad[0], quad[1]), distance(quad[2], quad[3]));
+  const double height = std::max(distance(quad[0], quad[3]), distance(quad[1], quad[2]));
+  require(width >= 1.0 && height >= 1.0, ErrorCode::kInvalidArgument, "text box is under one pixel");
+  require(width <= kMaxCropSide && height <= kMaxCropSide && width * height <= double(kMaxCropPixels),
+          ErrorCode::kInvalidArgument,
+          "text box of " + std::to_string(int64_t(width)) + "x" + std::to_string(int64_t(height)) +
+              " pixels exceeds the crop limit");
+  const SquareToQuad to_source(quad);
+  LineCrop crop;
+  crop.width = static_cast<int>(width);  // truncated, as PaddleOCR's int() does
+  crop.height = static_cast<int>(height);
+  crop.rgba.resize(static_cast<size_t>(crop.width) * crop.height * 4);
+  for (int y = 0; y < crop.height; ++y)
+    for (int x = 0; x < crop.width; ++x)
+      sample(image, to_source.map(double(x) / crop.width, double(y) / crop.height),
+             &crop.rgba[(static_cast<size_t>(y) * crop.width + x) * 4]);
+  if (crop.height >= 1.5 * crop.width) return turned_counter_clockwise(crop);
+  return crop;
+}
+
+}  // namespace text
+}  // namespace garden

@@ -1,0 +1,101 @@
+// Cutting text lines out of an image, by hand.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include "garden/error.h"
+#include "text_recognition/line_crop.h"
+
+using garden::ErrorCode;
+using garden::text::crop_line;
+using garden::text::Quad;
+
+namespace {
+
+// A 40x30 image whose pixel (x, y) is (x, y, x + y, 255).
+struct Gradient {
+  std::vector<uint8_t> rgba;
+  Gradient() {
+    for (int y = 0; y < 30; ++y)
+      for (int x = 0; x < 40; ++x) rgba.insert(rgba.end(), {uint8_t(x), uint8_t(y), uint8_t(x + y), 255});
+  }
+  garden::ImageView view() const { return {rgba.data(), 40, 30, 160}; }
+};
+
+const uint8_t* pixel(const garden::text::LineCrop& crop, int x, int y) {
+  return &crop.rgba[(static_cast<size_t>(y) * crop.width + x) * 4];
+}
+
+ErrorCode error_of(const Gradient& image, const Quad& quad) {
+  try {
+    crop_line(image.view(), quad);
+  } catch (const garden::Error& e) {
+    return e.code();
+  }
+  FAIL("no error");
+  return ErrorCode::kIo;
+}
+
+}  // namespace
+
+TEST_CASE("an upright box is cut out pixel for pixel", "[text_recognition]") {
+  const Gradient image;
+  const auto crop = crop_line(image.view(), {{{5, 7}, {25, 7}, {25, 15}, {5, 15}}});
+  REQUIRE(crop.width == 20);
+  REQUIRE(crop.height == 8);
+  for (int y = 0; y < crop.height; ++y)
+    for (int x = 0; x < crop.width; ++x) {
+      INFO(x << "," << y);
+      CHECK(int(pixel(crop, x, y)[0]) == 5 + x);
+      CHECK(int(pixel(crop, x, y)[1]) == 7 + y);
+    }
+}
+
+TEST_CASE("a box given from another corner reads the image turned", "[text_recognition]") {
+  const Gradient image;
+  // The same rectangle with its corners listed from the bottom-right: the
+  // crop is the region rotated by 180 degrees.
+  const auto crop = crop_line(image.view(), {{{25, 15}, {5, 15}, {5, 7}, {25, 7}}});
+  REQUIRE(crop.width == 20);
+  REQUIRE(crop.height == 8);
+  CHECK(int(pixel(crop, 0, 0)[0]) == 25);
+  CHECK(int(pixel(crop, 0, 0)[1]) == 15);
+  CHECK(int(pixel(crop, 19, 7)[0]) == 6);
+  CHECK(int(pixel(crop, 19, 7)[1]) == 8);
+}
+
+TEST_CASE("a box far taller than wide is turned a quarter counter-clockwise", "[text_recognition]") {
+  const Gradient image;
+  const auto crop = crop_line(image.view(), {{{10, 2}, {14, 2}, {14, 22}, {10, 22}}});
+  // 4 wide x 20 high becomes 20 wide x 4 high; the column x = 13 is now the top row.
+  REQUIRE(crop.width == 20);
+  REQUIRE(crop.height == 4);
+  for (int x = 0; x < 20; ++x) {
+    CHECK(int(pixel(crop, x, 0)[0]) == 13);
+    CHECK(int(pixel(crop, x, 0)[1]) == 2 + x);
+  }
+  CHECK(int(pixel(crop, 0, 3)[0]) == 10);
+}
+
+TEST_CASE("a box past the image's edge repeats its border", "[text_recognition]") {
+  const Gradient image;
+  const auto crop = crop_line(image.view(), {{{-10, -5}, {10, -5}, {10, 5}, {-10, 5}}});
+  REQUIRE(crop.width == 20);
+  CHECK(int(pixel(crop, 0, 0)[0]) == 0);
+  CHECK(int(pixel(crop, 0, 0)[1]) == 0);
+  CHECK(int(pixel(crop, 15, 9)[0]) == 5);
+  CHECK(int(pixel(crop, 15, 9)[1]) == 4);
+}
+
+TEST_CASE("broken, degenerate and huge boxes are typed errors", "[text_recognition]") {
+  const Gradient image;
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  CHECK(error_of(image, {{{nan, 0}, {10, 0}, {10, 10}, {0, 10}}}) == ErrorCode::kInvalidArgument);
+  CHECK(error_of(image, {{{0, 0}, {0.5f, 0}, {0.5f, 0.5f}, {0, 0.5f}}}) == ErrorCode::kInvalidArgument);
+  CHECK(error_of(image, {{{0, 0}, {1e9f, 0}, {1e9f, 1e9f}, {0, 1e9f}}}) == ErrorCode::kInvalidArgument);
+  CHECK(error_of(image, {{{0, 0}, {20000, 0}, {20000, 10}, {0, 10}}}) == ErrorCode::kInvalidArgument);
+  // Three corners on one line and the fourth off it: no projective map.
+  CHECK(error_of(image, {{{0, 0}, {10, 0}, {20, 0}, {5, 10}}}) == ErrorCode::kInvalidArgument);
+}
