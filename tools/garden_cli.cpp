@@ -3,6 +3,7 @@
 //   garden classify IMAGE [--model NAME|PATH] [--preset NAME] [--topk N]
 //   garden segment  IMAGE [--model NAME|PATH] [--preset NAME]
 //   garden detect   IMAGE [--model NAME|PATH] [--preset db|pse]
+//   garden ocr      IMAGE [--model NAME|PATH] [--dictionary FILE]
 //   common: [--threads N] [--input-size HxW] [--out overlay.png]
 //   garden eval GT.txt DET.txt
 //
@@ -11,14 +12,22 @@
 //   segment   {"width": W, "height": H, "legend": {"name": [r, g, b], ...}}
 //             (the map is mapped back to the image's own size)
 //   detect    [[{"x": ..., "y": ...}, ...], ...]                   image pixels
+//   ocr       [{"text": ..., "score": ..., "box": [{"x": ..., "y": ...} x4]}, ...]
+//             in reading order
 //   eval      {"precision": P, "recall": R, "hmean": F, "matched": M,
 //              "groundTruths": G, "detections": D}   (G, D: the cared ones)
 // eval scores one image's detections against its ground truth with the
 // ICDAR 2015 metric; both files hold one quadrilateral a line,
 // "x1,y1,...,x4,y4[,transcription]", "###" marking a don't-care region.
 // --out writes the image as PNG with the result drawn on it: the class
-// colors blended at 50 % (segment), the boxes' outlines (detect), or the
+// colors blended at 50 % (segment), the boxes' outlines (detect, ocr), or the
 // image itself (classify).
+//
+// ocr finds the lines with the default text detector, then reads each with
+// the recognizer (--model, default ppocrv4-rec) and its dictionary
+// (--dictionary, default: dict.txt beside the model). The recognizer's input
+// is 48 px high and as wide as the widest line needs (PaddleOCR's
+// max_wh_ratio rule: at least 320, at most 3200).
 //
 // Models: a PATH (anything containing '/' or ending in .onnx, .garden,
 // .tflite or .json) is loaded as is, with --preset saying how to run it
@@ -41,6 +50,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -52,6 +62,7 @@
 #include "image_io.h"
 #include "segmentation/segmenter.h"
 #include "text_detection/text_detector.h"
+#include "text_recognition/text_recognizer.h"
 
 #ifndef GARDEN_FIXTURE_DIR
 #define GARDEN_FIXTURE_DIR "build/fixtures"
@@ -65,10 +76,11 @@ using garden::require;
 using garden::tools::RgbaImage;
 
 const char kUsage[] =
-    "usage: garden classify|segment|detect IMAGE [--model NAME|PATH] [--preset NAME] "
-    "[--topk N] [--threads N] [--input-size HxW] [--out overlay.png] | garden eval GT.txt DET.txt";
+    "usage: garden classify|segment|detect|ocr IMAGE [--model NAME|PATH] [--preset NAME] "
+    "[--topk N] [--threads N] [--input-size HxW] [--dictionary FILE] [--out overlay.png] | "
+    "garden eval GT.txt DET.txt";
 
-enum class Task { kClassify, kSegment, kDetect };
+enum class Task { kClassify, kSegment, kDetect, kOcr };
 
 // The model catalogue's name for a command's task (its known models are
 // catalogue::known_models()).
@@ -77,6 +89,7 @@ garden::catalogue::Task catalogue_task(Task task) {
     case Task::kClassify: return garden::catalogue::Task::kClassification;
     case Task::kSegment: return garden::catalogue::Task::kSegmentation;
     case Task::kDetect: return garden::catalogue::Task::kTextDetection;
+    case Task::kOcr: return garden::catalogue::Task::kTextRecognition;
   }
   return garden::catalogue::Task::kClassification;
 }
@@ -89,6 +102,7 @@ struct Arguments {
   int top_k = 3;
   int threads = 1;
   garden::LoadOptions load;
+  std::string dictionary;  // ocr; empty: dict.txt beside the model
   std::string out;
 };
 
@@ -115,6 +129,7 @@ Task parse_task(const std::string& command) {
   if (command == "classify") return Task::kClassify;
   if (command == "segment") return Task::kSegment;
   if (command == "detect") return Task::kDetect;
+  if (command == "ocr") return Task::kOcr;
   fail(ErrorCode::kInvalidArgument, "unknown command '" + command + "'; " + kUsage);
 }
 
@@ -133,6 +148,7 @@ Arguments parse_arguments(int argc, char** argv) {
     else if (arg == "--threads") args.threads = parse_int(value(), "--threads", 1, 64);
     else if (arg == "--input-size") parse_input_size(value(), args.load);
     else if (arg == "--out") args.out = value();
+    else if (arg == "--dictionary") args.dictionary = value();
     else if (arg.size() > 1 && arg[0] == '-') fail(ErrorCode::kInvalidArgument, "unknown option '" + arg + "'; " + kUsage);
     else positional.push_back(arg);
   }
@@ -164,18 +180,16 @@ struct ResolvedModel {
   std::string preset;
 };
 
-// A NAME is looked up in the catalogue; a PATH runs with --preset, else with
+// A NAME is looked up in the catalogue; a PATH runs with `preset`, else with
 // the preset of the task's default model.
-ResolvedModel resolve_model(const Arguments& args) {
-  const garden::catalogue::Task task = catalogue_task(args.task);
+ResolvedModel resolve_model(garden::catalogue::Task task, const std::string& requested, const std::string& preset) {
   const garden::catalogue::KnownModel& fallback = garden::catalogue::default_model(task);
-  const std::string name = args.model.empty() ? fallback.name : args.model;
-  if (looks_like_path(name)) return {name, args.preset.empty() ? fallback.preset : args.preset};
+  const std::string name = requested.empty() ? fallback.name : requested;
+  if (looks_like_path(name)) return {name, preset.empty() ? fallback.preset : preset};
   std::string known;
   for (const garden::catalogue::KnownModel& model : garden::catalogue::known_models()) {
     if (model.task != task) continue;
-    if (name == model.name)
-      return {fixture_dir() + "/" + model.fixture, args.preset.empty() ? model.preset : args.preset};
+    if (name == model.name) return {fixture_dir() + "/" + model.fixture, preset.empty() ? model.preset : preset};
     known += (known.empty() ? "" : ", ") + std::string(model.name);
   }
   fail(ErrorCode::kInvalidArgument, "unknown model '" + name + "' (known: " + known +
@@ -260,7 +274,7 @@ garden::Model load(const std::string& path, const garden::LoadOptions& options) 
 }
 
 void classify(const Arguments& args, const RgbaImage& image) {
-  const ResolvedModel resolved = resolve_model(args);
+  const ResolvedModel resolved = resolve_model(catalogue_task(args.task), args.model, args.preset);
   garden::classification::ClassifierOptions options = garden::classification::preset(resolved.preset);
   options.session.threads = args.threads;
   garden::classification::Classifier classifier(load(resolved.path, args.load), options);
@@ -274,7 +288,7 @@ void classify(const Arguments& args, const RgbaImage& image) {
 }
 
 void segment(const Arguments& args, RgbaImage& image) {
-  const ResolvedModel resolved = resolve_model(args);
+  const ResolvedModel resolved = resolve_model(catalogue_task(args.task), args.model, args.preset);
   garden::segmentation::SegmenterOptions options = garden::segmentation::preset(resolved.preset);
   options.session.threads = args.threads;
   options.output_at_image_size = true;
@@ -303,9 +317,10 @@ garden::text::TextDetectorOptions detector_options(const std::string& preset, in
   return options;
 }
 
-void detect(const Arguments& args, RgbaImage& image) {
-  const ResolvedModel resolved = resolve_model(args);
-  const garden::text::TextDetectorOptions options = detector_options(resolved.preset, args.threads);
+// The text lines `detector` finds; --input-size, if given, sizes its input.
+std::vector<garden::text::TextBox> find_lines(const ResolvedModel& detector_model, const Arguments& args,
+                                              const RgbaImage& image) {
+  const garden::text::TextDetectorOptions options = detector_options(detector_model.preset, args.threads);
   garden::LoadOptions load_options = args.load;
   if (load_options.input_width == 0 || load_options.input_height == 0) {
     const garden::text::InputSize size =
@@ -315,15 +330,67 @@ void detect(const Arguments& args, RgbaImage& image) {
     load_options.input_width = size.width;
     load_options.input_height = size.height;
   }
-  garden::text::TextDetector detector(load(resolved.path, load_options), options);
-  const auto boxes = detector.detect(image.view());
+  garden::text::TextDetector detector(load(detector_model.path, load_options), options);
+  return detector.detect(image.view());
+}
+
+std::string json_point(garden::text::Point p) {
+  return "{\"x\": " + json_number(p.x, "%.1f") + ", \"y\": " + json_number(p.y, "%.1f") + "}";
+}
+
+void detect(const Arguments& args, RgbaImage& image) {
+  const auto boxes = find_lines(resolve_model(catalogue_task(args.task), args.model, args.preset), args, image);
   std::string json = "[";
   for (size_t i = 0; i < boxes.size(); ++i) {
     json += i ? ", [" : "[";
-    for (size_t j = 0; j < boxes[i].points.size(); ++j)
-      json += std::string(j ? ", " : "") + "{\"x\": " + json_number(boxes[i].points[j].x, "%.1f") +
-              ", \"y\": " + json_number(boxes[i].points[j].y, "%.1f") + "}";
+    for (size_t j = 0; j < boxes[i].points.size(); ++j) json += (j ? ", " : "") + json_point(boxes[i].points[j]);
     json += "]";
+  }
+  std::printf("%s]\n", json.c_str());
+  if (args.out.empty()) return;
+  draw_boxes(image, boxes);
+  garden::tools::write_png(args.out, image);
+}
+
+std::string dictionary_path(const Arguments& args, const std::string& model_path) {
+  if (!args.dictionary.empty()) return args.dictionary;
+  const size_t slash = model_path.find_last_of('/');
+  return (slash == std::string::npos ? std::string() : model_path.substr(0, slash + 1)) + "dict.txt";
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  require(in.good(), ErrorCode::kIo, "cannot read '" + path + "'");
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+// Lines found by the default text detector, read by the recognizer.
+void ocr(const Arguments& args, RgbaImage& image) {
+  const ResolvedModel detector_model = resolve_model(garden::catalogue::Task::kTextDetection, "", "");
+  const ResolvedModel recognizer_model = resolve_model(catalogue_task(args.task), args.model, args.preset);
+  require(recognizer_model.preset == "ctc", ErrorCode::kInvalidArgument,
+          "ocr: unknown preset '" + recognizer_model.preset + "' (known: ctc)");
+  const std::vector<garden::text::TextBox> boxes = find_lines(detector_model, args, image);
+  garden::text::Dictionary dictionary =
+      garden::text::Dictionary::from_lines(read_file(dictionary_path(args, recognizer_model.path)));
+  std::vector<garden::text::TextLine> lines;
+  if (!boxes.empty()) {
+    std::vector<garden::text::Quad> quads;
+    for (const garden::text::TextBox& box : boxes) quads.push_back(garden::text::line_quad(box));
+    garden::LoadOptions input;
+    input.input_height = garden::text::kRecognizerHeight;
+    input.input_width = garden::text::recognizer_input_width(quads);
+    garden::text::TextRecognizerOptions options;
+    options.session.threads = args.threads;
+    garden::text::TextRecognizer recognizer(load(recognizer_model.path, input), std::move(dictionary), options);
+    lines = recognizer.read(image.view(), boxes);
+  }
+  std::string json = "[";
+  for (size_t i = 0; i < lines.size(); ++i) {
+    json += std::string(i ? ", " : "") + "{\"text\": " + json_string(lines[i].text) +
+            ", \"score\": " + json_number(lines[i].score, "%.4f") + ", \"box\": [";
+    for (size_t k = 0; k < 4; ++k) json += (k ? ", " : "") + json_point(lines[i].box[k]);
+    json += "]}";
   }
   std::printf("%s]\n", json.c_str());
   if (args.out.empty()) return;
@@ -372,6 +439,7 @@ int run(int argc, char** argv) {
     case Task::kClassify: classify(args, image); break;
     case Task::kSegment: segment(args, image); break;
     case Task::kDetect: detect(args, image); break;
+    case Task::kOcr: ocr(args, image); break;
   }
   return 0;
 }

@@ -19,7 +19,7 @@
 namespace garden {
 namespace catalogue {
 
-enum class Task { kClassification, kSegmentation, kTextDetection };
+enum class Task { kClassification, kSegmentation, kTextDetection, kTextRecognition };
 
 // How a classifier family is fed and read ("presets.classification").
 struct ClassifierPreset {
@@ -52,7 +52,7 @@ struct KnownModel {
   const char* name;
   Task task;
   const char* fixture;  // under the fixture directory
-  const char* preset;   // classifier preset, segmenter preset, or db|pse
+  const char* preset;   // classifier preset, segmenter preset, db|pse, or ctc
   bool is_default;      // the task's model when none is named
 };
 

@@ -16,7 +16,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const HEADER = 'Generated from weights/manifest.json by models/catalogue/generate_catalogue.mjs: do not edit.';
-const TASKS = ['classification', 'segmentation', 'text_detection'];
+const TASKS = ['classification', 'segmentation', 'text_detection', 'text_recognition'];
 const FITS = { stretch: 'kStretch', 'keep-aspect': 'kKeepAspect', 'keep-aspect-centered': 'kKeepAspectCentered',
   'keep-aspect-no-upscale': 'kKeepAspectNoUpscale' };
 const COLORMAPS = { 'pascal-voc': 'kPascalVoc', labels: 'kLabelColors' };
@@ -127,7 +127,8 @@ function cppSegmenterPreset(preset, normalizations) {
          `${cppString(preset.labels)}, Colormap::${COLORMAPS[preset.colormap]}, ${cppBool(preset.output === 'person-probability')}},`;
 }
 
-const CPP_TASKS = { classification: 'kClassification', segmentation: 'kSegmentation', text_detection: 'kTextDetection' };
+const CPP_TASKS = { classification: 'kClassification', segmentation: 'kSegmentation', text_detection: 'kTextDetection',
+  text_recognition: 'kTextRecognition' };
 
 function cppKnownModel(model) {
   return `      {${cppString(model.name)}, Task::${CPP_TASKS[model.task]}, ${cppString(model.fixture)}, ` +

@@ -67,18 +67,16 @@ void sample(const ImageView& image, Point p, uint8_t* out) {
 }
 
 LineCrop turned_counter_clockwise(const LineCrop& crop) {
-  LineCrop turned{std::vector<uint8_t>(crop.rgba.size()), crop.height, crop.width};
-  for (int y = 0; y < turned.height; ++y)
-    for (int x = 0; x < turned.width; ++x)
+  LineCrop result{std::vector<uint8_t>(crop.rgba.size()), crop.height, crop.width};
+  for (int y = 0; y < result.height; ++y)
+    for (int x = 0; x < result.width; ++x)
       std::copy_n(&crop.rgba[(static_cast<size_t>(x) * crop.width + (crop.width - 1 - y)) * 4], 4,
-                  &turned.rgba[(static_cast<size_t>(y) * turned.width + x) * 4]);
-  return turned;
+                  &result.rgba[(static_cast<size_t>(y) * result.width + x) * 4]);
+  return result;
 }
 
-}  // namespace
-
-LineCrop crop_line(const ImageView& image, const Quad& quad) {
-  validate_image(image);
+// The crop's size before the turn, after the checks on the box.
+CropSize upright_size(const Quad& quad) {
   for (const Point& p : quad)
     require(std::isfinite(p.x) && std::isfinite(p.y), ErrorCode::kInvalidArgument, "text box has a non-finite corner");
   const double width = std::max(distance(quad[0], quad[1]), distance(quad[2], quad[3]));
@@ -88,16 +86,31 @@ LineCrop crop_line(const ImageView& image, const Quad& quad) {
           ErrorCode::kInvalidArgument,
           "text box of " + std::to_string(int64_t(width)) + "x" + std::to_string(int64_t(height)) +
               " pixels exceeds the crop limit");
+  return {static_cast<int>(width), static_cast<int>(height)};  // truncated, as PaddleOCR's int() does
+}
+
+bool turned(const CropSize& size) { return size.height >= 1.5 * size.width; }
+
+}  // namespace
+
+CropSize line_crop_size(const Quad& quad) {
+  const CropSize size = upright_size(quad);
+  return turned(size) ? CropSize{size.height, size.width} : size;
+}
+
+LineCrop crop_line(const ImageView& image, const Quad& quad) {
+  validate_image(image);
+  const CropSize size = upright_size(quad);
   const SquareToQuad to_source(quad);
   LineCrop crop;
-  crop.width = static_cast<int>(width);  // truncated, as PaddleOCR's int() does
-  crop.height = static_cast<int>(height);
+  crop.width = size.width;
+  crop.height = size.height;
   crop.rgba.resize(static_cast<size_t>(crop.width) * crop.height * 4);
   for (int y = 0; y < crop.height; ++y)
     for (int x = 0; x < crop.width; ++x)
       sample(image, to_source.map(double(x) / crop.width, double(y) / crop.height),
              &crop.rgba[(static_cast<size_t>(y) * crop.width + x) * 4]);
-  if (crop.height >= 1.5 * crop.width) return turned_counter_clockwise(crop);
+  if (turned(size)) return turned_counter_clockwise(crop);
   return crop;
 }
 

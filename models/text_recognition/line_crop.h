@@ -27,6 +27,14 @@ struct LineCrop {
   ImageView view() const { return {rgba.data(), width, height, width * 4}; }
 };
 
+// The size crop_line cuts `quad` at, after the turn of tall crops; the
+// same errors as crop_line for boxes it would refuse.
+struct CropSize {
+  int width = 0;
+  int height = 0;
+};
+CropSize line_crop_size(const Quad& quad);
+
 // The crop is max(top, bottom edge) wide and max(left, right edge) high,
 // sampled bilinearly through the perspective map from the rectangle to the
 // quad, with pixels beyond the image replicating its border. A crop at least

@@ -1,5 +1,6 @@
 #include "text_recognizer.h"
 
+#include <algorithm>
 #include <cmath>
 #include <utility>
 
@@ -25,6 +26,17 @@ Normalization paddle_recognizer_normalization() {
 }
 
 }  // namespace
+
+int recognizer_input_width(const std::vector<Quad>& lines, int height, int max_width) {
+  require(height >= 1 && max_width >= 32, ErrorCode::kInvalidArgument, "recognizer input size out of range");
+  double ratio = 320.0 / 48.0;
+  for (const Quad& q : lines) {
+    const CropSize size = line_crop_size(q);
+    ratio = std::max(ratio, double(size.width) / double(size.height));
+  }
+  const double width = std::ceil(height * ratio / 32.0) * 32.0;
+  return static_cast<int>(std::min(width, double(max_width)));
+}
 
 Quad line_quad(const TextBox& box) {
   if (box.points.size() == 4) return {box.points[0], box.points[1], box.points[2], box.points[3]};

@@ -34,6 +34,15 @@ struct TextRecognizerOptions : runner::RunnerOptions {
   float min_score = 0.5f;
 };
 
+// PP-OCR's recognizers read lines 48 px high.
+constexpr int kRecognizerHeight = 48;
+
+// The input width that holds the widest of `lines` at `height` px without
+// scaling it down (PaddleOCR's max_wh_ratio rule): height times the largest
+// width-to-height ratio of the crops, at least 320 (PaddleOCR's 48 x 320),
+// rounded up to a multiple of 32, at most `max_width`.
+int recognizer_input_width(const std::vector<Quad>& lines, int height = kRecognizerHeight, int max_width = 3200);
+
 // The four corners a line is cut along: a 4-point box as it is (clockwise
 // from the top-left), any other outline by its smallest enclosing rectangle.
 Quad line_quad(const TextBox& box);

@@ -146,7 +146,8 @@ TEST_CASE("the CLI knows the models the manifest marks cli, with their fixture, 
   const std::vector<std::pair<catalogue::Task, std::string>> tasks = {
       {catalogue::Task::kClassification, "classification"},
       {catalogue::Task::kSegmentation, "segmentation"},
-      {catalogue::Task::kTextDetection, "text_detection"}};
+      {catalogue::Task::kTextDetection, "text_detection"},
+      {catalogue::Task::kTextRecognition, "text_recognition"}};
   for (size_t i = 0; i < known.size(); ++i) {
     INFO(known[i].name);
     CHECK(known[i].name == expected[i]["name"].get<std::string>());

@@ -127,6 +127,37 @@ TEST_CASE("garden detect boxes the five lines of the street sign and draws them"
                    overlay.rgba.begin() + (50 * 800 + 700) * 4));
 }
 
+TEST_CASE("garden ocr reads the street sign's words, in reading order", "[cli]") {
+  require_file(GARDEN_SCENETEXT_JPG);
+  const Run run = run_garden("ocr " + quoted(GARDEN_SCENETEXT_JPG) + " --threads 2");
+  INFO("stderr: " << run.err);
+  REQUIRE(run.exit_code == 0);
+  const json lines = json::parse(run.out);
+  INFO(run.out);
+  // The sign's five lines come first, top to bottom (the photo's other text,
+  // small and blurred, may follow); AT ALL TIMES loses a space (measured:
+  // "AT ALLTIMES").
+  REQUIRE(lines.size() >= 5);
+  const std::vector<std::string> sign = {"NOTICE", "DOUBLE", "PARKING", "PROHIBITED"};
+  for (size_t i = 0; i < sign.size(); ++i) {
+    CHECK(lines[i].at("text").get<std::string>() == sign[i]);
+    CHECK(lines[i].at("score").get<double>() >= 0.9);
+    REQUIRE(lines[i].at("box").size() == 4);
+  }
+  std::string last = lines[4].at("text").get<std::string>();
+  last.erase(std::remove(last.begin(), last.end(), ' '), last.end());
+  CHECK(last == "ATALLTIMES");
+}
+
+TEST_CASE("garden ocr: a missing dictionary or an unknown recognizer is one error line", "[cli]") {
+  require_file(GARDEN_PAGE_PNG);
+  const std::string page = quoted(GARDEN_PAGE_PNG);
+  check_one_line_error(run_garden("ocr " + page + " --dictionary does_not_exist.txt"), "IO");
+  check_one_line_error(run_garden("ocr " + page + " --model no-such-recognizer"), "INVALID_ARGUMENT");
+  std::ofstream("empty_dict.txt").close();
+  check_one_line_error(run_garden("ocr " + page + " --dictionary empty_dict.txt"), "INVALID_ARGUMENT");
+}
+
 TEST_CASE("garden classify and segment print tfjs-models' shapes", "[cli]") {
   require_file(GARDEN_PAGE_PNG);
   const Run classified = run_garden("classify " + quoted(GARDEN_PAGE_PNG) + " --topk 4");
