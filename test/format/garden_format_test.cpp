@@ -14,6 +14,7 @@
 #include "garden/error.h"
 #include "garden_generated.h"
 #include "graph_compare.h"
+#include "support/errors.h"
 #include "sample_graphs.h"
 
 using namespace garden;
@@ -29,15 +30,7 @@ Graph read_exact_copy(const std::vector<uint8_t>& file, size_t size) {
   return read_garden(copy.data(), copy.size());
 }
 
-ErrorCode error_code_of(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const Error& error) {
-    return error.code();
-  }
-  FAIL("expected garden::Error");
-  return ErrorCode::kBackend;
-}
+using garden_test::error_code_of;
 
 ErrorCode read_error(const std::vector<uint8_t>& file) {
   return error_code_of([&] { read_exact_copy(file, file.size()); });

@@ -6,11 +6,13 @@
 #include <vector>
 
 #include "garden/error.h"
+#include "support/errors.h"
 #include "text_recognition/ctc_decoder.h"
 
 using garden::ErrorCode;
 using garden::text::ctc_greedy_decode;
 using garden::text::Dictionary;
+using garden_test::error_code_of;
 
 namespace {
 
@@ -21,16 +23,6 @@ std::vector<float> steps(const std::vector<size_t>& best, size_t classes, float 
     for (size_t c = 0; c < classes; ++c)
       probabilities.push_back(c == b ? p : (1.f - p) / float(classes - 1));
   return probabilities;
-}
-
-ErrorCode error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const garden::Error& e) {
-    return e.code();
-  }
-  FAIL("no error");
-  return ErrorCode::kIo;
 }
 
 }  // namespace
@@ -61,12 +53,12 @@ TEST_CASE("CTC scores are the mean probability of the characters kept", "[text_r
 }
 
 TEST_CASE("dictionaries and class counts that do not fit are typed errors", "[text_recognition]") {
-  CHECK(error_of([] { Dictionary::from_lines(""); }) == ErrorCode::kInvalidArgument);
-  CHECK(error_of([] { Dictionary::from_lines("a\n\nb\n"); }) == ErrorCode::kInvalidArgument);
+  CHECK(error_code_of([] { Dictionary::from_lines(""); }) == ErrorCode::kInvalidArgument);
+  CHECK(error_code_of([] { Dictionary::from_lines("a\n\nb\n"); }) == ErrorCode::kInvalidArgument);
   std::string huge;
   for (size_t i = 0; i <= Dictionary::kMaxCharacters; ++i) huge += "z\n";
-  CHECK(error_of([&] { Dictionary::from_lines(huge); }) == ErrorCode::kInvalidArgument);
+  CHECK(error_code_of([&] { Dictionary::from_lines(huge); }) == ErrorCode::kInvalidArgument);
   const Dictionary dictionary = Dictionary::from_lines("a\nb\n");
   const std::vector<float> p = steps({1}, 5);
-  CHECK(error_of([&] { ctc_greedy_decode(p.data(), 1, 5, dictionary); }) == ErrorCode::kUnsupportedModel);
+  CHECK(error_code_of([&] { ctc_greedy_decode(p.data(), 1, 5, dictionary); }) == ErrorCode::kUnsupportedModel);
 }

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "garden/error.h"
+#include "support/errors.h"
 #include "text_recognition/line_crop.h"
 
 using garden::ErrorCode;
@@ -29,13 +30,7 @@ const uint8_t* pixel(const garden::text::LineCrop& crop, int x, int y) {
 }
 
 ErrorCode error_of(const Gradient& image, const Quad& quad) {
-  try {
-    crop_line(image.view(), quad);
-  } catch (const garden::Error& e) {
-    return e.code();
-  }
-  FAIL("no error");
-  return ErrorCode::kIo;
+  return garden_test::error_code_of([&] { crop_line(image.view(), quad); });
 }
 
 }  // namespace
