@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <string>
 
 #include "garden/error.h"
@@ -75,6 +76,13 @@ LineCrop turned_counter_clockwise(const LineCrop& crop) {
   return result;
 }
 
+// A length for a message; it may be far beyond any integer type.
+std::string pixels(double length) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.0f", length);
+  return text;
+}
+
 // The crop's size before the turn, after the checks on the box.
 CropSize upright_size(const Quad& quad) {
   for (const Point& p : quad)
@@ -84,8 +92,8 @@ CropSize upright_size(const Quad& quad) {
   require(width >= 1.0 && height >= 1.0, ErrorCode::kInvalidArgument, "text box is under one pixel");
   require(width <= kMaxCropSide && height <= kMaxCropSide && width * height <= double(kMaxCropPixels),
           ErrorCode::kInvalidArgument,
-          "text box of " + std::to_string(int64_t(width)) + "x" + std::to_string(int64_t(height)) +
-              " pixels exceeds the crop limit");
+          "text box of " + pixels(width) + " x " + pixels(height) + " pixels exceeds the crop limit (" +
+              std::to_string(kMaxCropSide) + " a side, " + std::to_string(kMaxCropPixels) + " in all)");
   return {static_cast<int>(width), static_cast<int>(height)};  // truncated, as PaddleOCR's int() does
 }
 

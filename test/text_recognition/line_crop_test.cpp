@@ -91,6 +91,8 @@ TEST_CASE("broken, degenerate and huge boxes are typed errors", "[text_recogniti
   CHECK(error_of(image, {{{0, 0}, {0.5f, 0}, {0.5f, 0.5f}, {0, 0.5f}}}) == ErrorCode::kInvalidArgument);
   CHECK(error_of(image, {{{0, 0}, {1e9f, 0}, {1e9f, 1e9f}, {0, 1e9f}}}) == ErrorCode::kInvalidArgument);
   CHECK(error_of(image, {{{0, 0}, {20000, 0}, {20000, 10}, {0, 10}}}) == ErrorCode::kInvalidArgument);
+  // Beyond any integer (found by text_lines_fuzzer: the message's size once overflowed a cast).
+  CHECK(error_of(image, {{{0, 0}, {3e38f, 0}, {3e38f, 3e38f}, {0, 3e38f}}}) == ErrorCode::kInvalidArgument);
   // Three corners on one line and the fourth off it: no projective map.
   CHECK(error_of(image, {{{0, 0}, {10, 0}, {20, 0}, {5, 10}}}) == ErrorCode::kInvalidArgument);
 }
