@@ -117,6 +117,8 @@ export interface Garden {
   loadClassifier(options?: ClassifierOptions): Promise<Classifier>;
   loadSegmenter(options?: SegmenterOptions): Promise<Segmenter>;
   loadTextDetector(options?: TextDetectorOptions): Promise<TextDetector>;
+  /** Text detection followed by recognition: the words, not only the boxes. */
+  loadTextReader(options?: TextReaderOptions): Promise<TextReader>;
   /** The low-level API: any supported model, float tensors in and out. */
   loadModel(model: ModelBytes | string | URL, options?: ModelOptions): Promise<Model>;
 
@@ -230,6 +232,43 @@ export interface DetectOptions {
 export interface TextDetector {
   /** One polygon (4 points, clockwise from the top-left) per text box, in image pixels. */
   detect(image: ImageInput, options?: DetectOptions): Promise<Point[][]>;
+  dispose(): void;
+}
+
+// -- reading text ---------------------------------------------------------------
+
+export interface TextReaderOptions extends LoadOptions {
+  /** A PP-OCR (DB) detector: 'ppocr' (shipped; the default) or model bytes. */
+  detector?: 'ppocr' | ModelBytes;
+  detectorUrl?: string | URL;
+  /** A CTC recognizer: 'ppocr' (PP-OCRv4 rec with its dictionary, shipped; the default) or model bytes. */
+  recognizer?: 'ppocr' | ModelBytes;
+  recognizerUrl?: string | URL;
+  /** The recognizer's dictionary as text, one character a line (needed for a recognizer given as bytes or URL). */
+  dictionary?: string;
+  dictionaryUrl?: string | URL;
+  /** The detector's square input size, a multiple of 32. Default 640. */
+  inputSize?: number;
+  /**
+   * The recognizer's input width (its height is 48): lines wider than this at
+   * 48 px high are scaled down to fit, narrower ones padded. Default 960.
+   */
+  recognizerWidth?: number;
+  /** Lines read with a lower mean character probability are left out, 0..1. Default 0.5. */
+  minScore?: number;
+}
+
+export interface TextLine {
+  text: string;
+  /** Mean probability of the characters read, 0..1. */
+  score: number;
+  /** The line's 4 corners, clockwise from the top-left, in image pixels. */
+  box: Point[];
+}
+
+export interface TextReader {
+  /** The lines of the image in reading order (top to bottom, left to right). */
+  read(image: ImageInput): Promise<TextLine[]>;
   dispose(): void;
 }
 

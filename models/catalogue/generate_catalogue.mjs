@@ -64,6 +64,9 @@ function checkModels(manifest, models) {
     check(!model.cli || (model.fixture && model.preset), `model '${model.name}': the CLI needs its fixture and preset`);
     check(!model.package || model.task !== 'text_detection' || model.package.kind,
           `model '${model.name}': a text detector's package entry needs its kind`);
+    check(!model.package || model.task !== 'text_recognition' ||
+          (model.package.file && model.package.dictionary && model.package.input_width),
+          `model '${model.name}': a text recognizer's package entry needs its file, dictionary and input_width`);
   }
   for (const [page, entries] of Object.entries(manifest.demos)) {
     byName(entries.map(({ id }) => ({ name: id })), `demo '${page}' entry`);
@@ -185,6 +188,12 @@ function textDetectors(manifest) {
     [entry.name, { model: name, file: entry.file ?? null, kind: entry.kind, inputSize: entry.input_size }]));
 }
 
+/** Recognizers ship with their dictionary, which sits beside the fixture as dict.txt. */
+function textRecognizers(manifest) {
+  return Object.fromEntries(packaged(manifest, 'text_recognition').map(({ name, package: entry }) =>
+    [entry.name, { model: name, file: entry.file, dictionary: entry.dictionary, inputWidth: entry.input_width }]));
+}
+
 function classifiers(manifest) {
   return Object.fromEntries(packaged(manifest, 'classification').map(({ name, source, package: entry }) =>
     [entry.name, { model: name, url: source.url ?? null }]));
@@ -219,7 +228,7 @@ function demos(manifest) {
 }
 
 export function packageCatalogue(manifest) {
-  return { textDetectors: textDetectors(manifest), classifiers: classifiers(manifest),
+  return { textDetectors: textDetectors(manifest), textRecognizers: textRecognizers(manifest), classifiers: classifiers(manifest),
     segmenters: segmenters(manifest), demos: demos(manifest) };
 }
 
@@ -235,7 +244,8 @@ function jsCatalogue(manifest) {
 function shippedFiles(manifest) {
   return manifest.models.filter((model) => model.package?.file).map((model) => {
     check(model.fixture, `model '${model.name}': the package ships it from its fixture, which it lacks`);
-    return `${model.fixture} ${model.package.file}\n`;
+    const dictionary = model.package.dictionary ? `${path.posix.dirname(model.fixture)}/dict.txt ${model.package.dictionary}\n` : '';
+    return `${model.fixture} ${model.package.file}\n${dictionary}`;
   }).join('');
 }
 

@@ -44,6 +44,22 @@ test('text detectors: the manifest\'s names, kinds and input sizes; a shipped fi
   }
 });
 
+test('text recognizers: the manifest\'s names, widths, and their model and dictionary in the package', async () => {
+  const { TEXT_RECOGNIZERS } = await fromPackage('models.mjs');
+  const expected = packaged('text_recognition').map(({ package: entry }) => [entry.name, {
+    url: pathToFileURL(path.join(PACKAGE, entry.file)).href,
+    dictionary: pathToFileURL(path.join(PACKAGE, entry.dictionary)).href,
+    inputWidth: entry.input_width,
+  }]);
+  assert.ok(expected.length > 0);
+  const actual = Object.entries(TEXT_RECOGNIZERS).map(([name, { url, dictionary, inputWidth }]) =>
+    [name, { url: url.href, dictionary: dictionary.href, inputWidth }]);
+  assert.deepEqual(actual, expected);
+  for (const { package: entry } of packaged('text_recognition')) {
+    for (const file of [entry.file, entry.dictionary]) assert.ok(fs.existsSync(path.join(PACKAGE, file)), `${file} is not in the package`);
+  }
+});
+
 test('classifiers: the manifest\'s names with their official URLs, or none', async () => {
   const { CLASSIFIERS, lookup } = await fromPackage('models.mjs');
   const expected = packaged('classification').map(({ source, package: entry }) => [entry.name, source.url ?? null]);

@@ -1,6 +1,7 @@
 // The package as a user gets it: `npm pack` the built package, install the
 // tarball into an empty folder, and run a plain `node app.mjs` that detects
-// the text of a scanned page with the shipped default model, classifies a
+// the text of a scanned page with the shipped default model and reads it with
+// the shipped recognizer, classifies a
 // photo with nsfwjs (a TF.js model.json by file: URL), segments a person with
 // MediaPipe's selfie model (a .tflite by file: URL) and detects the lines of
 // a rendered text image.
@@ -36,6 +37,10 @@ const rgba = ({ file, width, height }) => ({ data: new Uint8Array(fs.readFileSyn
 const textBoxes = await detector.detect(rgba(job.text));
 detector.dispose();
 
+const reader = await garden.loadTextReader();
+const lines = (await reader.read(decodePng(fs.readFileSync(job.page)))).map((line) => line.text);
+reader.dispose();
+
 const classifier = await garden.loadClassifier({ model: 'nsfwjs', modelUrl: job.nsfwjs });
 const classes = await classifier.classify(decodePng(fs.readFileSync(job.chelsea)), 5);
 classifier.dispose();
@@ -45,7 +50,7 @@ const { legend, segmentationMap, width, height } = await segmenter.segment(rgba(
 segmenter.dispose();
 fs.writeFileSync(job.person.mask, segmentationMap);
 
-console.log(JSON.stringify({ threads: garden.threads, build: garden.build, boxes, textBoxes, classes, legend, width, height }));
+console.log(JSON.stringify({ threads: garden.threads, build: garden.build, boxes, textBoxes, lines, classes, legend, width, height }));
 garden.dispose();
 `;
 
@@ -86,7 +91,8 @@ before(async () => {
   const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', folder], { cwd: PACKAGE });
   const [{ filename, files }] = JSON.parse(stdout);
   const packed = files.map((file) => file.path);
-  for (const needed of ['garden.mjs', 'index.d.ts', 'dist/garden_wasm.wasm', 'dist/garden_wasm_st.wasm', 'models/ppocr_det.onnx']) {
+  for (const needed of ['garden.mjs', 'index.d.ts', 'dist/garden_wasm.wasm', 'dist/garden_wasm_st.wasm', 'models/ppocr_det.onnx',
+    'models/ppocr_rec.onnx', 'models/ppocr_keys_v1.txt']) {
     assert.ok(packed.includes(needed), `${needed} is in the tarball`);
   }
   fs.writeFileSync(path.join(folder, 'package.json'), '{ "name": "app", "private": true, "type": "module" }\n');
@@ -142,7 +148,7 @@ function assertPersonMask(result, person) {
 }
 
 for (const threads of [1, 2]) {
-  test(`an installed package detects, classifies and segments from plain node (${threads} thread(s))`, { timeout: 180_000 }, async () => {
+  test(`an installed package detects, reads, classifies and segments from plain node (${threads} thread(s))`, { timeout: 180_000 }, async () => {
     const { stdout } = await run(process.execPath, ['app.mjs', String(threads), JSON.stringify(job)], { cwd: folder });
     const result = JSON.parse(stdout.trim().split('\n').at(-1));
     assert.equal(result.threads, threads);
@@ -152,6 +158,9 @@ for (const threads of [1, 2]) {
     // imageTextN.png: 13 lines of a book page (two of them short), one box each.
     assert.equal(result.textBoxes.length, 13, 'the 13 lines of imageTextN.png');
     for (const box of [...result.boxes, ...result.textBoxes]) assert.equal(box.length, 4);
+    // The shipped recognizer reads the page's lines (as natively: test/text_recognition).
+    assert.equal(result.lines.length, 7);
+    assert.equal(result.lines[0].replaceAll(' ', ''), 'Region-basedsegmentation');  // spaces: see text_reader.test.mjs
 
     // The same top class as TF.js on the same model and image (Drawing, 0.73).
     const expected = tfjsTopClass();

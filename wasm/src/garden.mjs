@@ -4,6 +4,8 @@
 //   const garden = await createGarden();
 //   const det = await garden.loadTextDetector({ model: 'ppocr' });
 //   const boxes = await det.detect(image);        // [[{x, y}, ...], ...]
+//   const reader = await garden.loadTextReader();
+//   const lines = await reader.read(image);       // [{text, score, box: [{x, y} x4]}, ...]
 //   det.dispose(); garden.dispose();
 //
 // In a page the runtime runs in a dedicated module worker by default (heavy
@@ -87,6 +89,9 @@ class RemoteHandle {
 class RemoteTextDetector extends RemoteHandle {
   detect(image, options) { return this.call('detect', image, options); }
 }
+class RemoteTextReader extends RemoteHandle {
+  read(image) { return this.call('read', image); }
+}
 class RemoteClassifier extends RemoteHandle {
   classify(image, topK) { return this.call('classify', image, topK); }
 }
@@ -124,6 +129,7 @@ class WorkerGarden {
   }
 
   loadTextDetector(options) { return this.#load('loadTextDetector', RemoteTextDetector, [], options); }
+  loadTextReader(options) { return this.#load('loadTextReader', RemoteTextReader, [], options); }
   loadClassifier(options) { return this.#load('loadClassifier', RemoteClassifier, [], options); }
   loadSegmenter(options) { return this.#load('loadSegmenter', RemoteSegmenter, [], options); }
   loadModel(source, options) {

@@ -53,6 +53,9 @@ class JsHandle {
     held_ = std::make_unique<Held>(std::move(model), options);
   }
 
+  // Holds a runner built otherwise (from several models).
+  void hold(std::unique_ptr<Held> held) { held_ = std::move(held); }
+
   bool loaded() const { return held_ != nullptr; }
   Held& get() const {
     garden::require(loaded(), garden::ErrorCode::kInvalidArgument, std::string(name_) + " was disposed");

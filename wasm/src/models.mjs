@@ -16,6 +16,14 @@ export const TEXT_DETECTORS = Object.fromEntries(Object.entries(CATALOGUE.textDe
   ([name, { file, kind, inputSize }]) => [name, { url: file && new URL(file, PACKAGE_ROOT), kind, inputSize }]));
 
 /**
+ * Text recognizers, with their dictionary: PP-OCRv4 rec ships with the
+ * package (Apache-2.0, PaddleOCR), read at inputWidth x 48.
+ */
+export const TEXT_RECOGNIZERS = Object.fromEntries(Object.entries(CATALOGUE.textRecognizers).map(
+  ([name, { file, dictionary, inputWidth }]) =>
+    [name, { url: new URL(file, PACKAGE_ROOT), dictionary: new URL(dictionary, PACKAGE_ROOT), inputWidth }]));
+
+/**
  * Classifiers: the official artifact's URL, or null when there is none to
  * download (the EfficientNet-B* weights: export them to ONNX and pass
  * modelUrl / bytes).

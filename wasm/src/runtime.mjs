@@ -4,7 +4,7 @@
 // Worker for pages.
 import { GardenError, asGardenError, checkKeys } from './errors.mjs';
 import { fetchModel } from './fetch_model.mjs';
-import { CLASSIFIERS, TEXT_DETECTORS, deeplabUrl, lookup } from './models.mjs';
+import { CLASSIFIERS, TEXT_DETECTORS, TEXT_RECOGNIZERS, deeplabUrl, lookup } from './models.mjs';
 import { toRgba } from './pixels.mjs';
 
 export const IS_NODE = typeof process === 'object' && typeof process.versions?.node === 'string';
@@ -187,6 +187,45 @@ export class LocalGarden {
     return this.#warmUp(detector, (n) => n.detect(this.writeImage(frame), undefined));
   }
 
+  /**
+   * A PP-OCR detector, a recognizer and its dictionary: each by name (the
+   * shipped PP-OCRv4 pair, 'ppocr'), as bytes, or by URL (detectorUrl,
+   * recognizerUrl, dictionaryUrl); a dictionary given directly is its text.
+   */
+  async loadTextReader(options = {}) {
+    const { detector = 'ppocr', detectorUrl, recognizer = 'ppocr', recognizerUrl, dictionary, dictionaryUrl,
+      inputSize = 640, recognizerWidth, minScore, warmup = true, ...fetchOptions } = checkKeys(options,
+      ['detector', 'detectorUrl', 'recognizer', 'recognizerUrl', 'dictionary', 'dictionaryUrl', 'inputSize',
+        'recognizerWidth', 'minScore', 'warmup', ...FETCH_KEYS], 'loadTextReader');
+    this.#alive();
+    checkWarmup(warmup);
+    const namedDetector = detectorUrl === undefined && typeof detector === 'string'
+      ? lookup(TEXT_DETECTORS, detector, 'text detector') : null;
+    if (namedDetector && namedDetector.kind !== 'ppocr') {
+      throw new GardenError('INVALID_ARGUMENT', `the text reader reads PP-OCR's lines; '${detector}' is a ${namedDetector.kind} detector`);
+    }
+    const named = recognizerUrl === undefined && typeof recognizer === 'string'
+      ? lookup(TEXT_RECOGNIZERS, recognizer, 'text recognizer') : null;
+    if (dictionary !== undefined && typeof dictionary !== 'string') {
+      throw new GardenError('INVALID_ARGUMENT', 'dictionary must be its text, one character a line (or pass dictionaryUrl)');
+    }
+    if (!named && dictionary === undefined && dictionaryUrl === undefined) {
+      throw new GardenError('INVALID_ARGUMENT', 'a recognizer given as bytes or a URL needs its dictionary (or dictionaryUrl)');
+    }
+    const models = {
+      detector: await modelBytes(detectorUrl ?? (namedDetector ? namedDetector.url : detector), fetchOptions),
+      recognizer: await modelBytes(recognizerUrl ?? (named ? named.url : recognizer), fetchOptions),
+      dictionary: dictionary ?? new TextDecoder().decode(await modelBytes(dictionaryUrl ?? named.dictionary, fetchOptions)),
+    };
+    const settings = { inputSize, recognizerWidth: recognizerWidth ?? named?.inputWidth ?? 960, minScore, threads: this.threads };
+    const native = this.call((module) => new module.TextReader(models, settings));
+    const reader = this.#track(new TextReader(this, native));
+    if (!warmup) return reader;
+    // The detector at its input size; the recognizer only where lines are found.
+    const frame = greyFrame(inputSize, inputSize);
+    return this.#warmUp(reader, (n) => n.read(this.writeImage(frame)));
+  }
+
   async loadClassifier(options = {}) {
     const { model = 'efficientnet-b0', preset, modelUrl, inputSize, labels, warmup = true, ...fetchOptions } =
       checkKeys(options, ['model', 'preset', 'modelUrl', 'inputSize', 'labels', 'warmup', ...FETCH_KEYS], 'loadClassifier');
@@ -272,6 +311,14 @@ class TextDetector extends Handle {
     const native = this.native();
     const pixels = this.garden.writeImage(image);
     return this.garden.call(() => native.detect(pixels, options));
+  }
+}
+
+class TextReader extends Handle {
+  async read(image) {
+    const native = this.native();
+    const pixels = this.garden.writeImage(image);
+    return this.garden.call(() => native.read(pixels));
   }
 }
 

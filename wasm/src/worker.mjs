@@ -6,11 +6,11 @@ import { GardenError } from './errors.mjs';
 import { createLocalGarden } from './runtime.mjs';
 
 let garden = null;
-const objects = new Map();  // handle id -> TextDetector | Classifier | Segmenter | Model
+const objects = new Map();  // handle id -> TextDetector | TextReader | Classifier | Segmenter | Model
 let nextHandle = 1;
 
-const LOADERS = ['loadTextDetector', 'loadClassifier', 'loadSegmenter', 'loadModel'];
-const METHODS = ['detect', 'classify', 'segment', 'run', 'profile'];
+const LOADERS = ['loadTextDetector', 'loadTextReader', 'loadClassifier', 'loadSegmenter', 'loadModel'];
+const METHODS = ['detect', 'read', 'classify', 'segment', 'run', 'profile'];
 
 function object(handle) {
   const found = objects.get(handle);

@@ -1,0 +1,96 @@
+// Embind for reading text: the text detector's lines read by the recognizer
+// (models/text_recognition), in one call.
+//
+//   const reader = new Module.TextReader(
+//       { detector: detBytes, recognizer: recBytes, dictionary: keysText },
+//       { inputSize: 640, recognizerWidth: 960, minScore: 0.5, threads: 2 });
+//   reader.read(pixels);   // [{ text, score, box: [{x, y} x4] }] in reading order
+//
+// Both graphs move into their runners at load (their weights are freed once
+// packed). The recognizer's input is 48 px high and recognizerWidth wide:
+// wider lines are scaled down to fit it, narrower ones padded.
+#include <emscripten/bind.h>
+
+#include <memory>
+#include <string>
+#include <utility>
+
+#include "js_error.h"
+#include "js_runner.h"
+#include "js_values.h"
+#include "pixels.h"
+#include "text_detection/text_detector.h"
+#include "text_recognition/text_recognizer.h"
+
+namespace garden_js {
+namespace {
+
+using garden::text::Dictionary;
+using garden::text::TextDetector;
+using garden::text::TextDetectorOptions;
+using garden::text::TextLine;
+using garden::text::TextRecognizer;
+using garden::text::TextRecognizerOptions;
+
+struct TextReader {
+  TextReader(garden::Model&& detector_model, const TextDetectorOptions& detector_options,
+             garden::Model&& recognizer_model, Dictionary dictionary, const TextRecognizerOptions& recognizer_options)
+      : detector(std::move(detector_model), detector_options),
+        recognizer(std::move(recognizer_model), std::move(dictionary), recognizer_options) {}
+
+  TextDetector detector;
+  TextRecognizer recognizer;
+};
+
+class JsTextReader : public JsHandle<TextReader> {
+ public:
+  JsTextReader(const val& models, const val& options) : JsHandle("text reader") {
+    call_guarded([&] {
+      garden::require(has_options(models) && models["dictionary"].isString(), garden::ErrorCode::kInvalidArgument,
+                      "the text reader needs { detector, recognizer, dictionary } with the dictionary as text");
+      const int input_size = input_size_option(options);
+      garden::require(input_size % 32 == 0, garden::ErrorCode::kInvalidArgument, "inputSize must be a multiple of 32");
+      const int recognizer_width = int_option(options, "recognizerWidth", 960, 32, garden::kMaxImageSide);
+      const int threads = threads_option(options);
+      TextDetectorOptions detector_options;
+      detector_options.db.score_mode = garden::text::ScoreMode::kSlow;  // as the text detector's binding
+      detector_options.session.threads = threads;
+      TextRecognizerOptions recognizer_options;
+      recognizer_options.min_score = static_cast<float>(number_option(options, "minScore", 0.5, 0, 1));
+      recognizer_options.session.threads = threads;
+      Dictionary dictionary = Dictionary::from_lines(models["dictionary"].as<std::string>());
+      // Each model's bytes are copied, imported and freed in turn.
+      garden::Model detector_model = load_model(copy_bytes(models["detector"]), input_size, input_size);
+      garden::Model recognizer_model = load_model(copy_bytes(models["recognizer"]),
+                                                  garden::text::kRecognizerHeight, recognizer_width);
+      hold(std::make_unique<TextReader>(std::move(detector_model), detector_options, std::move(recognizer_model),
+                                        std::move(dictionary), recognizer_options));
+    });
+  }
+
+  val read(const PixelBuffer& pixels) {
+    return call_guarded([&] {
+      TextReader& reader = get();
+      const garden::ImageView image = pixels.image();
+      const std::vector<TextLine> lines = reader.recognizer.read(image, reader.detector.detect(image));
+      return js_array(lines, [](const TextLine& line) {
+        return js_object({{"text", val(line.text)},
+                          {"score", val(line.score)},
+                          {"box", js_array(line.box, [](const garden::text::Point& point) {
+                             return js_object({{"x", val(point.x)}, {"y", val(point.y)}});
+                           })}});
+      });
+    });
+  }
+
+  int recognizer_width() const { return loaded() ? get().recognizer.input_width() : 0; }
+};
+
+}  // namespace
+
+EMSCRIPTEN_BINDINGS(garden_text_reader) {
+  bind_class<JsTextReader>("TextReader", "read", &JsTextReader::read)
+      .function("recognizerWidth", &JsTextReader::recognizer_width);
+}
+
+}  // namespace garden_js
