@@ -29,6 +29,13 @@ const uint8_t* pixel(const garden::text::LineCrop& crop, int x, int y) {
   return &crop.rgba[(static_cast<size_t>(y) * crop.width + x) * 4];
 }
 
+// The crop's pixel (x, y) came from the image's pixel (source_x, source_y).
+void check_source(const garden::text::LineCrop& crop, int x, int y, int source_x, int source_y) {
+  INFO("crop pixel (" << x << ", " << y << ")");
+  CHECK(int(pixel(crop, x, y)[0]) == source_x);
+  CHECK(int(pixel(crop, x, y)[1]) == source_y);
+}
+
 ErrorCode error_of(const Gradient& image, const Quad& quad) {
   return garden_test::error_code_of([&] { crop_line(image.view(), quad); });
 }
@@ -41,11 +48,7 @@ TEST_CASE("an upright box is cut out pixel for pixel", "[text_recognition]") {
   REQUIRE(crop.width == 20);
   REQUIRE(crop.height == 8);
   for (int y = 0; y < crop.height; ++y)
-    for (int x = 0; x < crop.width; ++x) {
-      INFO(x << "," << y);
-      CHECK(int(pixel(crop, x, y)[0]) == 5 + x);
-      CHECK(int(pixel(crop, x, y)[1]) == 7 + y);
-    }
+    for (int x = 0; x < crop.width; ++x) check_source(crop, x, y, 5 + x, 7 + y);
 }
 
 TEST_CASE("a box given from another corner reads the image turned", "[text_recognition]") {
@@ -55,10 +58,8 @@ TEST_CASE("a box given from another corner reads the image turned", "[text_recog
   const auto crop = crop_line(image.view(), {{{25, 15}, {5, 15}, {5, 7}, {25, 7}}});
   REQUIRE(crop.width == 20);
   REQUIRE(crop.height == 8);
-  CHECK(int(pixel(crop, 0, 0)[0]) == 25);
-  CHECK(int(pixel(crop, 0, 0)[1]) == 15);
-  CHECK(int(pixel(crop, 19, 7)[0]) == 6);
-  CHECK(int(pixel(crop, 19, 7)[1]) == 8);
+  check_source(crop, 0, 0, 25, 15);
+  check_source(crop, 19, 7, 6, 8);
 }
 
 TEST_CASE("a box far taller than wide is turned a quarter counter-clockwise", "[text_recognition]") {
@@ -67,21 +68,16 @@ TEST_CASE("a box far taller than wide is turned a quarter counter-clockwise", "[
   // 4 wide x 20 high becomes 20 wide x 4 high; the column x = 13 is now the top row.
   REQUIRE(crop.width == 20);
   REQUIRE(crop.height == 4);
-  for (int x = 0; x < 20; ++x) {
-    CHECK(int(pixel(crop, x, 0)[0]) == 13);
-    CHECK(int(pixel(crop, x, 0)[1]) == 2 + x);
-  }
-  CHECK(int(pixel(crop, 0, 3)[0]) == 10);
+  for (int x = 0; x < 20; ++x) check_source(crop, x, 0, 13, 2 + x);
+  check_source(crop, 0, 3, 10, 2);
 }
 
 TEST_CASE("a box past the image's edge repeats its border", "[text_recognition]") {
   const Gradient image;
   const auto crop = crop_line(image.view(), {{{-10, -5}, {10, -5}, {10, 5}, {-10, 5}}});
   REQUIRE(crop.width == 20);
-  CHECK(int(pixel(crop, 0, 0)[0]) == 0);
-  CHECK(int(pixel(crop, 0, 0)[1]) == 0);
-  CHECK(int(pixel(crop, 15, 9)[0]) == 5);
-  CHECK(int(pixel(crop, 15, 9)[1]) == 4);
+  check_source(crop, 0, 0, 0, 0);
+  check_source(crop, 15, 9, 5, 4);
 }
 
 TEST_CASE("broken, degenerate and huge boxes are typed errors", "[text_recognition]") {

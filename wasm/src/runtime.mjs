@@ -306,36 +306,34 @@ class Handle {
   }
 }
 
-class TextDetector extends Handle {
-  async detect(image, options) {
+/** A runner of images: each call writes its frame into the heap and runs on it. */
+class ImageHandle extends Handle {
+  onImage(image, body) {
     const native = this.native();
     const pixels = this.garden.writeImage(image);
-    return this.garden.call(() => native.detect(pixels, options));
+    return this.garden.call(() => body(native, pixels));
   }
 }
 
-class TextReader extends Handle {
-  async read(image) {
-    const native = this.native();
-    const pixels = this.garden.writeImage(image);
-    return this.garden.call(() => native.read(pixels));
-  }
+class TextDetector extends ImageHandle {
+  async detect(image, options) { return this.onImage(image, (native, pixels) => native.detect(pixels, options)); }
 }
 
-class Classifier extends Handle {
+class TextReader extends ImageHandle {
+  async read(image) { return this.onImage(image, (native, pixels) => native.read(pixels)); }
+}
+
+class Classifier extends ImageHandle {
   async classify(image, topK = 3) {
-    const native = this.native();
+    this.native();
     if (!Number.isInteger(topK)) throw new GardenError('INVALID_ARGUMENT', `topK must be an integer, got ${topK}`);
-    const pixels = this.garden.writeImage(image);
-    return this.garden.call(() => native.classify(pixels, topK));
+    return this.onImage(image, (native, pixels) => native.classify(pixels, topK));
   }
 }
 
-class Segmenter extends Handle {
+class Segmenter extends ImageHandle {
   async segment(image) {
-    const native = this.native();
-    const pixels = this.garden.writeImage(image);
-    const { legend, rgba, width, height } = this.garden.call(() => native.segment(pixels));
+    const { legend, rgba, width, height } = this.onImage(image, (native, pixels) => native.segment(pixels));
     // Copied out: the view is the runner's buffer, rewritten by the next frame.
     return { legend, segmentationMap: new Uint8ClampedArray(rgba), width, height };
   }

@@ -25,21 +25,17 @@
 namespace garden_js {
 namespace {
 
-using garden::text::Dictionary;
-using garden::text::TextDetector;
-using garden::text::TextDetectorOptions;
-using garden::text::TextLine;
-using garden::text::TextRecognizer;
-using garden::text::TextRecognizerOptions;
+namespace text = garden::text;
 
 struct TextReader {
-  TextReader(garden::Model&& detector_model, const TextDetectorOptions& detector_options,
-             garden::Model&& recognizer_model, Dictionary dictionary, const TextRecognizerOptions& recognizer_options)
+  TextReader(garden::Model&& detector_model, const text::TextDetectorOptions& detector_options,
+             garden::Model&& recognizer_model, text::Dictionary dictionary,
+             const text::TextRecognizerOptions& recognizer_options)
       : detector(std::move(detector_model), detector_options),
         recognizer(std::move(recognizer_model), std::move(dictionary), recognizer_options) {}
 
-  TextDetector detector;
-  TextRecognizer recognizer;
+  text::TextDetector detector;
+  text::TextRecognizer recognizer;
 };
 
 class JsTextReader : public JsHandle<TextReader> {
@@ -52,17 +48,17 @@ class JsTextReader : public JsHandle<TextReader> {
       garden::require(input_size % 32 == 0, garden::ErrorCode::kInvalidArgument, "inputSize must be a multiple of 32");
       const int recognizer_width = int_option(options, "recognizerWidth", 960, 32, garden::kMaxImageSide);
       const int threads = threads_option(options);
-      TextDetectorOptions detector_options;
-      detector_options.db.score_mode = garden::text::ScoreMode::kSlow;  // as the text detector's binding
+      text::TextDetectorOptions detector_options;
+      detector_options.db.score_mode = text::ScoreMode::kSlow;  // as the text detector's binding
       detector_options.session.threads = threads;
-      TextRecognizerOptions recognizer_options;
+      text::TextRecognizerOptions recognizer_options;
       recognizer_options.min_score = static_cast<float>(number_option(options, "minScore", 0.5, 0, 1));
       recognizer_options.session.threads = threads;
-      Dictionary dictionary = Dictionary::from_lines(models["dictionary"].as<std::string>());
+      text::Dictionary dictionary = text::Dictionary::from_lines(models["dictionary"].as<std::string>());
       // Each model's bytes are copied, imported and freed in turn.
       garden::Model detector_model = load_model(copy_bytes(models["detector"]), input_size, input_size);
       garden::Model recognizer_model = load_model(copy_bytes(models["recognizer"]),
-                                                  garden::text::kRecognizerHeight, recognizer_width);
+                                                  text::kRecognizerHeight, recognizer_width);
       hold(std::make_unique<TextReader>(std::move(detector_model), detector_options, std::move(recognizer_model),
                                         std::move(dictionary), recognizer_options));
     });
@@ -72,11 +68,11 @@ class JsTextReader : public JsHandle<TextReader> {
     return call_guarded([&] {
       TextReader& reader = get();
       const garden::ImageView image = pixels.image();
-      const std::vector<TextLine> lines = reader.recognizer.read(image, reader.detector.detect(image));
-      return js_array(lines, [](const TextLine& line) {
+      const std::vector<text::TextLine> lines = reader.recognizer.read(image, reader.detector.detect(image));
+      return js_array(lines, [](const text::TextLine& line) {
         return js_object({{"text", val(line.text)},
                           {"score", val(line.score)},
-                          {"box", js_array(line.box, [](const garden::text::Point& point) {
+                          {"box", js_array(line.box, [](const text::Point& point) {
                              return js_object({{"x", val(point.x)}, {"y", val(point.y)}});
                            })}});
       });
