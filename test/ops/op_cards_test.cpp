@@ -10,6 +10,7 @@
 
 #include "format/garden_format.h"
 #include "garden/error.h"
+#include "garden/limits.h"
 #include "garden/model.h"
 #include "garden_generated.h"
 #include "graph/reference.h"
@@ -164,6 +165,29 @@ TEST_CASE("an imported graph and a .garden file with the same bad attribute get 
   const std::string from_file =
       error_message(ErrorCode::kInvalidModel, [&] { load_model_bytes(file.data(), file.size(), ModelFormat::kGarden); });
 
-  CHECK(from_file == "AveragePool2D node 'pool': stride must be >= 1");
+  CHECK(from_file == "AveragePool2D node 'pool': stride must be in [1, 65536]");
   CHECK(from_import == from_file);
+}
+
+TEST_CASE("window attributes beyond kMaxWindow are refused before any arithmetic on them", "[ops][hostile]") {
+  // Found by read_garden_fuzzer: a .garden MaxPool with dilation 2^24 and a
+  // 514-wide kernel overflowed the int32 product of the shape rule.
+  auto pool = [](const Attributes& attrs) {
+    garden_test::GraphBuilder b(Layout::kNHWC);
+    b.output(b.node(OpType::kMaxPool2D, {b.input({1, 8, 8, 2})}, {1, 8, 8, 2}, attrs));
+    return b.graph();
+  };
+  Attributes huge_dilation;
+  huge_dilation.kernel = {514, 1};
+  huge_dilation.dilation = {1 << 24, 1};
+  CHECK(contains(error_message(ErrorCode::kInvalidModel, [&] { ops::validate_graph(pool(huge_dilation)); }),
+                 "dilation must be in [1, 65536]"));
+  Attributes huge_kernel;
+  huge_kernel.kernel = {kMaxWindow + 1, 1};
+  CHECK(contains(error_message(ErrorCode::kInvalidModel, [&] { ops::validate_graph(pool(huge_kernel)); }),
+                 "kernel size must be in [1, 65536]"));
+  Attributes huge_padding;
+  huge_padding.pad = {0, 0, 0, kMaxWindow + 1};
+  CHECK(contains(error_message(ErrorCode::kInvalidModel, [&] { ops::validate_graph(pool(huge_padding)); }),
+                 "padding must be in [0, 65536]"));
 }

@@ -14,4 +14,9 @@ namespace garden {
 // once). 2 GiB, natively and in wasm (whose sizes are 32-bit).
 constexpr uint64_t kDefaultMaxActivationBytes = uint64_t{1} << 31;
 
+// The largest kernel, stride, dilation or padding of a convolution or pooling
+// window, in pixels, that a model may declare (every format alike): far above
+// any real model, and small enough that window arithmetic stays exact.
+constexpr int32_t kMaxWindow = 1 << 16;
+
 }  // namespace garden

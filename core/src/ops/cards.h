@@ -8,6 +8,7 @@
 
 #include "garden/error.h"
 #include "garden/graph.h"
+#include "garden/limits.h"
 #include "ops/op_card.h"
 
 namespace garden {
@@ -76,11 +77,12 @@ struct ImageView {
 // Throws Error(kInvalidModel) naming the node if `tensor` is not 4-D.
 ImageView image_view(const NodeTensors& node, const Tensor& tensor);
 
-// Each of `values` is >= minimum ("<what> must be >= <minimum>").
-void check_all_at_least(const NodeTensors& node, const int32_t* values, size_t count, int32_t minimum,
-                        const char* what);
+// Each of `values` is in [minimum, kMaxWindow] ("<what> must be in [...]"),
+// so that window arithmetic in int64 cannot overflow.
+void check_window_values(const NodeTensors& node, const int32_t* values, size_t count, int32_t minimum,
+                         const char* what);
 
-// A 2-D window's stride and dilation are >= 1, its padding >= 0.
+// A 2-D window's stride and dilation are in [1, kMaxWindow], its padding in [0, kMaxWindow].
 void check_window(const NodeTensors& node);
 
 // 0 <= axis < rank.

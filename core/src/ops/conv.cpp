@@ -43,7 +43,7 @@ void check_convolution_attributes(const NodeTensors& node) {
   const Attributes& a = node.node.attrs;
   check_window(node);
   check(node, a.groups >= 1, "groups must be >= 1");
-  check_all_at_least(node, a.output_padding.data(), a.output_padding.size(), 0, "output padding");
+  check_window_values(node, a.output_padding.data(), a.output_padding.size(), 0, "output padding");
 }
 
 void check_conv2d(const NodeTensors& node) {

@@ -78,17 +78,18 @@ ImageView image_view(const NodeTensors& node, const Tensor& tensor) {
   return view;
 }
 
-void check_all_at_least(const NodeTensors& node, const int32_t* values, size_t count, int32_t minimum,
-                        const char* what) {
+void check_window_values(const NodeTensors& node, const int32_t* values, size_t count, int32_t minimum,
+                         const char* what) {
   for (size_t i = 0; i < count; ++i)
-    check(node, values[i] >= minimum, std::string(what) + " must be >= " + std::to_string(minimum));
+    check(node, values[i] >= minimum && values[i] <= kMaxWindow,
+          std::string(what) + " must be in [" + std::to_string(minimum) + ", " + std::to_string(kMaxWindow) + "]");
 }
 
 void check_window(const NodeTensors& node) {
   const Attributes& a = node.node.attrs;
-  check_all_at_least(node, a.stride.data(), a.stride.size(), 1, "stride");
-  check_all_at_least(node, a.dilation.data(), a.dilation.size(), 1, "dilation");
-  check_all_at_least(node, a.pad.data(), a.pad.size(), 0, "padding");
+  check_window_values(node, a.stride.data(), a.stride.size(), 1, "stride");
+  check_window_values(node, a.dilation.data(), a.dilation.size(), 1, "dilation");
+  check_window_values(node, a.pad.data(), a.pad.size(), 0, "padding");
 }
 
 void check_axis(const NodeTensors& node, int64_t axis, size_t rank) {

@@ -67,13 +67,13 @@ LinearTap linear_tap(float src, int64_t size) {
 void check_pool(const NodeTensors& node) {
   const Attributes& a = node.node.attrs;
   check_window(node);
-  check_all_at_least(node, a.kernel.data(), a.kernel.size(), 1, "kernel size");
+  check_window_values(node, a.kernel.data(), a.kernel.size(), 1, "kernel size");
   const Images images = same_batch_and_channels(node);
   // Output size as with floor or ceil rounding (ONNX ceil_mode): both are fine.
   for (int axis = 0; axis < 2; ++axis) {
     const int64_t in_size = axis == 0 ? images.in.h : images.in.w;
     const int64_t out_size = axis == 0 ? images.out.h : images.out.w;
-    const int64_t span = in_size + a.pad[axis] + a.pad[axis + 2] - a.dilation[axis] * (a.kernel[axis] - 1) - 1;
+    const int64_t span = in_size + a.pad[axis] + a.pad[axis + 2] - int64_t{a.dilation[axis]} * (a.kernel[axis] - 1) - 1;
     const int64_t floor_size = span / a.stride[axis] + 1;
     const int64_t ceil_size = (span + a.stride[axis] - 1) / a.stride[axis] + 1;
     check(node, span >= 0 && (out_size == floor_size || out_size == ceil_size),

@@ -7,11 +7,12 @@
 
 #include "garden/error.h"
 #include "garden/graph.h"
+#include "garden/limits.h"
 
 namespace garden {
 namespace importer {
 
-constexpr int64_t kMaxWindow = 1 << 16;  // kernel, stride, dilation and pad bound
+using garden::kMaxWindow;  // kernel, stride, dilation and pad bound
 
 // Axis 0 is the height, axis 1 the width.
 struct Window {
