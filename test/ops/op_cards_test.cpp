@@ -191,3 +191,18 @@ TEST_CASE("window attributes beyond kMaxWindow are refused before any arithmetic
   CHECK(contains(error_message(ErrorCode::kInvalidModel, [&] { ops::validate_graph(pool(huge_padding)); }),
                  "padding must be in [0, 65536]"));
 }
+
+TEST_CASE("pads and block sizes near the integer limits are refused, not overflowed", "[ops][hostile]") {
+  garden_test::GraphBuilder b(Layout::kAny);
+  Attributes pad;
+  pad.ints = {0, INT64_MAX, 0, INT64_MAX};  // begin, end per dimension of a [2, 3] input
+  b.output(b.node(OpType::kPad, {b.input({2, 3}, Layout::kAny)}, {2, 2}, Layout::kAny, pad));
+  CHECK(contains(error_message(ErrorCode::kInvalidModel, [&] { ops::validate_graph(b.graph()); }),
+                 "output shape is not input + pads"));
+  garden_test::GraphBuilder d(Layout::kNHWC);
+  Attributes block;
+  block.block_size = INT32_MAX;
+  d.output(d.node(OpType::kDepthToSpace, {d.input({1, 2, 2, 8})}, {1, 4, 4, 2}, block));
+  CHECK(contains(error_message(ErrorCode::kInvalidModel, [&] { ops::validate_graph(d.graph()); }),
+                 "block size must be in [1, 65536]"));
+}

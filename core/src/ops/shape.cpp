@@ -137,8 +137,10 @@ void check_pad(const NodeTensors& node) {
   check(node, pads.size() == 2 * rank, "needs a begin and an end padding per dimension");
   for (int64_t p : pads) check(node, p >= 0, "padding must be >= 0");
   check(node, out.size() == rank, "output rank differs from input");
+  // Subtracted from the output's size, never added: hostile pads may be near the int64 limit.
   for (size_t k = 0; k < rank; ++k)
-    check(node, out[k] == in[k] + pads[k] + pads[rank + k], "output shape is not input + pads");
+    check(node, pads[k] <= out[k] && pads[rank + k] <= out[k] - pads[k] && out[k] - pads[k] - pads[rank + k] == in[k],
+          "output shape is not input + pads");
 }
 
 // Each output element is the input element at the offset `source` gives for

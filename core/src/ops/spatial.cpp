@@ -177,10 +177,11 @@ Values resize2d(const OpContext& context) {
 
 void check_depth_to_space(const NodeTensors& node) {
   const int64_t b = node.node.attrs.block_size;
-  check(node, b >= 1, "block size must be >= 1");
+  check(node, b >= 1 && b <= kMaxWindow, "block size must be in [1, " + std::to_string(kMaxWindow) + "]");
   const ImageView in = image_view(node, *node.input_tensors[0]);
   const ImageView out = image_view(node, node.output_tensor);
-  check(node, in.n == out.n && out.h == in.h * b && out.w == in.w * b && in.c == out.c * b * b,
+  // Dimensions are at most 2^31 and b at most 2^16: these products fit in int64.
+  check(node, in.n == out.n && out.h == in.h * b && out.w == in.w * b && in.c % (b * b) == 0 && out.c == in.c / (b * b),
         "output must be [N, H*b, W*b, C/(b*b)]");
 }
 
