@@ -120,11 +120,8 @@ void lower_pow(SubgraphBuilder& b, const Node& node) {
     unsupported(node, "the exponent must be one constant value");
   if (b.input(node, 0).shape != b.output(node).shape) unsupported(node, "the exponent must not broadcast x");
   const float p = exponent[0];
+  if (p == -1.f) return lower_reciprocal(b, node);
   const uint32_t x = b.input_value(node, 0);
-  if (p == -1.f) {
-    return define_binary(b, node, xnn_binary_divide, b.static_value({1}, {1.f}, node), x, b.output_value(node),
-                         node.attrs);
-  }
   if (p == 3.f) {
     const uint32_t square = b.internal_value(b.output(node).shape, node);
     b.defined(xnn_define_unary(b.get(), xnn_unary_square, nullptr, x, square, 0), node, "square");
