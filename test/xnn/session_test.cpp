@@ -268,3 +268,71 @@ TEST_CASE("The reference evaluator refuses the same huge activations", "[xnn][se
     CHECK(contains(e.what(), "reference evaluator"));
   }
 }
+
+namespace {
+
+// Packed weights of every kind (conv, depthwise, f32 deconvolution, fully
+// connected) on a side x side input: the same weights for every side.
+Graph sized_weights_model(int64_t side, uint32_t seed) {
+  GraphBuilder m(Layout::kNHWC, seed);
+  const TensorId x = m.input({1, side, side, 4});
+  const TensorId conv = m.node(OpType::kConv2D, {x, m.random_constant({8, 3, 3, 4}), m.random_constant({8})},
+                               {1, side, side, 8}, conv_attrs(1, 1));
+  const TensorId depthwise = m.node(OpType::kConv2D, {conv, m.random_constant({8, 3, 3, 1}), m.random_constant({8})},
+                                    {1, side, side, 8}, conv_attrs(1, 1, 8));
+  const TensorId deconv = m.node(OpType::kConvTranspose2D,
+                                 {depthwise, m.random_constant({3, 2, 2, 8}), m.random_constant({3})},
+                                 {1, 2 * side, 2 * side, 3}, conv_attrs(2, 0));
+  const TensorId pooled = m.node(OpType::kGlobalAveragePool2D, {deconv}, {1, 1, 1, 3});
+  const TensorId flat = m.node(OpType::kReshape, {pooled}, {1, 3});
+  m.output(m.node(OpType::kFullyConnected, {flat, m.random_constant({5, 3}), m.random_constant({5})}, {1, 5}));
+  return m.graph();
+}
+
+// Runs `session` on seeded input and checks it against the reference on `graph`.
+void check_session(garden::Session& session, const Graph& graph) {
+  const auto input = random_values(garden::element_count(graph.tensor(graph.inputs[0]).shape), 21);
+  const auto expected = garden::evaluate(graph, {input});
+  std::copy(input.begin(), input.end(), session.input(0).data);
+  session.run();
+  const Difference d = compare(session.output(0).data, expected[0]);
+  INFO("max|diff|=" << d.max_diff << " max|ref|=" << d.max_ref << " tolerance " << kTolerance << " x max|ref|");
+  CHECK(d.max_ref > 0.f);
+  CHECK(d.max_diff <= kTolerance * d.max_ref);
+}
+
+}  // namespace
+
+// A model imported at two input sizes (a recognizer's width buckets) packs its
+// weights into one shared copy and shares one activation arena; each session
+// still computes its own answer, also after a larger one grew the arena.
+TEST_CASE("Sessions of one SessionGroup hold each packed block once", "[xnn][session]") {
+  for (int threads : {1, 2}) {
+    INFO("threads=" << threads);
+    auto group = std::make_shared<garden::SessionGroup>();
+    garden::SessionOptions options;
+    options.threads = threads;
+    options.group = group;
+    const Graph small = sized_weights_model(6, 11);
+    auto first = std::make_unique<garden::Session>(garden::Model{small}, options);
+    const size_t packed = group->packed_bytes();
+    CHECK(packed >= (8 * 3 * 3 * 4 + 8 * 3 * 3 + 3 * 2 * 2 * 8 + 5 * 3) * sizeof(float));
+    CHECK(group->shared_bytes() == 0);
+
+    const Graph large = sized_weights_model(10, 11);
+    garden::Session second(garden::Model{large}, options);
+    CHECK(group->packed_bytes() == packed);
+    CHECK(group->shared_bytes() == packed);
+    check_session(second, large);
+    check_session(*first, small);
+
+    // Other weights are packed beside them; the shared ones outlive the
+    // session that packed them first.
+    first.reset();
+    const Graph other = sized_weights_model(6, 12);
+    garden::Session third(garden::Model{other}, options);
+    CHECK(group->packed_bytes() > packed);
+    check_session(third, other);
+    check_session(second, large);
+  }
+}

@@ -32,6 +32,35 @@ enum class PortLayout {
   kNhwc,
 };
 
+namespace xnn {
+class XnnRuntime;
+}
+
+// Sessions that share their memory: the same model opened at several input
+// sizes (a text recognizer's width buckets). Sessions of one group keep one
+// copy of every block of packed weights they have in common (matched by its
+// packed bytes, so grouping unrelated models is correct, only useless) and
+// one activation arena, as large as the largest of them needs. They must
+// not run at the same time. The group lives as long as its last session.
+class SessionGroup {
+ public:
+  SessionGroup();
+  ~SessionGroup();
+  SessionGroup(const SessionGroup&) = delete;
+  SessionGroup& operator=(const SessionGroup&) = delete;
+
+  // Bytes of packed weights held (each distinct block once).
+  size_t packed_bytes() const;
+  // Bytes packed again by a later session and found already held.
+  size_t shared_bytes() const;
+
+  struct Impl;
+
+ private:
+  friend class xnn::XnnRuntime;
+  std::unique_ptr<Impl> impl_;
+};
+
 struct SessionOptions {
   int threads = 1;       // 1 = run on the calling thread only
   bool profile = false;  // collect per-node times (see Session::profile)
@@ -41,6 +70,9 @@ struct SessionOptions {
   // allocated. Raise it for very large inputs.
   uint64_t max_activation_bytes = kDefaultMaxActivationBytes;
   PortLayout port_layout = PortLayout::kDeclared;
+  // The group whose weights and activation memory this session shares (see
+  // SessionGroup); null: it keeps its own.
+  std::shared_ptr<SessionGroup> group;
 
   static constexpr uint64_t kDefaultMaxActivationBytes = garden::kDefaultMaxActivationBytes;
 };

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "xnn/lower.h"
+#include "xnn/session_group.h"
 #include "xnn/shared_threadpool.h"
 
 namespace garden {
@@ -194,18 +195,18 @@ void XnnRuntime::build(const Graph& graph, const SessionOptions& options) {
 
   std::unique_ptr<xnn_subgraph, decltype(&xnn_delete_subgraph)> subgraph(builder.release(),
                                                                           &xnn_delete_subgraph);
-  // No weights cache: each operator packs its weights into one allocation of
-  // the exact size. XNNPACK's cache grows by reallocating to the exact new
-  // size for every operator (without mremap, as in wasm), which copies all
-  // packed weights once per layer at load and leaves the freed copies as heap
-  // the wasm memory never gives back. Sharing packed weights between
-  // runtimes, what the cache is for, is something a Session never does.
+  // Outside a SessionGroup there is no weights cache: each operator packs
+  // its weights into one allocation of the exact size. (XNNPACK's own cache
+  // would copy all packed weights once per layer as it grows; see
+  // session_group.h for the provider a group uses.)
   // Workers go to sleep after the last operator instead of spinning between
   // runs: a frame loop leaves the pool idle most of the time.
   uint32_t flags = XNN_FLAG_YIELD_WORKERS;
   if (options.profile) flags |= XNN_FLAG_BASIC_PROFILING | kNoOperatorFusion;
-  check_backend(xnn_create_runtime_v4(subgraph.get(), /*weights_cache=*/nullptr, /*workspace=*/nullptr,
-                                      threadpool_, flags, &runtime_),
+  group_ = options.group;
+  xnn_weights_cache_t weights_cache = group_ ? group_->impl_->weights_cache() : nullptr;
+  xnn_workspace_t workspace = group_ ? group_->impl_->shared_workspace() : nullptr;
+  check_backend(xnn_create_runtime_v4(subgraph.get(), weights_cache, workspace, threadpool_, flags, &runtime_),
                 "xnn_create_runtime_v4");
   // Weights are packed: the f32 copies made only for packing can go.
   release_packing_buffers(static_data_);

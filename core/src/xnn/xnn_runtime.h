@@ -56,6 +56,7 @@ class XnnRuntime {
   std::vector<std::string> xnn_node_names_;
   std::vector<ExternalBuffer> inputs_;
   std::vector<ExternalBuffer> outputs_;
+  std::shared_ptr<SessionGroup> group_;  // outlives runtime_, which points into its weights
   pthreadpool_t threadpool_ = nullptr;
   xnn_runtime_t runtime_ = nullptr;
   bool profiling_ = false;
