@@ -3,7 +3,7 @@
 //   garden classify IMAGE [--model NAME|PATH] [--preset NAME] [--topk N]
 //   garden segment  IMAGE [--model NAME|PATH] [--preset NAME]
 //   garden detect   IMAGE [--model NAME|PATH] [--preset db|pse]
-//   garden ocr      IMAGE [--model NAME|PATH] [--dictionary FILE]
+//   garden ocr      IMAGE [--model NAME|PATH] [--dictionary FILE] [--recognizer-width W]
 //   common: [--threads N] [--input-size HxW] [--out overlay.png]
 //   garden eval GT.txt DET.txt
 //
@@ -26,8 +26,10 @@
 // ocr finds the lines with the default text detector, then reads each with
 // the recognizer (--model, default ppocrv4-rec) and its dictionary
 // (--dictionary, default: dict.txt beside the model). The recognizer's input
-// is 48 px high and as wide as the widest line needs (PaddleOCR's
-// max_wh_ratio rule: at least 320, at most 3200).
+// is 48 px high; each line is read at the narrowest of its width buckets
+// (320, 640, ... up to --recognizer-width, default the catalogue's width)
+// that holds it, wider lines scaled down into the widest. --input-size sets
+// the detector's input, as for detect.
 //
 // Models: a PATH (anything containing '/' or ending in .onnx, .garden,
 // .tflite or .json) is loaded as is, with --preset saying how to run it
@@ -77,7 +79,7 @@ using garden::tools::RgbaImage;
 
 const char kUsage[] =
     "usage: garden classify|segment|detect|ocr IMAGE [--model NAME|PATH] [--preset NAME] "
-    "[--topk N] [--threads N] [--input-size HxW] [--dictionary FILE] [--out overlay.png] | "
+    "[--topk N] [--threads N] [--input-size HxW] [--dictionary FILE] [--recognizer-width W] [--out overlay.png] | "
     "garden eval GT.txt DET.txt";
 
 enum class Task { kClassify, kSegment, kDetect, kOcr };
@@ -103,6 +105,7 @@ struct Arguments {
   int threads = 1;
   garden::LoadOptions load;
   std::string dictionary;  // ocr; empty: dict.txt beside the model
+  int recognizer_width = 0;  // ocr: the widest width bucket; 0: the catalogue's
   std::string out;
 };
 
@@ -149,6 +152,9 @@ Arguments parse_arguments(int argc, char** argv) {
     else if (arg == "--input-size") parse_input_size(value(), args.load);
     else if (arg == "--out") args.out = value();
     else if (arg == "--dictionary") args.dictionary = value();
+    else if (arg == "--recognizer-width")
+      args.recognizer_width = parse_int(value(), "--recognizer-width", garden::text::kMinRecognizerWidth,
+                                        garden::text::kMaxCropSide);
     else if (arg.size() > 1 && arg[0] == '-') fail(ErrorCode::kInvalidArgument, "unknown option '" + arg + "'; " + kUsage);
     else positional.push_back(arg);
   }
@@ -178,6 +184,7 @@ std::string fixture_dir() {
 struct ResolvedModel {
   std::string path;
   std::string preset;
+  int input_width = 0;  // the catalogue's, 0 for a path (or none)
 };
 
 // A NAME is looked up in the catalogue; a PATH runs with `preset`, else with
@@ -185,11 +192,12 @@ struct ResolvedModel {
 ResolvedModel resolve_model(garden::catalogue::Task task, const std::string& requested, const std::string& preset) {
   const garden::catalogue::KnownModel& fallback = garden::catalogue::default_model(task);
   const std::string name = requested.empty() ? fallback.name : requested;
-  if (looks_like_path(name)) return {name, preset.empty() ? fallback.preset : preset};
+  if (looks_like_path(name)) return {name, preset.empty() ? fallback.preset : preset, 0};
   std::string known;
   for (const garden::catalogue::KnownModel& model : garden::catalogue::known_models()) {
     if (model.task != task) continue;
-    if (name == model.name) return {fixture_dir() + "/" + model.fixture, preset.empty() ? model.preset : preset};
+    if (name == model.name)
+      return {fixture_dir() + "/" + model.fixture, preset.empty() ? model.preset : preset, model.input_width};
     known += (known.empty() ? "" : ", ") + std::string(model.name);
   }
   fail(ErrorCode::kInvalidArgument, "unknown model '" + name + "' (known: " + known +
@@ -373,16 +381,23 @@ void ocr(const Arguments& args, RgbaImage& image) {
   const std::vector<garden::text::TextBox> boxes = find_lines(detector_model, args, image);
   garden::text::Dictionary dictionary =
       garden::text::Dictionary::from_lines(read_file(dictionary_path(args, recognizer_model.path)));
+  // Width buckets up to --recognizer-width, else the catalogue's width (else
+  // the default recognizer's).
+  int max_width = args.recognizer_width;
+  if (max_width == 0) max_width = recognizer_model.input_width;
+  if (max_width == 0) max_width = garden::catalogue::default_model(catalogue_task(args.task)).input_width;
   std::vector<garden::text::TextLine> lines;
   if (!boxes.empty()) {
-    std::vector<garden::text::Quad> quads;
-    for (const garden::text::TextBox& box : boxes) quads.push_back(garden::text::line_quad(box));
-    garden::LoadOptions input;
-    input.input_height = garden::text::kRecognizerHeight;
-    input.input_width = garden::text::recognizer_input_width(quads);
     garden::text::TextRecognizerOptions options;
     options.session.threads = args.threads;
-    garden::text::TextRecognizer recognizer(load(recognizer_model.path, input), std::move(dictionary), options);
+    const auto at_width = [&](int width) {
+      garden::LoadOptions input;
+      input.input_height = garden::text::kRecognizerHeight;
+      input.input_width = width;
+      return load(recognizer_model.path, input);
+    };
+    garden::text::TextRecognizer recognizer(at_width, garden::text::recognizer_widths(max_width),
+                                            std::move(dictionary), options);
     lines = recognizer.read(image.view(), boxes);
   }
   std::string json = "[";

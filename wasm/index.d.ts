@@ -229,9 +229,16 @@ export interface DetectOptions {
   processPoints?: 'minAreaRect' | 'convexHull' | 'polygon';
 }
 
+/**
+ * One detected text region: its polygon (4 points, clockwise from the
+ * top-left, for rectangles) in image pixels, with the region's mean text
+ * probability (0..1) as `score`.
+ */
+export type TextBox = Point[] & { score: number };
+
 export interface TextDetector {
-  /** One polygon (4 points, clockwise from the top-left) per text box, in image pixels. */
-  detect(image: ImageInput, options?: DetectOptions): Promise<Point[][]>;
+  /** One polygon per text box, in image pixels, each with its score. */
+  detect(image: ImageInput, options?: DetectOptions): Promise<TextBox[]>;
   dispose(): void;
 }
 
@@ -250,8 +257,10 @@ export interface TextReaderOptions extends LoadOptions {
   /** The detector's square input size, a multiple of 32. Default 640. */
   inputSize?: number;
   /**
-   * The recognizer's input width (its height is 48): lines wider than this at
-   * 48 px high are scaled down to fit, narrower ones padded. Default 960.
+   * The recognizer's widest input (its height is 48; a multiple of 32, at
+   * least 320). It runs at the widths 320, 640, ... up to this one, sharing
+   * its weights; each line is read at the narrowest that holds it, lines
+   * wider than this scaled down into it. Default 1280.
    */
   recognizerWidth?: number;
   /** Lines read with a lower mean character probability are left out, 0..1. Default 0.5. */

@@ -54,6 +54,8 @@ struct KnownModel {
   const char* fixture;  // under the fixture directory
   const char* preset;   // classifier preset, segmenter preset, db|pse, or ctc
   bool is_default;      // the task's model when none is named
+  int input_height;     // the manifest's input_size, 0 for none (for a text
+  int input_width;      // recognizer: 48 and its widest width bucket)
 };
 
 const std::vector<ClassifierPreset>& classifier_presets();

@@ -135,7 +135,8 @@ const CPP_TASKS = { classification: 'kClassification', segmentation: 'kSegmentat
 
 function cppKnownModel(model) {
   return `      {${cppString(model.name)}, Task::${CPP_TASKS[model.task]}, ${cppString(model.fixture)}, ` +
-         `${cppString(model.preset)}, ${cppBool(model.cli === 'default')}},`;
+         `${cppString(model.preset)}, ${cppBool(model.cli === 'default')}, ` +
+         `${model.input_size?.[0] ?? 0}, ${model.input_size?.[1] ?? 0}},`;
 }
 
 function cppTable(type, functionName, rows) {

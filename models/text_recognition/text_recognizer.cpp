@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
 #include <utility>
 
 #include "garden/error.h"
@@ -27,15 +28,22 @@ Normalization paddle_recognizer_normalization() {
 
 }  // namespace
 
-int recognizer_input_width(const std::vector<Quad>& lines, int height, int max_width) {
-  require(height >= 1 && max_width >= 32, ErrorCode::kInvalidArgument, "recognizer input size out of range");
-  double ratio = 320.0 / 48.0;
-  for (const Quad& q : lines) {
-    const CropSize size = line_crop_size(q);
-    ratio = std::max(ratio, double(size.width) / double(size.height));
-  }
-  const double width = std::ceil(height * ratio / 32.0) * 32.0;
-  return static_cast<int>(std::min(width, double(max_width)));
+int recognizer_width_for(const Quad& line, int height) {
+  require(height >= 1, ErrorCode::kInvalidArgument, "recognizer input height out of range");
+  const CropSize size = line_crop_size(line);
+  const double width = std::ceil(double(height) * size.width / size.height / 32.0) * 32.0;
+  return static_cast<int>(std::min(width, double(kMaxCropSide)));
+}
+
+std::vector<int> recognizer_widths(int max_width) {
+  require(max_width >= kMinRecognizerWidth && max_width % 32 == 0 && max_width <= kMaxCropSide,
+          ErrorCode::kInvalidArgument,
+          "the recognizer's width must be a multiple of 32 in [320, " + std::to_string(kMaxCropSide) + "], got " +
+              std::to_string(max_width));
+  std::vector<int> widths;
+  for (int width = kMinRecognizerWidth; width < max_width; width += kMinRecognizerWidth) widths.push_back(width);
+  widths.push_back(max_width);
+  return widths;
 }
 
 Quad line_quad(const TextBox& box) {
@@ -44,16 +52,53 @@ Quad line_quad(const TextBox& box) {
 }
 
 TextRecognizer::TextRecognizer(runner::ModelRef model, Dictionary dictionary, const TextRecognizerOptions& options)
-    : runner_(model, kTask, options, paddle_recognizer_normalization()),
-      dictionary_(std::move(dictionary)),
-      options_(options) {
+    : dictionary_(std::move(dictionary)), options_(options) {
   require(std::isfinite(options.min_score), ErrorCode::kInvalidArgument, "min_score must be a number");
+  runners_.push_back(std::make_unique<runner::ImageRunner>(model, kTask, options, paddle_recognizer_normalization()));
+}
+
+TextRecognizer::TextRecognizer(const RecognizerAtWidth& load, const std::vector<int>& widths, Dictionary dictionary,
+                               const TextRecognizerOptions& options)
+    : group_(std::make_shared<SessionGroup>()), dictionary_(std::move(dictionary)), options_(options) {
+  require(std::isfinite(options.min_score), ErrorCode::kInvalidArgument, "min_score must be a number");
+  require(!widths.empty() && std::is_sorted(widths.begin(), widths.end()) &&
+              std::adjacent_find(widths.begin(), widths.end()) == widths.end(),
+          ErrorCode::kInvalidArgument, "the recognizer's widths must be ascending and distinct");
+  runner::RunnerOptions bucket = options;
+  bucket.session.group = group_;
+  for (int width : widths) {
+    runners_.push_back(
+        std::make_unique<runner::ImageRunner>(load(width), kTask, bucket, paddle_recognizer_normalization()));
+    require(runners_.back()->input().width == width, ErrorCode::kUnsupportedModel,
+            "text recognizer: the model's input width is fixed at " + std::to_string(runners_.back()->input().width) +
+                ", not " + std::to_string(width));
+  }
+}
+
+TextRecognizer::~TextRecognizer() = default;
+TextRecognizer::TextRecognizer(TextRecognizer&&) noexcept = default;
+
+int TextRecognizer::input_width() const { return runners_.back()->input().width; }
+int TextRecognizer::input_height() const { return runners_.back()->input().height; }
+
+std::vector<int> TextRecognizer::widths() const {
+  std::vector<int> result;
+  for (const auto& runner : runners_) result.push_back(runner->input().width);
+  return result;
+}
+
+runner::ImageRunner& TextRecognizer::runner_for(const Quad& box) {
+  const int needed = recognizer_width_for(box, runners_.back()->input().height);
+  for (const auto& runner : runners_)
+    if (runner->input().width >= needed) return *runner;
+  return *runners_.back();
 }
 
 DecodedText TextRecognizer::recognize(const ImageView& image, const Quad& box) {
   const LineCrop crop = crop_line(image, box);
-  runner_.run(crop.view(), Fit::kKeepAspect);
-  const TensorView output = runner_.output();
+  runner::ImageRunner& runner = runner_for(box);
+  runner.run(crop.view(), Fit::kKeepAspect);
+  const TensorView output = runner.output();
   const Shape& shape = output.shape;
   require(shape.size() == 3 && shape[0] == 1, ErrorCode::kUnsupportedModel,
           "text recognizer: output " + runner::shape_string(shape) + " is not [1, steps, classes]");

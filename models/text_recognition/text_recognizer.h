@@ -1,17 +1,27 @@
 // The text-recognition runner: PP-OCR's recognizer reading the lines a text
 // detector found.
 //
-//   garden::Model rec = garden::load_model_file("ppocr_rec.onnx", {.input_height = 48, .input_width = 320});
-//   garden::text::TextRecognizer recognizer(std::move(rec), garden::text::Dictionary::from_lines(keys));
+//   garden::text::TextRecognizer recognizer(
+//       [&](int width) { return garden::load_model_file("ppocr_rec.onnx", {.input_height = 48, .input_width = width}); },
+//       garden::text::recognizer_widths(1280), garden::text::Dictionary::from_lines(keys));
 //   for (const auto& line : recognizer.read(image, detector.detect(image))) ... line.text
 //
 // Each line is cut out upright (crop_line), fitted into the model's input
-// with its aspect kept (48 px high for PP-OCRv4; lines wider than the input
-// are scaled down to fit it, the rest padded on the right with zeros, as
-// PaddleOCR pads a batch), normalized as PaddleOCR does ((x / 255 - 0.5) /
-// 0.5, BGR), and decoded by CTC with the model's dictionary.
+// with its aspect kept (48 px high for PP-OCRv4, padded on the right with
+// zeros as PaddleOCR pads a batch), normalized as PaddleOCR does
+// ((x / 255 - 0.5) / 0.5, BGR), and decoded by CTC with the model's
+// dictionary.
+//
+// A model with a dynamic input width (PP-OCR's [?, 3, 48, ?]) is opened at a
+// few widths, its width buckets, whose sessions share one copy of the packed
+// weights and one activation arena (a SessionGroup): a line is read at the
+// narrowest width that holds it at full height, as PaddleOCR sizes a batch to
+// its widest line, and lines wider than the widest bucket are scaled down
+// into it. Nothing is re-packed or allocated per line.
 #pragma once
 
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -37,15 +47,23 @@ struct TextRecognizerOptions : runner::RunnerOptions {
 // PP-OCR's recognizers read lines 48 px high.
 constexpr int kRecognizerHeight = 48;
 
-// The input width that holds the widest of `lines` at `height` px without
-// scaling it down (PaddleOCR's max_wh_ratio rule): height times the largest
-// width-to-height ratio of the crops, at least 320 (PaddleOCR's 48 x 320),
-// rounded up to a multiple of 32, at most `max_width`.
-int recognizer_input_width(const std::vector<Quad>& lines, int height = kRecognizerHeight, int max_width = 3200);
+// PaddleOCR's narrowest recognizer input is 48 x 320.
+constexpr int kMinRecognizerWidth = 320;
+
+// The input width that holds `line` at `height` px without scaling it down:
+// height times its width-to-height ratio, rounded up to a multiple of 32.
+int recognizer_width_for(const Quad& line, int height = kRecognizerHeight);
+
+// Width buckets for a dynamic-width recognizer: 320, 640, 960, ... up to
+// `max_width` (a multiple of 32, at least 320), which is always the last.
+std::vector<int> recognizer_widths(int max_width);
 
 // The four corners a line is cut along: a 4-point box as it is (clockwise
 // from the top-left), any other outline by its smallest enclosing rectangle.
 Quad line_quad(const TextBox& box);
+
+// Imports the recognizer with an input `width` px wide (and 48 high).
+using RecognizerAtWidth = std::function<Model(int width)>;
 
 class TextRecognizer {
  public:
@@ -53,7 +71,15 @@ class TextRecognizer {
   // output [1, steps, classes] a softmax per step over blank + the
   // dictionary (+ space). A class count that does not match is
   // Error(kUnsupportedModel) at the first read.
+  //
+  // One input size: every line is fitted into it.
   TextRecognizer(runner::ModelRef model, Dictionary dictionary, const TextRecognizerOptions& options = {});
+  // One session per width of `widths` (ascending, each from load(width)),
+  // all in one SessionGroup.
+  TextRecognizer(const RecognizerAtWidth& load, const std::vector<int>& widths, Dictionary dictionary,
+                 const TextRecognizerOptions& options = {});
+  ~TextRecognizer();
+  TextRecognizer(TextRecognizer&&) noexcept;
 
   // One line, read from the quadrilateral `box` of `image`.
   DecodedText recognize(const ImageView& image, const Quad& box);
@@ -62,11 +88,19 @@ class TextRecognizer {
   // are left out.
   std::vector<TextLine> read(const ImageView& image, const std::vector<TextBox>& boxes);
 
-  int input_width() const { return runner_.input().width; }
-  int input_height() const { return runner_.input().height; }
+  // The widest input (the one lines are scaled down into) and the height.
+  int input_width() const;
+  int input_height() const;
+  // The input widths lines are read at, ascending.
+  std::vector<int> widths() const;
+  // The group the width buckets share (null with one input size).
+  const SessionGroup* group() const { return group_.get(); }
 
  private:
-  runner::ImageRunner runner_;
+  runner::ImageRunner& runner_for(const Quad& box);
+
+  std::shared_ptr<SessionGroup> group_;
+  std::vector<std::unique_ptr<runner::ImageRunner>> runners_;  // by input width, ascending
   Dictionary dictionary_;
   TextRecognizerOptions options_;
 };

@@ -217,7 +217,7 @@ export class LocalGarden {
       recognizer: await modelBytes(recognizerUrl ?? (named ? named.url : recognizer), fetchOptions),
       dictionary: dictionary ?? new TextDecoder().decode(await modelBytes(dictionaryUrl ?? named.dictionary, fetchOptions)),
     };
-    const settings = { inputSize, recognizerWidth: recognizerWidth ?? named?.inputWidth ?? 960, minScore, threads: this.threads };
+    const settings = { inputSize, recognizerWidth: recognizerWidth ?? named?.inputWidth ?? 1280, minScore, threads: this.threads };
     const native = this.call((module) => new module.TextReader(models, settings));
     const reader = this.#track(new TextReader(this, native));
     if (!warmup) return reader;

@@ -3,12 +3,14 @@
 //
 //   const reader = new Module.TextReader(
 //       { detector: detBytes, recognizer: recBytes, dictionary: keysText },
-//       { inputSize: 640, recognizerWidth: 960, minScore: 0.5, threads: 2 });
+//       { inputSize: 640, recognizerWidth: 1280, minScore: 0.5, threads: 2 });
 //   reader.read(pixels);   // [{ text, score, box: [{x, y} x4] }] in reading order
 //
 // Both graphs move into their runners at load (their weights are freed once
-// packed). The recognizer's input is 48 px high and recognizerWidth wide:
-// wider lines are scaled down to fit it, narrower ones padded.
+// packed). The recognizer's input is 48 px high; it is opened at the width
+// buckets 320, 640, ... up to recognizerWidth (one SessionGroup: the packed
+// weights once), each line read at the narrowest that holds it, wider lines
+// scaled down into the widest.
 #include <emscripten/bind.h>
 
 #include <memory>
@@ -29,10 +31,10 @@ namespace text = garden::text;
 
 struct TextReader {
   TextReader(garden::Model&& detector_model, const text::TextDetectorOptions& detector_options,
-             garden::Model&& recognizer_model, text::Dictionary dictionary,
-             const text::TextRecognizerOptions& recognizer_options)
+             const text::RecognizerAtWidth& recognizer_at_width, const std::vector<int>& widths,
+             text::Dictionary dictionary, const text::TextRecognizerOptions& recognizer_options)
       : detector(std::move(detector_model), detector_options),
-        recognizer(std::move(recognizer_model), std::move(dictionary), recognizer_options) {}
+        recognizer(recognizer_at_width, widths, std::move(dictionary), recognizer_options) {}
 
   text::TextDetector detector;
   text::TextRecognizer recognizer;
@@ -46,7 +48,8 @@ class JsTextReader : public JsHandle<TextReader> {
                       "the text reader needs { detector, recognizer, dictionary } with the dictionary as text");
       const int input_size = input_size_option(options);
       garden::require(input_size % 32 == 0, garden::ErrorCode::kInvalidArgument, "inputSize must be a multiple of 32");
-      const int recognizer_width = int_option(options, "recognizerWidth", 960, 32, garden::kMaxImageSide);
+      const std::vector<int> widths = text::recognizer_widths(
+          int_option(options, "recognizerWidth", 1280, text::kMinRecognizerWidth, text::kMaxCropSide));
       const int threads = threads_option(options);
       text::TextDetectorOptions detector_options;
       detector_options.db.score_mode = text::ScoreMode::kSlow;  // as the text detector's binding
@@ -55,11 +58,12 @@ class JsTextReader : public JsHandle<TextReader> {
       recognizer_options.min_score = static_cast<float>(number_option(options, "minScore", 0.5, 0, 1));
       recognizer_options.session.threads = threads;
       text::Dictionary dictionary = text::Dictionary::from_lines(models["dictionary"].as<std::string>());
-      // Each model's bytes are copied, imported and freed in turn.
+      // Each model's bytes are copied, imported (the recognizer once per
+      // width) and freed in turn.
       garden::Model detector_model = load_model(copy_bytes(models["detector"]), input_size, input_size);
-      garden::Model recognizer_model = load_model(copy_bytes(models["recognizer"]),
-                                                  text::kRecognizerHeight, recognizer_width);
-      hold(std::make_unique<TextReader>(std::move(detector_model), detector_options, std::move(recognizer_model),
+      const std::vector<uint8_t> recognizer_bytes = copy_bytes(models["recognizer"]);
+      const auto at_width = [&](int width) { return load_model(recognizer_bytes, text::kRecognizerHeight, width); };
+      hold(std::make_unique<TextReader>(std::move(detector_model), detector_options, at_width, widths,
                                         std::move(dictionary), recognizer_options));
     });
   }
