@@ -16,6 +16,9 @@ function assertSevenLines(boxes, image) {
   assert.equal(boxes.length, 7);
   for (const box of boxes) {
     assert.equal(box.length, 4);
+    // Each box carries its region's mean text probability, above the
+    // detector's box threshold (0.6) on a clean print.
+    assert.ok(box.score > 0.6 && box.score <= 1, `score ${box.score}`);
     for (const { x, y } of box) {
       assert.ok(x >= 0 && x <= image.width - 1 && y >= 0 && y <= image.height - 1, `(${x}, ${y}) outside the image`);
     }
