@@ -4,6 +4,7 @@
 //   garden segment  IMAGE [--model NAME|PATH] [--preset NAME]
 //   garden detect   IMAGE [--model NAME|PATH] [--preset db|pse]
 //   garden ocr      IMAGE [--model NAME|PATH] [--dictionary FILE] [--recognizer-width W]
+//                         [--save-inputs DIR]
 //   common: [--threads N] [--input-size HxW] [--out overlay.png]
 //   garden eval GT.txt DET.txt
 //
@@ -28,8 +29,10 @@
 // (--dictionary, default: dict.txt beside the model). The recognizer's input
 // is 48 px high; each line is read at the narrowest of its width buckets
 // (320, 640, ... up to --recognizer-width, default the catalogue's width)
-// that holds it, wider lines scaled down into the widest. --input-size sets
-// the detector's input, as for detect.
+// that holds it, wider lines scaled down into the widest. The detector runs
+// at the catalogue's input size (640 x 640, as the package's text reader),
+// or --input-size. --save-inputs DIR writes each line's
+// recognizer input (see save_line_inputs).
 //
 // Models: a PATH (anything containing '/' or ending in .onnx, .garden,
 // .tflite or .json) is loaded as is, with --preset saying how to run it
@@ -79,7 +82,8 @@ using garden::tools::RgbaImage;
 
 const char kUsage[] =
     "usage: garden classify|segment|detect|ocr IMAGE [--model NAME|PATH] [--preset NAME] "
-    "[--topk N] [--threads N] [--input-size HxW] [--dictionary FILE] [--recognizer-width W] [--out overlay.png] | "
+    "[--topk N] [--threads N] [--input-size HxW] [--dictionary FILE] [--recognizer-width W] [--save-inputs DIR] "
+    "[--out overlay.png] | "
     "garden eval GT.txt DET.txt";
 
 enum class Task { kClassify, kSegment, kDetect, kOcr };
@@ -106,6 +110,7 @@ struct Arguments {
   garden::LoadOptions load;
   std::string dictionary;  // ocr; empty: dict.txt beside the model
   int recognizer_width = 0;  // ocr: the widest width bucket; 0: the catalogue's
+  std::string save_inputs;   // ocr: where each line's recognizer input is written
   std::string out;
 };
 
@@ -152,6 +157,7 @@ Arguments parse_arguments(int argc, char** argv) {
     else if (arg == "--input-size") parse_input_size(value(), args.load);
     else if (arg == "--out") args.out = value();
     else if (arg == "--dictionary") args.dictionary = value();
+    else if (arg == "--save-inputs") args.save_inputs = value();
     else if (arg == "--recognizer-width")
       args.recognizer_width = parse_int(value(), "--recognizer-width", garden::text::kMinRecognizerWidth,
                                         garden::text::kMaxCropSide);
@@ -184,7 +190,8 @@ std::string fixture_dir() {
 struct ResolvedModel {
   std::string path;
   std::string preset;
-  int input_width = 0;  // the catalogue's, 0 for a path (or none)
+  int input_height = 0;  // the catalogue's input size, 0 for a path (or none)
+  int input_width = 0;
 };
 
 // A NAME is looked up in the catalogue; a PATH runs with `preset`, else with
@@ -192,12 +199,13 @@ struct ResolvedModel {
 ResolvedModel resolve_model(garden::catalogue::Task task, const std::string& requested, const std::string& preset) {
   const garden::catalogue::KnownModel& fallback = garden::catalogue::default_model(task);
   const std::string name = requested.empty() ? fallback.name : requested;
-  if (looks_like_path(name)) return {name, preset.empty() ? fallback.preset : preset, 0};
+  if (looks_like_path(name)) return {name, preset.empty() ? fallback.preset : preset, 0, 0};
   std::string known;
   for (const garden::catalogue::KnownModel& model : garden::catalogue::known_models()) {
     if (model.task != task) continue;
     if (name == model.name)
-      return {fixture_dir() + "/" + model.fixture, preset.empty() ? model.preset : preset, model.input_width};
+      return {fixture_dir() + "/" + model.fixture, preset.empty() ? model.preset : preset, model.input_height,
+              model.input_width};
     known += (known.empty() ? "" : ", ") + std::string(model.name);
   }
   fail(ErrorCode::kInvalidArgument, "unknown model '" + name + "' (known: " + known +
@@ -372,13 +380,43 @@ std::string read_file(const std::string& path) {
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
+// Writes what the recognizer was fed for each line read, as DIR/line-N.f32:
+// the [1, 3, 48, width] tensor as raw little-endian float32 (width = size /
+// 576 bytes), so another runtime can read the very same crops.
+void save_line_inputs(garden::text::TextRecognizer& recognizer, const RgbaImage& image,
+                      const std::vector<garden::text::TextLine>& lines, const std::string& dir) {
+  for (size_t i = 0; i < lines.size(); ++i) {
+    recognizer.recognize(image.view(), lines[i].box);  // as read() did: the same input again
+    const garden::TensorView input = recognizer.last_input();
+    std::vector<float> nchw(input.data, input.data + garden::element_count(input.shape));
+    if (input.layout == garden::Layout::kNHWC) {  // the runner's own ports: back to the model's NCHW
+      const size_t height = static_cast<size_t>(input.shape[1]), width = static_cast<size_t>(input.shape[2]);
+      const size_t channels = static_cast<size_t>(input.shape[3]);
+      for (size_t c = 0; c < channels; ++c)
+        for (size_t p = 0; p < height * width; ++p) nchw[c * height * width + p] = input.data[p * channels + c];
+    }
+    char name[32];
+    std::snprintf(name, sizeof name, "/line-%zu.f32", i);
+    std::ofstream out(dir + name, std::ios::binary);
+    out.write(reinterpret_cast<const char*>(nchw.data()), static_cast<std::streamsize>(nchw.size() * sizeof(float)));
+    require(out.good(), ErrorCode::kIo, "cannot write '" + dir + name + "'");
+  }
+}
+
 // Lines found by the default text detector, read by the recognizer.
 void ocr(const Arguments& args, RgbaImage& image) {
   const ResolvedModel detector_model = resolve_model(garden::catalogue::Task::kTextDetection, "", "");
   const ResolvedModel recognizer_model = resolve_model(catalogue_task(args.task), args.model, args.preset);
   require(recognizer_model.preset == "ctc", ErrorCode::kInvalidArgument,
           "ocr: unknown preset '" + recognizer_model.preset + "' (known: ctc)");
-  const std::vector<garden::text::TextBox> boxes = find_lines(detector_model, args, image);
+  // The detector at the catalogue's input size, as the package's text reader
+  // runs it (the page fitted without upscaling), unless --input-size says.
+  Arguments detector_args = args;
+  if (args.load.input_width == 0 || args.load.input_height == 0) {
+    detector_args.load.input_height = detector_model.input_height;
+    detector_args.load.input_width = detector_model.input_width;
+  }
+  const std::vector<garden::text::TextBox> boxes = find_lines(detector_model, detector_args, image);
   garden::text::Dictionary dictionary =
       garden::text::Dictionary::from_lines(read_file(dictionary_path(args, recognizer_model.path)));
   // Width buckets up to --recognizer-width, else the catalogue's width (else
@@ -399,6 +437,7 @@ void ocr(const Arguments& args, RgbaImage& image) {
     garden::text::TextRecognizer recognizer(at_width, garden::text::recognizer_widths(max_width),
                                             std::move(dictionary), options);
     lines = recognizer.read(image.view(), boxes);
+    if (!args.save_inputs.empty()) save_line_inputs(recognizer, image, lines, args.save_inputs);
   }
   std::string json = "[";
   for (size_t i = 0; i < lines.size(); ++i) {

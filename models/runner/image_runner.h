@@ -95,6 +95,8 @@ class ImageRunner {
   TensorView output() { return session_.output(0); }
   // The first output's values after run(); the buffer lives as long as the runner.
   const float* output_data() const { return output_data_; }
+  // The model's input as the last run() wrote it.
+  TensorView input_tensor() { return session_.input(0); }
 
   // Checks the image, fits it into the input (where it lands is returned),
   // resizes and normalizes it there, and runs the model.

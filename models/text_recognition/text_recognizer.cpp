@@ -87,6 +87,11 @@ std::vector<int> TextRecognizer::widths() const {
   return result;
 }
 
+TensorView TextRecognizer::last_input() {
+  require(last_ != nullptr, ErrorCode::kInvalidArgument, "text recognizer: nothing read yet");
+  return last_->input_tensor();
+}
+
 runner::ImageRunner& TextRecognizer::runner_for(const Quad& box) {
   const int needed = recognizer_width_for(box, runners_.back()->input().height);
   for (const auto& runner : runners_)
@@ -97,6 +102,7 @@ runner::ImageRunner& TextRecognizer::runner_for(const Quad& box) {
 DecodedText TextRecognizer::recognize(const ImageView& image, const Quad& box) {
   const LineCrop crop = crop_line(image, box);
   runner::ImageRunner& runner = runner_for(box);
+  last_ = &runner;
   runner.run(crop.view(), Fit::kKeepAspect);
   const TensorView output = runner.output();
   const Shape& shape = output.shape;

@@ -88,6 +88,10 @@ class TextRecognizer {
   // are left out.
   std::vector<TextLine> read(const ImageView& image, const std::vector<TextBox>& boxes);
 
+  // The input the last recognize() fed the model ([1, 3, 48, width] as the
+  // model declares it): what another runtime needs to read the same crop.
+  TensorView last_input();
+
   // The widest input (the one lines are scaled down into) and the height.
   int input_width() const;
   int input_height() const;
@@ -101,6 +105,7 @@ class TextRecognizer {
 
   std::shared_ptr<SessionGroup> group_;
   std::vector<std::unique_ptr<runner::ImageRunner>> runners_;  // by input width, ascending
+  runner::ImageRunner* last_ = nullptr;                        // of the last recognize()
   Dictionary dictionary_;
   TextRecognizerOptions options_;
 };

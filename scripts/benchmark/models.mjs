@@ -32,7 +32,8 @@ const posix = {
 function benchModel(entry, models) {
   const { id, label, peer, dynamic, model_file: modelFile, fixture_dir: fixtureDir, expected } = entry;
   const model = models.find(({ name }) => name === entry.model);
-  const [height, width] = model.input_size;
+  // An entry may run a dynamic model at a size of its own.
+  const [height, width] = entry.input_size ?? model.input_size;
   const bench = { id, label, height, width, peer };
   if (dynamic) bench.dynamic = true;
   if (peer === 'tfjs') {

@@ -15,16 +15,48 @@ const CACHE = process.env.GARDEN_CACHE ?? path.join(process.env.HOME ?? '/root',
 
 export const importPackage = () => import(pathToFileURL(path.join(PACKAGE, 'garden.mjs')).href);
 
-/** skimage's page.png (a scanned page: a title, five lines of text, a line of code), as RGBA. */
-export function pagePath() {
+// A test image from a Debian package, in the download cache make-fixtures fills.
+function imagePath(packagePrefix, name) {
   const images = path.join(CACHE, 'images');
-  const folder = fs.existsSync(images) ? fs.readdirSync(images).find((name) => name.startsWith('skimage')) : undefined;
-  const file = folder && path.join(images, folder, 'page.png');
-  assert.ok(file && fs.existsSync(file), `page.png not found under ${images} (run scripts/make-fixtures)`);
+  const folder = fs.existsSync(images) ? fs.readdirSync(images).find((entry) => entry.startsWith(packagePrefix)) : undefined;
+  const file = folder && path.join(images, folder, name);
+  assert.ok(file && fs.existsSync(file), `${name} not found under ${images} (run scripts/make-fixtures)`);
   return file;
 }
 
+/** skimage's page.png (a scanned page: a title, five lines of text, a line of code). */
+export const pagePath = () => imagePath('skimage', 'page.png');
 export const readPage = () => decodePng(fs.readFileSync(pagePath()));
+/** opencv-doc's imageTextN.png (a printed paragraph of 13 lines). */
+export const paragraphPath = () => imagePath('opencv-doc', 'imageTextN.png');
+export const readParagraph = () => decodePng(fs.readFileSync(paragraphPath()));
+
+/** What a test image says, line by line, written by eye (test/text_recognition/transcriptions). */
+export const transcription = (name) =>
+  fs.readFileSync(path.join(ROOT, 'test/text_recognition/transcriptions', name), 'utf8').split('\n').filter((line) => line !== '');
+
+/** Levenshtein distance in characters (code points). */
+export function editDistance(read, expected) {
+  const a = [...read], b = [...expected];
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; ++i) {
+    let diagonal = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; ++j) {
+      const above = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return row[b.length];
+}
+
+/** Edits over the transcription's characters, for lines read in order. */
+export function characterErrorRate(texts, expected) {
+  assert.equal(texts.length, expected.length, `${texts.length} lines read, ${expected.length} written`);
+  const edits = texts.reduce((sum, text, i) => sum + editDistance(text, expected[i]), 0);
+  return edits / expected.reduce((sum, line) => sum + [...line].length, 0);
+}
 
 export async function rejection(promise) {
   try {

@@ -1,8 +1,9 @@
 // A minimal PNG decoder for tests: 8-bit, non-interlaced, gray / gray+alpha /
-// RGB / RGBA, to RGBA pixels { data, width, height }. Anything else throws.
+// RGB / RGBA / palette, to RGBA pixels { data, width, height }. Anything else
+// throws.
 import zlib from 'node:zlib';
 
-const CHANNELS = { 0: 1, 2: 3, 4: 2, 6: 4 };
+const CHANNELS = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
 
 function paeth(a, b, c) {
   const p = a + b - c;
@@ -33,7 +34,7 @@ function unfilter(raw, width, height, bpp) {
 export function decodePng(bytes) {
   const view = Buffer.from(bytes);
   if (view.readUInt32BE(0) !== 0x89504e47) throw new Error('not a PNG');
-  let offset = 8, width = 0, height = 0, colorType = 0;
+  let offset = 8, width = 0, height = 0, colorType = 0, palette = null, alphas = null;
   const idat = [];
   while (offset < view.length) {
     const length = view.readUInt32BE(offset);
@@ -46,6 +47,10 @@ export function decodePng(bytes) {
       if (data[8] !== 8 || data[12] !== 0 || !(colorType in CHANNELS)) {
         throw new Error(`PNG: only 8-bit non-interlaced gray/RGB(A), got depth ${data[8]} type ${colorType}`);
       }
+    } else if (type === 'PLTE') {
+      palette = data;
+    } else if (type === 'tRNS') {
+      alphas = data;
     } else if (type === 'IDAT') {
       idat.push(data);
     } else if (type === 'IEND') {
@@ -58,6 +63,13 @@ export function decodePng(bytes) {
   const rgba = new Uint8Array(width * height * 4);
   for (let i = 0; i < width * height; ++i) {
     const p = pixels.subarray(i * channels, (i + 1) * channels);
+    if (colorType === 3) {
+      const index = p[0];
+      if (!palette || index * 3 + 2 >= palette.length) throw new Error('PNG: palette index out of range');
+      rgba.set([palette[index * 3], palette[index * 3 + 1], palette[index * 3 + 2],
+        alphas && index < alphas.length ? alphas[index] : 255], i * 4);
+      continue;
+    }
     const [r, g, b] = channels >= 3 ? p : [p[0], p[0], p[0]];
     rgba.set([r, g, b, channels === 2 || channels === 4 ? p[channels - 1] : 255], i * 4);
   }
