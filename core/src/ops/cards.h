@@ -91,5 +91,39 @@ void check_axis(const NodeTensors& node, int64_t axis, size_t rank);
 // The output has the shape of the first input.
 void check_same_shape(const NodeTensors& node);
 
+// Numpy broadcasting: `out` has the larger rank of `a` and `b`, and each
+// dimension of a and b, aligned to the right of out's, is out's or 1.
+void check_broadcast_shapes(const NodeTensors& node, const Shape& a, const Shape& b, const Shape& out);
+
+// Strides of `shape` aligned to the right of an output of shape `out`, with 0
+// for broadcast dimensions.
+std::vector<int64_t> broadcast_strides(const Shape& shape, const Shape& out);
+
+// Visits every element of `out` in row-major order as visit(i, offset_a,
+// offset_b): its flat index and the flat offsets of the elements of `a` and
+// `b` it reads under numpy broadcasting.
+template <typename Visit>
+void for_each_broadcast(const Shape& a, const Shape& b, const Shape& out, Visit visit) {
+  const size_t rank = out.size();
+  const std::vector<int64_t> strides_a = broadcast_strides(a, out);
+  const std::vector<int64_t> strides_b = broadcast_strides(b, out);
+  const int64_t count = element_count(out);
+  std::vector<int64_t> index(rank, 0);
+  int64_t offset_a = 0, offset_b = 0;
+  for (int64_t i = 0; i < count; ++i) {
+    visit(i, offset_a, offset_b);
+    // Advance the multi-index like an odometer, keeping both offsets in step.
+    for (size_t axis = rank; axis-- > 0;) {
+      ++index[axis];
+      offset_a += strides_a[axis];
+      offset_b += strides_b[axis];
+      if (index[axis] < out[axis]) break;
+      offset_a -= strides_a[axis] * index[axis];
+      offset_b -= strides_b[axis] * index[axis];
+      index[axis] = 0;
+    }
+  }
+}
+
 }  // namespace ops
 }  // namespace garden

@@ -81,50 +81,23 @@ void check_fully_connected(const NodeTensors& node) {
     check(node, element_count(node.input_tensors[2]->shape) == outputs, "bias must have O values");
 }
 
-// a [..., M, K] x b [..., K, N]: the matrix sizes, and for each output matrix
-// the index of the a and b matrices it multiplies (batch dimensions broadcast).
+// a [..., M, K] x b [..., K, N] -> [..., M, N]: the matrix sizes, and the
+// batch dimensions of each (which broadcast like an element-wise op's).
 struct MatMulShape {
   int64_t m, k, n;
-  std::vector<int64_t> a_matrix, b_matrix;
+  Shape a_batch, b_batch, out_batch;
 };
 
 MatMulShape matmul_shape(const NodeTensors& node) {
   const Shape& a = node.input_tensors[0]->shape;
   const Shape& b = node.input_tensors[1]->shape;
   const Shape& out = node.output_tensor.shape;
-  check(node, a.size() >= 2 && b.size() >= 2, "both operands need rank 2 or more");
-  MatMulShape s{a[a.size() - 2], a.back(), b.back(), {}, {}};
+  check(node, a.size() >= 2 && b.size() >= 2 && out.size() >= 2, "operands and output need rank 2 or more");
+  MatMulShape s{a[a.size() - 2], a.back(), b.back(),
+                Shape(a.begin(), a.end() - 2), Shape(b.begin(), b.end() - 2), Shape(out.begin(), out.end() - 2)};
   check(node, b[b.size() - 2] == s.k, "inner dimensions differ");
-  const size_t batch_rank = std::max(a.size(), b.size()) - 2;
-  check(node, out.size() == batch_rank + 2 && out[batch_rank] == s.m && out[batch_rank + 1] == s.n,
-        "output shape must be [batch..., M, N]");
-  // Each operand's batch dimensions, aligned to the right of the output's.
-  auto batch_dim = [&](const Shape& shape, size_t k) {
-    const size_t rank = shape.size() - 2;
-    return k + rank >= batch_rank ? shape[k + rank - batch_rank] : 1;
-  };
-  for (size_t k = 0; k < batch_rank; ++k) {
-    const int64_t da = batch_dim(a, k), db = batch_dim(b, k);
-    check(node, (da == db || da == 1 || db == 1) && out[k] == std::max(da, db),
-          "batch dimensions do not broadcast to the output's");
-  }
-  // Walk the output's batch index like an odometer, keeping both matrix
-  // indices in step.
-  const int64_t batches = element_count(Shape(out.begin(), out.end() - 2));
-  std::vector<int64_t> index(batch_rank, 0);
-  for (int64_t i = 0; i < batches; ++i) {
-    int64_t ia = 0, ib = 0;
-    for (size_t k = 0; k < batch_rank; ++k) {
-      ia = ia * batch_dim(a, k) + (batch_dim(a, k) == 1 ? 0 : index[k]);
-      ib = ib * batch_dim(b, k) + (batch_dim(b, k) == 1 ? 0 : index[k]);
-    }
-    s.a_matrix.push_back(ia);
-    s.b_matrix.push_back(ib);
-    for (size_t k = batch_rank; k-- > 0;) {
-      if (++index[k] < out[k]) break;
-      index[k] = 0;
-    }
-  }
+  check(node, out[out.size() - 2] == s.m && out.back() == s.n, "output shape must be [batch..., M, N]");
+  check_broadcast_shapes(node, s.a_batch, s.b_batch, s.out_batch);
   return s;
 }
 
@@ -134,18 +107,19 @@ Values batch_matmul(const OpContext& context) {
   const MatMulShape s = matmul_shape(context);
   const Values& a = *context.inputs[0];
   const Values& b = *context.inputs[1];
-  Values y(s.a_matrix.size() * static_cast<size_t>(s.m * s.n));
-  for (size_t i = 0; i < s.a_matrix.size(); ++i) {
-    const float* am = a.data() + s.a_matrix[i] * s.m * s.k;
-    const float* bm = b.data() + s.b_matrix[i] * s.k * s.n;
-    float* ym = y.data() + static_cast<int64_t>(i) * s.m * s.n;
+  Values y(static_cast<size_t>(element_count(s.out_batch) * s.m * s.n));
+  // Each output matrix multiplies the a and b matrices its batch index reads.
+  for_each_broadcast(s.a_batch, s.b_batch, s.out_batch, [&](int64_t i, int64_t a_matrix, int64_t b_matrix) {
+    const float* am = a.data() + a_matrix * s.m * s.k;
+    const float* bm = b.data() + b_matrix * s.k * s.n;
+    float* ym = y.data() + i * s.m * s.n;
     for (int64_t r = 0; r < s.m; ++r)
       for (int64_t c = 0; c < s.n; ++c) {
         double sum = 0.0;
         for (int64_t j = 0; j < s.k; ++j) sum += static_cast<double>(am[r * s.k + j]) * bm[j * s.n + c];
         ym[r * s.n + c] = static_cast<float>(sum);
       }
-  }
+  });
   return y;
 }
 

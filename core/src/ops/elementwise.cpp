@@ -10,66 +10,22 @@ namespace garden {
 namespace ops {
 namespace {
 
-// Each input's dimensions, aligned to the right of the output's, are the
-// output's or 1 (numpy rules), and the output is no larger than needed.
+// Numpy broadcasting of the two inputs onto the output.
 void check_broadcast(const NodeTensors& node) {
-  const Shape& out = node.output_tensor.shape;
-  const Shape& shape_a = node.input_tensors[0]->shape;
-  const Shape& shape_b = node.input_tensors[1]->shape;
-  const size_t rank = std::max(shape_a.size(), shape_b.size());
-  check(node, out.size() == rank, "output rank is not the broadcast rank");
-  for (size_t k = 0; k < rank; ++k) {
-    const int64_t da = k < shape_a.size() ? shape_a[shape_a.size() - 1 - k] : 1;
-    const int64_t db = k < shape_b.size() ? shape_b[shape_b.size() - 1 - k] : 1;
-    check(node, out[rank - 1 - k] == std::max(da, db) || (da == 0 || db == 0),
-          "output shape is not the broadcast of the input shapes");
-  }
-  for (const Tensor* input : node.input_tensors) {
-    const Shape& shape = input->shape;
-    for (size_t k = 0; k < shape.size(); ++k) {
-      const int64_t d = shape[shape.size() - 1 - k];
-      check(node, d == out[out.size() - 1 - k] || d == 1, "input shapes do not broadcast to the output shape");
-    }
-  }
-}
-
-// Strides of `shape` aligned to the right of an output of shape `out`, with 0
-// for broadcast dimensions.
-std::vector<int64_t> broadcast_strides(const Shape& shape, const Shape& out) {
-  std::vector<int64_t> strides(out.size(), 0);
-  int64_t stride = 1;
-  for (size_t k = 0; k < shape.size(); ++k) {
-    const size_t in_axis = shape.size() - 1 - k;
-    strides[out.size() - 1 - k] = shape[in_axis] == 1 ? 0 : stride;
-    stride *= shape[in_axis];
-  }
-  return strides;
+  check_broadcast_shapes(node, node.input_tensors[0]->shape, node.input_tensors[1]->shape, node.output_tensor.shape);
 }
 
 template <float (*apply)(float, float)>
 Values binary(const OpContext& context) {
-  const Shape& out = context.output_tensor.shape;
-  const size_t rank = out.size();
-  const std::vector<int64_t> strides_a = broadcast_strides(context.input_tensors[0]->shape, out);
-  const std::vector<int64_t> strides_b = broadcast_strides(context.input_tensors[1]->shape, out);
   const Values& a = *context.inputs[0];
   const Values& b = *context.inputs[1];
+  const Shape& out = context.output_tensor.shape;
   Values y(static_cast<size_t>(element_count(out)));
-  std::vector<int64_t> index(rank, 0);
-  int64_t offset_a = 0, offset_b = 0;
-  for (size_t i = 0; i < y.size(); ++i) {
-    y[i] = apply(a[static_cast<size_t>(offset_a)], b[static_cast<size_t>(offset_b)]);
-    // Advance the multi-index like an odometer, keeping both offsets in step.
-    for (size_t axis = rank; axis-- > 0;) {
-      ++index[axis];
-      offset_a += strides_a[axis];
-      offset_b += strides_b[axis];
-      if (index[axis] < out[axis]) break;
-      offset_a -= strides_a[axis] * index[axis];
-      offset_b -= strides_b[axis] * index[axis];
-      index[axis] = 0;
-    }
-  }
+  for_each_broadcast(context.input_tensors[0]->shape, context.input_tensors[1]->shape, out,
+                     [&](int64_t i, int64_t offset_a, int64_t offset_b) {
+                       y[static_cast<size_t>(i)] = apply(a[static_cast<size_t>(offset_a)],
+                                                         b[static_cast<size_t>(offset_b)]);
+                     });
   return y;
 }
 

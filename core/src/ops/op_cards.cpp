@@ -1,4 +1,5 @@
 // The table of op cards, indexed by OpType, and the checks every card shares.
+#include <algorithm>
 #include <iterator>
 #include <string>
 
@@ -99,6 +100,34 @@ void check_axis(const NodeTensors& node, int64_t axis, size_t rank) {
 
 void check_same_shape(const NodeTensors& node) {
   check(node, node.output_tensor.shape == node.input_tensors[0]->shape, "output shape differs from input");
+}
+
+void check_broadcast_shapes(const NodeTensors& node, const Shape& a, const Shape& b, const Shape& out) {
+  const size_t rank = std::max(a.size(), b.size());
+  check(node, out.size() == rank, "output rank is not the broadcast rank");
+  for (size_t k = 0; k < rank; ++k) {
+    const int64_t da = k < a.size() ? a[a.size() - 1 - k] : 1;
+    const int64_t db = k < b.size() ? b[b.size() - 1 - k] : 1;
+    check(node, out[rank - 1 - k] == std::max(da, db) || (da == 0 || db == 0),
+          "output shape is not the broadcast of the input shapes");
+  }
+  for (const Shape* shape : {&a, &b}) {
+    for (size_t k = 0; k < shape->size(); ++k) {
+      const int64_t d = (*shape)[shape->size() - 1 - k];
+      check(node, d == out[out.size() - 1 - k] || d == 1, "input shapes do not broadcast to the output shape");
+    }
+  }
+}
+
+std::vector<int64_t> broadcast_strides(const Shape& shape, const Shape& out) {
+  std::vector<int64_t> strides(out.size(), 0);
+  int64_t stride = 1;
+  for (size_t k = 0; k < shape.size(); ++k) {
+    const size_t in_axis = shape.size() - 1 - k;
+    strides[out.size() - 1 - k] = shape[in_axis] == 1 ? 0 : stride;
+    stride *= shape[in_axis];
+  }
+  return strides;
 }
 
 }  // namespace ops

@@ -127,16 +127,15 @@ void lower_pow(SubgraphBuilder& b, const Node& node) {
     b.defined(xnn_define_unary(b.get(), xnn_unary_square, nullptr, x, square, 0), node, "square");
     return define_binary(b, node, xnn_binary_multiply, square, x, b.output_value(node), node.attrs);
   }
+  if (p == 1.f) {
+    return define_clamp(b, node, node.attrs.activation_min, node.attrs.activation_max, x, b.output_value(node));
+  }
   xnn_unary_operator op = xnn_unary_invalid;
-  if (p == 1.f) op = xnn_unary_clamp;
   if (p == 2.f) op = xnn_unary_square;
   if (p == 0.5f) op = xnn_unary_square_root;
   if (p == -0.5f) op = xnn_unary_reciprocal_square_root;
   if (op == xnn_unary_invalid) {
     unsupported(node, "exponent " + std::to_string(p) + " (XNNPACK lowering takes -1, -0.5, 0.5, 1, 2 or 3)");
-  }
-  if (op == xnn_unary_clamp) {
-    return define_clamp(b, node, node.attrs.activation_min, node.attrs.activation_max, x, b.output_value(node));
   }
   const uint32_t target = unary_target(b, node);
   b.defined(xnn_define_unary(b.get(), op, nullptr, x, target, 0), node, "power");
