@@ -28,13 +28,6 @@ Normalization paddle_recognizer_normalization() {
 
 }  // namespace
 
-int recognizer_width_for(const Quad& line, int height) {
-  require(height >= 1, ErrorCode::kInvalidArgument, "recognizer input height out of range");
-  const CropSize size = line_crop_size(line);
-  const double width = std::ceil(double(height) * size.width / size.height / 32.0) * 32.0;
-  return static_cast<int>(std::min(width, double(kMaxCropSide)));
-}
-
 std::vector<int> recognizer_widths(int max_width) {
   require(max_width >= kMinRecognizerWidth && max_width % 32 == 0 && max_width <= kMaxCropSide,
           ErrorCode::kInvalidArgument,
@@ -92,8 +85,9 @@ TensorView TextRecognizer::last_input() {
   return last_->input_tensor();
 }
 
-runner::ImageRunner& TextRecognizer::runner_for(const Quad& box) {
-  const int needed = recognizer_width_for(box, runners_.back()->input().height);
+runner::ImageRunner& TextRecognizer::runner_for(const LineCrop& crop) {
+  // Its width at the input's height, as PaddleOCR sizes a line (max_wh_ratio).
+  const double needed = std::ceil(double(input_height()) * crop.width / crop.height);
   for (const auto& runner : runners_)
     if (runner->input().width >= needed) return *runner;
   return *runners_.back();
@@ -101,7 +95,7 @@ runner::ImageRunner& TextRecognizer::runner_for(const Quad& box) {
 
 DecodedText TextRecognizer::recognize(const ImageView& image, const Quad& box) {
   const LineCrop crop = crop_line(image, box);
-  runner::ImageRunner& runner = runner_for(box);
+  runner::ImageRunner& runner = runner_for(crop);
   last_ = &runner;
   runner.run(crop.view(), Fit::kKeepAspect);
   const TensorView output = runner.output();

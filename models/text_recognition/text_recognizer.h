@@ -50,10 +50,6 @@ constexpr int kRecognizerHeight = 48;
 // PaddleOCR's narrowest recognizer input is 48 x 320.
 constexpr int kMinRecognizerWidth = 320;
 
-// The input width that holds `line` at `height` px without scaling it down:
-// height times its width-to-height ratio, rounded up to a multiple of 32.
-int recognizer_width_for(const Quad& line, int height = kRecognizerHeight);
-
 // Width buckets for a dynamic-width recognizer: 320, 640, 960, ... up to
 // `max_width` (a multiple of 32, at least 320), which is always the last.
 std::vector<int> recognizer_widths(int max_width);
@@ -101,7 +97,8 @@ class TextRecognizer {
   const SessionGroup* group() const { return group_.get(); }
 
  private:
-  runner::ImageRunner& runner_for(const Quad& box);
+  // The narrowest width bucket that holds `crop` at the input's height.
+  runner::ImageRunner& runner_for(const LineCrop& crop);
 
   std::shared_ptr<SessionGroup> group_;
   std::vector<std::unique_ptr<runner::ImageRunner>> runners_;  // by input width, ascending
