@@ -416,29 +416,26 @@ void ocr(const Arguments& args, RgbaImage& image) {
     detector_args.load.input_height = detector_model.input_height;
     detector_args.load.input_width = detector_model.input_width;
   }
-  const std::vector<garden::text::TextBox> boxes = find_lines(detector_model, detector_args, image);
-  garden::text::Dictionary dictionary =
-      garden::text::Dictionary::from_lines(read_file(dictionary_path(args, recognizer_model.path)));
   // Width buckets up to --recognizer-width, else the catalogue's width (else
-  // the default recognizer's).
+  // the default recognizer's). The recognizer loads before the detector runs,
+  // so that a bad recognizer, dictionary or width is an error on any image.
   int max_width = args.recognizer_width;
   if (max_width == 0) max_width = recognizer_model.input_width;
   if (max_width == 0) max_width = garden::catalogue::default_model(catalogue_task(args.task)).input_width;
-  std::vector<garden::text::TextLine> lines;
-  if (!boxes.empty()) {
-    garden::text::TextRecognizerOptions options;
-    options.session.threads = args.threads;
-    const auto at_width = [&](int width) {
-      garden::LoadOptions input;
-      input.input_height = garden::text::kRecognizerHeight;
-      input.input_width = width;
-      return load(recognizer_model.path, input);
-    };
-    garden::text::TextRecognizer recognizer(at_width, garden::text::recognizer_widths(max_width),
-                                            std::move(dictionary), options);
-    lines = recognizer.read(image.view(), boxes);
-    if (!args.save_inputs.empty()) save_line_inputs(recognizer, image, lines, args.save_inputs);
-  }
+  garden::text::TextRecognizerOptions options;
+  options.session.threads = args.threads;
+  const auto at_width = [&](int width) {
+    garden::LoadOptions input;
+    input.input_height = garden::text::kRecognizerHeight;
+    input.input_width = width;
+    return load(recognizer_model.path, input);
+  };
+  garden::text::TextRecognizer recognizer(
+      at_width, garden::text::recognizer_widths(max_width),
+      garden::text::Dictionary::from_lines(read_file(dictionary_path(args, recognizer_model.path))), options);
+  const std::vector<garden::text::TextBox> boxes = find_lines(detector_model, detector_args, image);
+  const std::vector<garden::text::TextLine> lines = recognizer.read(image.view(), boxes);
+  if (!args.save_inputs.empty()) save_line_inputs(recognizer, image, lines, args.save_inputs);
   std::string json = "[";
   for (size_t i = 0; i < lines.size(); ++i) {
     json += std::string(i ? ", " : "") + "{\"text\": " + json_string(lines[i].text) +

@@ -41,6 +41,14 @@ Run run_garden(const std::string& args) {
   return run;
 }
 
+// A run that must succeed: its stdout as JSON.
+json run_json(const std::string& args) {
+  const Run run = run_garden(args);
+  INFO("stderr: " << run.err);
+  REQUIRE(run.exit_code == 0);
+  return json::parse(run.out);
+}
+
 std::string quoted(const std::string& path) { return "'" + path + "'"; }
 
 void require_file(const char* path) {
@@ -73,10 +81,7 @@ garden::eval::GroundTruth rectangle(double x0, double y0, double x1, double y1) 
 
 TEST_CASE("garden detect finds the 7 lines of the scanned page", "[cli]") {
   require_file(GARDEN_PAGE_PNG);
-  const Run run = run_garden("detect " + quoted(GARDEN_PAGE_PNG) + " --threads 2");
-  INFO("stderr: " << run.err);
-  REQUIRE(run.exit_code == 0);
-  const json boxes = json::parse(run.out);
+  const json boxes = run_json("detect " + quoted(GARDEN_PAGE_PNG) + " --threads 2");
   REQUIRE(boxes.is_array());
   CHECK(boxes.size() == 7);
   for (const json& box : boxes) {
@@ -93,10 +98,8 @@ TEST_CASE("garden detect finds the 7 lines of the scanned page", "[cli]") {
 TEST_CASE("garden detect boxes the five lines of the street sign and draws them", "[cli]") {
   require_file(GARDEN_SCENETEXT_JPG);
   std::remove("boxes.png");
-  const Run run = run_garden("detect " + quoted(GARDEN_SCENETEXT_JPG) + " --threads 2 --out boxes.png");
-  INFO("stderr: " << run.err);
-  REQUIRE(run.exit_code == 0);
-  const std::vector<garden::eval::Polygon> detections = polygons_of(json::parse(run.out));
+  const std::vector<garden::eval::Polygon> detections =
+      polygons_of(run_json("detect " + quoted(GARDEN_SCENETEXT_JPG) + " --threads 2 --out boxes.png"));
 
   // The sign's lines, drawn by hand around the letters (image pixels).
   const std::vector<garden::eval::GroundTruth> sign = {
@@ -129,11 +132,8 @@ TEST_CASE("garden detect boxes the five lines of the street sign and draws them"
 
 TEST_CASE("garden ocr reads the street sign's words, in reading order", "[cli]") {
   require_file(GARDEN_SCENETEXT_JPG);
-  const Run run = run_garden("ocr " + quoted(GARDEN_SCENETEXT_JPG) + " --threads 2");
-  INFO("stderr: " << run.err);
-  REQUIRE(run.exit_code == 0);
-  const json lines = json::parse(run.out);
-  INFO(run.out);
+  const json lines = run_json("ocr " + quoted(GARDEN_SCENETEXT_JPG) + " --threads 2");
+  INFO(lines.dump());
   // The sign's five lines come first, top to bottom (the photo's other text,
   // small and blurred, may follow); AT ALL TIMES loses a space (measured:
   // "AT ALLTIMES").
@@ -149,21 +149,21 @@ TEST_CASE("garden ocr reads the street sign's words, in reading order", "[cli]")
   CHECK(last == "ATALLTIMES");
 }
 
-TEST_CASE("garden ocr: a missing dictionary or an unknown recognizer is one error line", "[cli]") {
+TEST_CASE("garden ocr: a missing dictionary, an unknown recognizer or a bad width is one error line", "[cli]") {
   require_file(GARDEN_PAGE_PNG);
   const std::string page = quoted(GARDEN_PAGE_PNG);
   check_one_line_error(run_garden("ocr " + page + " --dictionary does_not_exist.txt"), "IO");
   check_one_line_error(run_garden("ocr " + page + " --model no-such-recognizer"), "INVALID_ARGUMENT");
   std::ofstream("empty_dict.txt").close();
   check_one_line_error(run_garden("ocr " + page + " --dictionary empty_dict.txt"), "INVALID_ARGUMENT");
+  // Below 320, and not a multiple of 32.
+  check_one_line_error(run_garden("ocr " + page + " --recognizer-width 100"), "INVALID_ARGUMENT");
+  check_one_line_error(run_garden("ocr " + page + " --recognizer-width 1000"), "INVALID_ARGUMENT");
 }
 
 TEST_CASE("garden classify and segment print tfjs-models' shapes", "[cli]") {
   require_file(GARDEN_PAGE_PNG);
-  const Run classified = run_garden("classify " + quoted(GARDEN_PAGE_PNG) + " --topk 4");
-  INFO("stderr: " << classified.err);
-  REQUIRE(classified.exit_code == 0);
-  const json top = json::parse(classified.out);
+  const json top = run_json("classify " + quoted(GARDEN_PAGE_PNG) + " --topk 4");
   REQUIRE(top.size() == 4);
   for (size_t i = 0; i < top.size(); ++i) {
     CHECK(top[i].at("className").is_string());
@@ -171,11 +171,8 @@ TEST_CASE("garden classify and segment print tfjs-models' shapes", "[cli]") {
   }
 
   std::remove("segments.png");
-  const Run segmented = run_garden("segment " + quoted(GARDEN_PAGE_PNG) +
-                                   " --model deeplabv3-mobilenetv2-050 --threads 2 --out segments.png");
-  INFO("stderr: " << segmented.err);
-  REQUIRE(segmented.exit_code == 0);
-  const json result = json::parse(segmented.out);
+  const json result = run_json("segment " + quoted(GARDEN_PAGE_PNG) +
+                               " --model deeplabv3-mobilenetv2-050 --threads 2 --out segments.png");
   CHECK(result.at("width") == 384);
   CHECK(result.at("height") == 191);
   REQUIRE(result.at("legend").is_object());
@@ -217,10 +214,7 @@ TEST_CASE("garden eval scores detections with the ICDAR 2015 metric", "[cli]") {
   std::ofstream("eval_det.txt") << "12,11,108,11,108,31,12,31\n"
                                 << "205,12,295,12,295,28,205,28\n"
                                 << "400,400,450,400,450,420,400,420\n";
-  const Run run = run_garden("eval eval_gt.txt eval_det.txt");
-  INFO("stderr: " << run.err);
-  REQUIRE(run.exit_code == 0);
-  const json scores = json::parse(run.out);
+  const json scores = run_json("eval eval_gt.txt eval_det.txt");
   CHECK(scores.at("matched").get<int>() == 1);
   CHECK(scores.at("groundTruths").get<int>() == 2);
   CHECK(scores.at("detections").get<int>() == 2);
