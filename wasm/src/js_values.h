@@ -2,6 +2,7 @@
 //
 //   js_object({{"className", val(name)}, {"probability", val(p)}})     // {className, probability}
 //   js_array(predictions, [](const Prediction& p) { return js_object(...); })
+//   js_points(box.points)                                              // [{x, y}, ...]
 #pragma once
 
 #include <emscripten/val.h>
@@ -25,6 +26,12 @@ val js_array(const Items& items, ToJs to_js) {
   val array = val::array();
   for (const auto& item : items) array.call<void>("push", to_js(item));
   return array;
+}
+
+// [{x, y} for each point]: a polygon as the tfjs-models APIs give it.
+template <typename Points>
+val js_points(const Points& points) {
+  return js_array(points, [](const auto& point) { return js_object({{"x", val(point.x)}, {"y", val(point.y)}}); });
 }
 
 }  // namespace garden_js

@@ -217,7 +217,8 @@ export class LocalGarden {
       recognizer: await modelBytes(recognizerUrl ?? (named ? named.url : recognizer), fetchOptions),
       dictionary: dictionary ?? new TextDecoder().decode(await modelBytes(dictionaryUrl ?? named.dictionary, fetchOptions)),
     };
-    const settings = { inputSize, recognizerWidth: recognizerWidth ?? named?.inputWidth ?? 1280, minScore, threads: this.threads };
+    // Unset for a recognizer given as bytes or a URL: the binding's default.
+    const settings = { inputSize, recognizerWidth: recognizerWidth ?? named?.inputWidth, minScore, threads: this.threads };
     const native = this.call((module) => new module.TextReader(models, settings));
     const reader = this.#track(new TextReader(this, native));
     if (!warmup) return reader;

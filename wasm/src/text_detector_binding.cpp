@@ -143,9 +143,7 @@ class JsTextDetector : public JsHandle<TextDetector> {
     for (const TextBox& box : boxes) {
       // PSENet filters by area in map pixels itself; DB boxes by image area here.
       if (kind_ == DetectorKind::kDb && std::abs(garden::text::polygon_area(box.points)) < settings_.min_text_box_area) continue;
-      val polygon = js_array(box.points, [](const garden::text::Point& point) {
-        return js_object({{"x", val(point.x)}, {"y", val(point.y)}});
-      });
+      val polygon = js_points(box.points);
       // The score rides on the polygon array itself, so code that reads a
       // box as a plain Point[] keeps working.
       polygon.set("score", val(box.score));

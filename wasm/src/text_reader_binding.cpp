@@ -74,11 +74,7 @@ class JsTextReader : public JsHandle<TextReader> {
       const garden::ImageView image = pixels.image();
       const std::vector<text::TextLine> lines = reader.recognizer.read(image, reader.detector.detect(image));
       return js_array(lines, [](const text::TextLine& line) {
-        return js_object({{"text", val(line.text)},
-                          {"score", val(line.score)},
-                          {"box", js_array(line.box, [](const text::Point& point) {
-                             return js_object({{"x", val(point.x)}, {"y", val(point.y)}});
-                           })}});
+        return js_object({{"text", val(line.text)}, {"score", val(line.score)}, {"box", js_points(line.box)}});
       });
     });
   }
