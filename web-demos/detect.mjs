@@ -36,13 +36,11 @@ function redactionPattern(text) {
   }
 }
 
-/** Whether line `index` is to be hidden. */
-function redacted(result, index) {
+/** For each box, whether it is to be hidden (the redact control and pattern as they are now). */
+function hiddenBoxes(result) {
   const mode = $('redact').value;
-  if (mode === 'all') return true;
-  if (mode !== 'match' || !result.lines) return false;
-  const pattern = redactionPattern($('redact-pattern').value.trim());
-  return pattern !== null && pattern.test(result.lines[index].text);
+  const pattern = mode === 'match' && result.lines ? redactionPattern($('redact-pattern').value.trim()) : null;
+  return result.boxes.map((_, index) => mode === 'all' || (pattern !== null && pattern.test(result.lines[index].text)));
 }
 
 function tracePath(context, points) {
@@ -69,7 +67,7 @@ function render(context, result, { width }) {
   context.lineJoin = 'round';
   context.font = `600 ${Math.max(11, line * 6)}px system-ui, sans-serif`;
   context.textBaseline = 'bottom';
-  const hidden = result.boxes.map((_, index) => redacted(result, index));
+  const hidden = hiddenBoxes(result);
   const shown = result.boxes.filter((_, index) => !hidden[index]);
   for (const points of shown) {
     tracePath(context, points);
@@ -126,19 +124,20 @@ function show(element, result) {
     element.replaceChildren(heading, empty);
     return;
   }
+  const hidden = hiddenBoxes(result);
   const list = document.createElement('ol');
   list.className = lines ? 'boxes lines' : 'boxes';
   boxes.forEach((points, index) => {
     const item = document.createElement('li');
     if (lines) {
-      item.textContent = redacted(result, index) ? '(redacted)' : lines[index].text;
+      item.textContent = hidden[index] ? '(redacted)' : lines[index].text;
       item.title = `score ${lines[index].score.toFixed(2)}`;
     } else {
       item.textContent = points.map(({ x, y }) => `(${Math.round(x)}, ${Math.round(y)})`).join(' ');
     }
     list.append(item);
   });
-  element.replaceChildren(heading, ...(lines ? [copyButton(lines.filter((_, index) => !redacted(result, index)))] : []), list);
+  element.replaceChildren(heading, ...(lines ? [copyButton(lines.filter((_, index) => !hidden[index]))] : []), list);
 }
 
 const demo = startDemo({
