@@ -31,7 +31,7 @@ std::vector<garden::Shape> meta_shapes(const std::string& meta, const std::strin
 garden::Shape first_input_shape(const std::string& meta);
 
 // An image stored as two little-endian uint32 (width, height) and then its
-// RGBA pixels (the page made by test/text_detection/png_to_rgba.py).
+// RGBA pixels (as test/support/png_to_rgba.py makes them).
 struct RawImage {
   int width = 0, height = 0;
   std::vector<uint8_t> rgba;
