@@ -16,6 +16,7 @@
 #include "garden/session.h"
 #include "runners/synthetic_image.h"
 #include "segmentation/segmenter.h"
+#include "support/errors.h"
 
 namespace seg = garden::segmentation;
 using Color = std::array<uint8_t, 3>;
@@ -60,12 +61,7 @@ TEST_CASE("segmenter presets", "[segmentation]") {
   const seg::SegmenterOptions selfie = seg::preset("selfie");
   CHECK(selfie.binary_soft_mask);
   CHECK(selfie.labels == std::vector<std::string>{"background", "person"});
-  try {
-    seg::preset("coco");
-    FAIL("unknown base accepted");
-  } catch (const garden::Error& error) {
-    CHECK(error.code() == garden::ErrorCode::kInvalidArgument);
-  }
+  CHECK(garden_test::error_code_of([] { seg::preset("coco"); }) == garden::ErrorCode::kInvalidArgument);
 }
 
 TEST_CASE("segmenter class map is the argmax of the Session output over the content area",
@@ -164,10 +160,6 @@ TEST_CASE("segmenter maps back to the image size with nearest sampling", "[segme
 TEST_CASE("segmenter refuses a classifier-shaped model", "[segmentation]") {
   const garden::Model model =
       garden::load_model_file(std::string(GARDEN_FIXTURE_DIR) + "/efficientnet_b0/model.onnx");
-  try {
-    seg::Segmenter segmenter(model, seg::preset("pascal"));
-    FAIL("a [1,1000] output was accepted");
-  } catch (const garden::Error& error) {
-    CHECK(error.code() == garden::ErrorCode::kUnsupportedModel);
-  }
+  CHECK(garden_test::error_code_of([&] { seg::Segmenter segmenter(model, seg::preset("pascal")); }) ==
+        garden::ErrorCode::kUnsupportedModel);
 }
