@@ -119,7 +119,12 @@ export interface Garden {
   loadTextDetector(options?: TextDetectorOptions): Promise<TextDetector>;
   /** Text detection followed by recognition: the words, not only the boxes. */
   loadTextReader(options?: TextReaderOptions): Promise<TextReader>;
-  /** The low-level API: any supported model, float tensors in and out. */
+  /**
+   * The low-level API: any supported model, float tensors in and out. Takes
+   * its model as the other loaders do ({ model: bytes } or { modelUrl }), or
+   * as the first argument.
+   */
+  loadModel(options: ModelOptions & ({ model: ModelBytes } | { modelUrl: string | URL })): Promise<Model>;
   loadModel(model: ModelBytes | string | URL, options?: ModelOptions): Promise<Model>;
 
   /** Bytes of the wasm heap now (it only grows). */

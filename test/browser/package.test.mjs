@@ -157,3 +157,42 @@ test('a second visit loads the model from Cache Storage offline', { timeout: 180
     await server.close();
   }
 });
+
+// loadModel in the runtime worker, in its two forms: the model as the first
+// argument, and { model | modelUrl } as the other loaders take it. Each form
+// gives the same outputs, and a wrong form is refused with a typed error.
+test('loadModel forms in the runtime worker: (bytes), ({ model }), ({ modelUrl })', { timeout: 180_000 }, async () => {
+  const selfie = path.join(FIXTURES, 'selfie_tflite/model.tflite');
+  const server = await serve({ '/pkg/': PACKAGE, '/selfie.tflite': selfie }, { isolated: true, pages: PAGES });
+  const page = await browser.newPage();
+  try {
+    await page.goto(`${server.url}/index.html`);
+    const result = await page.evaluate(`(async () => {
+      const { createGarden } = await import('/pkg/garden.mjs');
+      const garden = await createGarden({ threads: 2 });
+      const url = location.origin + '/selfie.tflite';
+      const bytes = new Uint8Array(await (await fetch(url)).arrayBuffer());
+      const code = (promise) => promise.then(() => 'resolved', (error) => error.code);
+      try {
+        const outputs = [];
+        for (const load of [() => garden.loadModel(bytes), () => garden.loadModel({ model: bytes }),
+                            () => garden.loadModel({ modelUrl: url }), () => garden.loadModel({ modelUrl: new URL(url) })]) {
+          const model = await load();
+          const input = new Float32Array(model.inputs[0].shape.reduce((a, b) => a * b, 1)).fill(0.5);
+          outputs.push(Array.from((await model.run([input]))[0]));
+          model.dispose();
+        }
+        return { inWorker: garden.inWorker, same: outputs.every((o) => JSON.stringify(o) === JSON.stringify(outputs[0])),
+          length: outputs[0].length, both: await code(garden.loadModel({ model: bytes, modelUrl: url })),
+          neither: await code(garden.loadModel({})), twice: await code(garden.loadModel({ model: bytes }, {})) };
+      } finally {
+        garden.dispose();
+      }
+    })()`);
+    assert.deepEqual(result, { inWorker: true, same: true, length: 256 * 256, both: 'INVALID_ARGUMENT',
+      neither: 'INVALID_ARGUMENT', twice: 'INVALID_ARGUMENT' });
+  } finally {
+    await page.close();
+    await server.close();
+  }
+});

@@ -58,6 +58,38 @@ for (const threads of [1, 2]) {
   });
 }
 
+test('loadModel takes its model as the other loaders do, { model } or { modelUrl }, or first', async () => {
+  const garden = await createGarden({ threads: 1 });
+  const file = path.join(FIXTURE, 'model.onnx');
+  const onnx = fs.readFileSync(file);
+  const input = readFloats(path.join(FIXTURE, 'input.bin'));
+  const forms = {
+    'loadModel(bytes)': () => garden.loadModel(onnx, { warmup: false }),
+    'loadModel({ model: bytes })': () => garden.loadModel({ model: onnx, warmup: false }),
+    'loadModel({ model: ArrayBuffer })': () => garden.loadModel({ model: onnx.buffer.slice(onnx.byteOffset, onnx.byteOffset + onnx.length), warmup: false }),
+    'loadModel({ modelUrl })': () => garden.loadModel({ modelUrl: pathToFileURL(file), warmup: false }),
+  };
+  try {
+    let first;
+    for (const [form, load] of Object.entries(forms)) {
+      const model = await load();
+      const [logits] = await model.run([input]);
+      model.dispose();
+      if (first) assert.deepEqual(logits, first, form);
+      else first = logits;
+    }
+    const code = async (promise) => (await rejection(promise)).code;
+    assert.equal(await code(garden.loadModel({})), 'INVALID_ARGUMENT', 'neither model nor modelUrl');
+    assert.equal(await code(garden.loadModel({ model: onnx, modelUrl: pathToFileURL(file) })), 'INVALID_ARGUMENT', 'both');
+    assert.equal(await code(garden.loadModel({ model: 'efficientnet' })), 'INVALID_ARGUMENT', 'a name as model');
+    assert.equal(await code(garden.loadModel({ model: onnx }, { warmup: false })), 'INVALID_ARGUMENT', 'options twice');
+    assert.equal(await code(garden.loadModel({ model: onnx, inputHieght: 224 })), 'INVALID_ARGUMENT', 'a typo');
+    assert.equal(await code(garden.loadModel({ modelUrl: 'file:///nonexistent/model.onnx' })), 'IO');
+  } finally {
+    garden.dispose();
+  }
+});
+
 test('bad models and options give typed errors, never an abort', async () => {
   const garden = await createGarden({ threads: 1 });
   try {

@@ -14,7 +14,7 @@
 // (runtime.mjs). Either way the API is the same: Promises, GardenError.
 import { GardenError, checkKeys } from './errors.mjs';
 import { toTransferable } from './pixels.mjs';
-import { IS_NODE, MAX_THREADS, createLocalGarden, hasSimd, isIsolated } from './runtime.mjs';
+import { IS_NODE, MAX_THREADS, createLocalGarden, hasSimd, isIsolated, modelArguments } from './runtime.mjs';
 
 export { GardenError, MAX_THREADS };
 
@@ -132,7 +132,8 @@ class WorkerGarden {
   loadTextReader(options) { return this.#load('loadTextReader', RemoteTextReader, [], options); }
   loadClassifier(options) { return this.#load('loadClassifier', RemoteClassifier, [], options); }
   loadSegmenter(options) { return this.#load('loadSegmenter', RemoteSegmenter, [], options); }
-  loadModel(source, options) {
+  async loadModel(first, second) {
+    const { source, options } = modelArguments(first, second);
     const url = source instanceof URL ? source.href : source;
     return this.#load('loadModel', RemoteModel, [url], options);
   }

@@ -77,6 +77,29 @@ async function modelBytes(source, fetchOptions) {
 
 const FETCH_KEYS = ['onProgress', 'cache'];
 
+const isModelBytes = (value) => value instanceof ArrayBuffer || ArrayBuffer.isView(value);
+
+/**
+ * loadModel's two forms as one: loadModel({ model | modelUrl, ...options }),
+ * the shape the other loaders take, or loadModel(bytesOrUrl, options).
+ */
+export function modelArguments(first, second) {
+  if (first === null || typeof first !== 'object' || isModelBytes(first) || first instanceof URL) {
+    return { source: first, options: second };
+  }
+  if (second !== undefined) {
+    throw new GardenError('INVALID_ARGUMENT', 'loadModel takes loadModel({ model | modelUrl, ...options }) or loadModel(model, options), not both');
+  }
+  const { model, modelUrl, ...options } = first;
+  if ((model === undefined) === (modelUrl === undefined)) {
+    throw new GardenError('INVALID_ARGUMENT', 'loadModel needs exactly one of model (its bytes) and modelUrl');
+  }
+  if (model !== undefined && !isModelBytes(model)) {
+    throw new GardenError('INVALID_ARGUMENT', 'loadModel: model must be the model\'s bytes (a Uint8Array or an ArrayBuffer); pass a URL as modelUrl');
+  }
+  return { source: model ?? modelUrl, options };
+}
+
 // Warm-up at load. Engines compile a module's functions lazily, on their
 // first call, with a fast baseline compiler (V8's Liftoff), and replace the
 // code of a function with optimized code, compiled in the background, only
@@ -261,7 +284,9 @@ export class LocalGarden {
     return this.#warmUp(segmenter, (n) => n.segment(this.writeImage(frame)));
   }
 
-  async loadModel(source, options = {}) {
+  /** loadModel({ model | modelUrl, ...options }) or loadModel(bytesOrUrl, options). */
+  async loadModel(first, second) {
+    const { source, options } = modelArguments(first, second);
     const { inputHeight, inputWidth, threads, profile = false, warmup = true, ...fetchOptions } =
       checkKeys(options, ['inputHeight', 'inputWidth', 'threads', 'profile', 'warmup', ...FETCH_KEYS], 'loadModel');
     this.#alive();
