@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "import/tflite/tflite_associated_files.h"
 #include "tflite_generated.h"
 
 namespace garden_test {
@@ -85,6 +86,48 @@ inline std::vector<uint8_t> build_tflite(const TfliteModel& m) {
                                       b.CreateVector(buffers));
   tfl::FinishModelBuffer(b, model);
   return std::vector<uint8_t>(b.GetBufferPointer(), b.GetBufferPointer() + b.GetSize());
+}
+
+struct PackedFile {
+  std::string name;
+  std::string contents;
+};
+
+// Appends a ZIP archive of `files`, stored, to a model, as TFLite's metadata
+// writers pack associated files (Python's zipfile appending to the model).
+// Offsets are recorded from the archive's start, as zipfile does when it
+// appends to a file that is not an archive, or from the file's start.
+inline void append_zip(std::vector<uint8_t>& bytes, const std::vector<PackedFile>& files,
+                       bool offsets_from_file_start = false) {
+  const auto put16 = [](std::vector<uint8_t>& out, uint32_t v) { out.insert(out.end(), {uint8_t(v), uint8_t(v >> 8)}); };
+  const auto put32 = [&](std::vector<uint8_t>& out, uint32_t v) { put16(out, v & 0xffff); put16(out, v >> 16); };
+  const size_t start = bytes.size();
+  const uint32_t base = offsets_from_file_start ? 0 : static_cast<uint32_t>(start);
+  std::vector<uint8_t> directory;
+  for (const PackedFile& file : files) {
+    const auto* data = reinterpret_cast<const uint8_t*>(file.contents.data());
+    const uint32_t crc = garden::tflite::zip_crc32(data, file.contents.size());
+    const uint32_t size = static_cast<uint32_t>(file.contents.size()), name = static_cast<uint32_t>(file.name.size());
+    const uint32_t offset = static_cast<uint32_t>(bytes.size()) - base;
+    put32(bytes, 0x04034b50);
+    for (uint32_t v : {20u, 0u, 0u, 0u, 0u}) put16(bytes, v);  // version, flags, stored, time, date
+    for (uint32_t v : {crc, size, size}) put32(bytes, v);
+    for (uint32_t v : {name, 0u}) put16(bytes, v);
+    bytes.insert(bytes.end(), file.name.begin(), file.name.end());
+    bytes.insert(bytes.end(), data, data + size);
+    put32(directory, 0x02014b50);
+    for (uint32_t v : {20u, 20u, 0u, 0u, 0u, 0u}) put16(directory, v);  // made by, needed, flags, stored, time, date
+    for (uint32_t v : {crc, size, size}) put32(directory, v);
+    for (uint32_t v : {name, 0u, 0u, 0u, 0u}) put16(directory, v);  // name, extra, comment, disk, internal attrs
+    for (uint32_t v : {0u, offset}) put32(directory, v);             // external attrs, local header
+    directory.insert(directory.end(), file.name.begin(), file.name.end());
+  }
+  const uint32_t directory_offset = static_cast<uint32_t>(bytes.size()) - base;
+  bytes.insert(bytes.end(), directory.begin(), directory.end());
+  put32(bytes, 0x06054b50);
+  for (uint32_t v : {0u, 0u, uint32_t(files.size()), uint32_t(files.size())}) put16(bytes, v);
+  for (uint32_t v : {uint32_t(directory.size()), directory_offset}) put32(bytes, v);
+  put16(bytes, 0);  // comment
 }
 
 }  // namespace garden_test

@@ -150,6 +150,13 @@ TfliteModel mixed_ops() {
   return m;
 }
 
+// A model with a ZIP of associated files after it, as MediaPipe's carry
+// their labels (see import/tflite/tflite_associated_files.h).
+std::vector<uint8_t> with_packed_labels(std::vector<uint8_t> bytes) {
+  garden_test::append_zip(bytes, {{"labels.txt", "background\nperson\n"}, {"notes.md", "seed"}});
+  return bytes;
+}
+
 bool write_seed(const std::string& path, const std::vector<uint8_t>& bytes) {
   std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()),
                                               static_cast<std::streamsize>(bytes.size()));
@@ -171,6 +178,7 @@ int main(int argc, char** argv) {
   }
   const std::string dir = argv[1];
   const bool ok = write_seed(dir + "/quantized_chain.tflite", garden_test::build_tflite(quantized_chain())) &
-                  write_seed(dir + "/mixed_ops.tflite", garden_test::build_tflite(mixed_ops()));
+                  write_seed(dir + "/mixed_ops.tflite", garden_test::build_tflite(mixed_ops())) &
+                  write_seed(dir + "/packed_labels.tflite", with_packed_labels(garden_test::build_tflite(quantized_chain())));
   return ok ? 0 : 1;
 }

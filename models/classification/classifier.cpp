@@ -23,6 +23,30 @@ const catalogue::ClassifierPreset& find_family(const std::string& name) {
 
 constexpr runner::Task kTask = {"classifier", "classification"};
 
+// Whether the graph's first output is a Softmax's, through any reshapes
+// (TFLite models often squeeze the probabilities after it).
+bool ends_in_softmax(const Graph& graph) {
+  if (graph.outputs.empty()) return false;
+  TensorId tensor = graph.outputs[0];
+  for (auto node = graph.nodes.rbegin(); node != graph.nodes.rend(); ++node) {
+    if (node->outputs.empty() || node->outputs[0] != tensor) continue;
+    if (node->op == OpType::kSoftmax) return true;
+    if (node->op != OpType::kReshape || node->inputs.empty()) return false;
+    tensor = node->inputs[0];
+  }
+  return false;
+}
+
+// The caller's labels, else the model's, else the preset's; labels naming
+// the background class too lose their first label_offset entries.
+std::vector<std::string> choose_labels(const ClassifierOptions& options, const ModelInfo& info, int64_t outputs) {
+  std::vector<std::string> labels = runner::choose_labels(options.labels, info);
+  if (labels.empty()) labels = options.preset_labels;
+  if (options.label_offset > 0 && static_cast<int64_t>(labels.size()) == outputs)
+    labels.erase(labels.begin(), labels.begin() + options.label_offset);
+  return labels;
+}
+
 }  // namespace
 
 int preset_input_size(const std::string& model_name) { return find_family(model_name).input_size; }
@@ -31,20 +55,22 @@ ClassifierOptions preset(const std::string& model_name) {
   const catalogue::ClassifierPreset& family = find_family(model_name);
   ClassifierOptions options;
   options.normalization = family.normalization;
-  options.labels = catalogue::label_names(family.labels);
+  options.preset_labels = catalogue::label_names(family.labels);
   options.label_offset = family.label_offset;
   options.output_is_logits = family.output_is_logits;
   return options;
 }
 
 Classifier::Classifier(runner::ModelRef model, const ClassifierOptions& options)
-    : runner_(model, kTask, options, imagenet_normalization()), options_(options) {
-  options_.labels = runner::choose_labels(options.labels, runner_.info());
+    : apply_softmax_(options.output_is_logits && !ends_in_softmax(model.graph())),
+      runner_(model, kTask, options, imagenet_normalization()),
+      options_(options) {
   const TensorView output = runner_.output();
   const int64_t outputs = element_count(output.shape);
   require(options_.label_offset >= 0 && outputs > options_.label_offset, ErrorCode::kUnsupportedModel,
           "classifier: output " + runner::shape_string(output.shape) + " has no class after label_offset " +
               std::to_string(options_.label_offset));
+  options_.labels = choose_labels(options, runner_.info(), outputs);
   probabilities_.resize(static_cast<size_t>(outputs - options_.label_offset));
 }
 
@@ -58,7 +84,7 @@ std::vector<Prediction> Classifier::classify(const ImageView& image, int top_k) 
   // The background class of 1001-way models is dropped before the softmax,
   // as tfjs-models' MobileNet does.
   const float* scores = runner_.output_data() + options_.label_offset;
-  if (options_.output_is_logits)
+  if (apply_softmax_)
     softmax(scores, probabilities_.size(), probabilities_.data());
   else
     std::copy(scores, scores + probabilities_.size(), probabilities_.begin());

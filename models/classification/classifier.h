@@ -18,12 +18,17 @@ namespace classification {
 // normalization (RunnerOptions) unset: the model's own, else ImageNet's.
 struct ClassifierOptions : runner::RunnerOptions {
   Fit fit = Fit::kStretch;
-  // Labels by class index. Empty: the model's own (ModelInfo::labels), else "class N".
+  // Labels by class index. Empty: the model's own (ModelInfo::labels, such
+  // as the labels file a .tflite packs), else preset_labels, else "class N".
   std::vector<std::string> labels;
-  // The model's output is logits (apply softmax) rather than probabilities.
+  // The model family's labels (set by preset()), when the model has none.
+  std::vector<std::string> preset_labels;
+  // The model's output may be logits: apply softmax, unless the model's
+  // output comes straight from a Softmax of its own.
   bool output_is_logits = true;
   // Index of the first real class: 1 for models with a "background" class 0
-  // (TF-slim MobileNets have 1001 outputs), else 0.
+  // (TF-slim MobileNets have 1001 outputs), else 0. Labels that name every
+  // output (the background too) are read from the same index.
   int label_offset = 0;
 };
 
@@ -51,8 +56,9 @@ class Classifier {
   int input_height() const;
 
  private:
+  bool apply_softmax_;  // read from the model before the runner takes it
   runner::ImageRunner runner_;
-  ClassifierOptions options_;  // labels filled in from the model
+  ClassifierOptions options_;  // labels chosen, one per class after label_offset
   std::vector<float> probabilities_;
 };
 

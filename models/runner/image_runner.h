@@ -33,7 +33,8 @@ class ModelRef {
   ModelRef(const Model& model) : lent_(&model) {}
   ModelRef(Model&& model) : given_(&model) {}
 
-  const ModelInfo& info() const { return (given_ ? given_ : lent_)->graph.info; }
+  const Graph& graph() const { return (given_ ? given_ : lent_)->graph; }
+  const ModelInfo& info() const { return graph().info; }
   // The session on this model: a handed-over model moves into it.
   Session open(const SessionOptions& options) const;
 

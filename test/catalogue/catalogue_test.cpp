@@ -111,7 +111,7 @@ TEST_CASE("the classifier presets are the manifest's", "[catalogue]") {
     CHECK(garden::classification::preset_input_size(name) == preset["input_size"].get<int>());
     const garden::classification::ClassifierOptions options = garden::classification::preset(name);
     check_normalization(options.normalization, preset);
-    CHECK(options.labels == catalogue::label_names(preset["labels"]));
+    CHECK(options.preset_labels == catalogue::label_names(preset["labels"]));
     CHECK(options.label_offset == preset.value("label_offset", 0));
     CHECK(options.output_is_logits == (preset.value("output", "logits") != "probabilities"));
   }

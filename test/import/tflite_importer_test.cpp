@@ -17,6 +17,7 @@
 #include "graph/half.h"
 #include "graph/reference.h"
 #include "import/importers.h"
+#include "import/tflite/tflite_associated_files.h"
 #include "support/fixtures.h"
 #include "support/graph_builder.h"
 #include "tflite_builder.h"
@@ -298,6 +299,74 @@ TEST_CASE("TFLite: random bit flips give a model or a garden::Error, never a cra
     std::vector<uint8_t> flipped = bytes;
     for (int k = 0; k <= trial % 3; ++k) flipped[rng() % flipped.size()] ^= static_cast<uint8_t>(1u << (rng() % 8));
     load_and_run_or_error(flipped, true);
+  }
+}
+
+TEST_CASE("TFLite: the CRC-32 of packed files is ZIP's", "[tflite][labels]") {
+  const std::string check = "123456789";  // the standard check input of CRC-32/ISO-HDLC
+  CHECK(tflite::zip_crc32(reinterpret_cast<const uint8_t*>(check.data()), check.size()) == 0xcbf43926u);
+  CHECK(tflite::zip_crc32(nullptr, 0) == 0u);
+}
+
+// MediaPipe's and Model Maker's models append a ZIP of associated files; a
+// classifier's labels.txt among them become the model's labels.
+TEST_CASE("TFLite: labels packed after the model become its labels", "[tflite][labels]") {
+  const std::vector<uint8_t> plain = build_tflite(SmallModel().model);
+  const std::vector<float> x = random_values(50, 7);
+  const auto outputs = [&](const Model& model) {
+    Session session(model, {1, false});
+    std::copy(x.begin(), x.end(), session.input(0).data);
+    session.run();
+    return std::vector<float>(session.output(0).data, session.output(0).data + 27);
+  };
+  const std::vector<float> expected = outputs(load(plain));
+  for (bool from_file_start : {false, true}) {
+    INFO("offsets from the " << (from_file_start ? "file's" : "archive's") << " start");
+    std::vector<uint8_t> packed = plain;
+    append_zip(packed, {{"vocab.json", "{}"}, {"labels.txt", "cat\r\ndog\n\nbird\n"}}, from_file_start);
+    const Model model = load(packed);
+    // Windows line ends are cut; an empty line keeps its index.
+    CHECK(model.graph.info.labels == std::vector<std::string>{"cat", "dog", "", "bird"});
+    CHECK(outputs(model) == expected);
+  }
+  // Without labels.txt, the one .txt file; two are ambiguous: no labels.
+  std::vector<uint8_t> one = plain, two = plain;
+  append_zip(one, {{"classes.txt", "a\nb"}, {"README", "x"}});
+  append_zip(two, {{"en.txt", "a"}, {"fr.txt", "b"}});
+  CHECK(load(one).graph.info.labels == std::vector<std::string>{"a", "b"});
+  CHECK(load(two).graph.info.labels.empty());
+  CHECK(load(plain).graph.info.labels.empty());
+}
+
+// The archive is an annex: a damaged one leaves the model without labels,
+// never unloadable.
+TEST_CASE("TFLite: a damaged label archive loads the model without labels", "[tflite][labels][hostile]") {
+  std::vector<uint8_t> packed = build_tflite(SmallModel().model);
+  const size_t model_size = packed.size();
+  append_zip(packed, {{"labels.txt", "cat\ndog\n"}});
+  REQUIRE(load(packed).graph.info.labels.size() == 2);
+  const size_t data_at = model_size + 30 + 10;  // local header, name
+  std::vector<uint8_t> corrupted = packed;
+  corrupted[data_at] ^= 1;  // the CRC no longer matches
+  CHECK(load(corrupted).graph.info.labels.empty());
+  std::vector<uint8_t> deflated = packed;
+  deflated[model_size + 8] = 8;  // the local header says deflated; the directory still stored
+  CHECK(load(deflated).graph.info.labels.empty());
+  const size_t directory_method = packed.size() - 22 - (46 + 10) + 10;
+  deflated = packed;
+  deflated[directory_method] = 8;  // the directory says deflated: skipped
+  CHECK(load(deflated).graph.info.labels.empty());
+  for (size_t cut = 1; cut < packed.size() - model_size; ++cut) {
+    INFO("archive cut by " << cut << " bytes");
+    const std::vector<uint8_t> truncated(packed.begin(), packed.end() - static_cast<std::ptrdiff_t>(cut));
+    CHECK(load(truncated).graph.info.labels.empty());
+  }
+  std::mt19937 rng(7);
+  for (int trial = 0; trial < 2000; ++trial) {
+    std::vector<uint8_t> flipped = packed;
+    flipped[model_size + rng() % (packed.size() - model_size)] ^= static_cast<uint8_t>(1u << (rng() % 8));
+    const Model model = load(flipped);
+    CHECK(model.graph.info.labels.size() <= 2);
   }
 }
 

@@ -318,15 +318,14 @@ std::vector<float> flatten(const std::vector<TextBox>& boxes) {
 // they are packed; what it computes must not change. The same weights give
 // the same packed weights and the same kernels, so results are compared
 // exactly. The labels a runner reads from the model are read before the
-// move: the model's own labels (set here, the options' left empty) must
-// still name the classes.
+// move: the model's own labels (set here; a classifier prefers them to its
+// preset's, a segmenter's options are emptied) must still name the classes.
 TEST_CASE("a classifier given its model by move ranks as one given a copy", "[runners][classification]") {
   const garden::tools::RgbaImage cat = read_image(GARDEN_CHELSEA_PNG);
   require_file(fixture_path("nsfwjs_mobilenet_v2/model.json"));
   garden::Model model = garden::load_model_file(fixture_path("nsfwjs_mobilenet_v2/model.json"));
   model.graph.info.labels = {"drawing", "hentai", "neutral", "porn", "sexy"};
   garden::classification::ClassifierOptions options = garden::classification::preset("nsfwjs");
-  options.labels.clear();
 
   garden::classification::Classifier kept(model, options);
   const std::vector<garden::classification::Prediction> expected = kept.classify(cat.view(), 5);

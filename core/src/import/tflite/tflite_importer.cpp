@@ -5,9 +5,12 @@
 // refused, so the graph comes out in topological order. Quantized tensors are
 // read as the real values they stand for: int8/uint8 weights are dequantized
 // to f32 at load and quantized activations run in f32.
+// A classifier's labels packed in the file after the model
+// (tflite_associated_files.h) become ModelInfo::labels.
 #include <limits>
 
 #include "import/importers.h"
+#include "import/tflite/tflite_associated_files.h"
 #include "import/tflite/tflite_translators.h"
 
 namespace garden {
@@ -141,6 +144,7 @@ Graph import_tflite(const uint8_t* data, size_t size, const ImportOptions& optio
   for (size_t i = 0; i < model.operator_count(); ++i) translate_operator(context, model, i);
   context.define_graph_outputs();
   graph.validate();
+  graph.info.labels = tflite::packed_labels(tflite::read_associated_files(data, size));
   return graph;
 }
 
