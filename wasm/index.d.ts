@@ -18,6 +18,7 @@ export type GardenErrorCode =
   | 'IO'                 // a file could not be read (Node), a cache could not be written
   | 'BACKEND'            // XNNPACK or the thread pool refused
   | 'NETWORK'            // a model URL could not be fetched (offline, 404, CORS)
+  | 'INTEGRITY'          // a fetched file does not match its checksum (refused, not cached)
   | 'NO_SIMD'            // this WebAssembly engine has no SIMD128
   | 'NOT_ISOLATED'       // the threaded build was asked for on a page without COOP/COEP
   | 'DISPOSED'           // the garden or model was disposed
@@ -64,8 +65,21 @@ export interface Progress {
 export interface FetchOptions {
   /** Called as bytes arrive, then once with loaded === total. */
   onProgress?: (progress: Progress) => void;
-  /** Browser: keep the downloaded bytes in Cache Storage for offline visits. Default true. */
+  /**
+   * Keep downloaded files for later loads without the network: Cache Storage
+   * in browsers, the garden's cacheDir in Node. Default true. A file with a
+   * known checksum (integrity, or the catalogue's) is kept under it.
+   */
   cache?: boolean;
+  /**
+   * Subresource integrity ("sha256-BASE64", also sha384/sha512; several,
+   * space-separated, match if any does) of the file the URL names, or an
+   * object of them by file name ({ 'model.json': ..., 'group1-shard1of1.bin':
+   * ... }), which must then cover every file fetched (a TF.js model's
+   * weights too). A mismatch rejects with INTEGRITY and caches nothing.
+   * Default: the catalogue's checksum for a named model, where it has one.
+   */
+  integrity?: string | Record<string, string>;
 }
 
 /** What every loader (loadClassifier, loadSegmenter, loadTextDetector, loadModel) takes besides its model. */
@@ -95,6 +109,14 @@ export interface CreateGardenOptions {
   worker?: boolean;
   /** Where the package's files (garden.mjs, dist/, models/) are served from. Default: this module's folder. */
   baseUrl?: string | URL;
+  /**
+   * What fetches model URLs (http/https), in place of the global fetch: auth
+   * headers, proxies, tests. Node, or pages with { worker: false } (a
+   * function cannot be posted to the runtime worker: INVALID_ARGUMENT).
+   */
+  fetch?: (url: string) => Promise<Response>;
+  /** Node: the folder downloaded models are kept in. Default $XDG_CACHE_HOME or ~/.cache, then model-garden/models. */
+  cacheDir?: string;
   /**
    * Force a build: 'simd' (single thread, any page) or 'simd-threads' (needs
    * cross-origin isolation, else NOT_ISOLATED). Default: the best available.
@@ -129,6 +151,8 @@ export interface Garden {
 
   /** Bytes of the wasm heap now (it only grows). */
   heapBytes(): Promise<number>;
+  /** Empties the model cache (Cache Storage in browsers; cacheDir in Node). */
+  clearCache(): Promise<void>;
   /** Frees every model of this garden and stops its threads and worker. */
   dispose(): void;
 }
@@ -149,16 +173,19 @@ export type ClassifierModelName =
 
 export interface ClassifierOptions extends LoadOptions {
   /**
-   * A known name (its pre-processing preset, and its official weights unless
-   * modelUrl or model bytes are given), or model bytes. Default 'efficientnet-b0'.
+   * A known name (its pre-processing preset, and its weights unless modelUrl
+   * is given: 'nsfwjs' ships with the package; 'efficientnet-lite0' and
+   * 'efficientnet-lite4' are fetched from their official URLs; the
+   * EfficientNet-B* have no artifact to download), or model bytes. Default
+   * 'efficientnet-lite0' (MediaPipe's, with the ImageNet labels its .tflite packs).
    */
   model?: ClassifierModelName | ModelBytes;
-  /** Preset to use with modelUrl or bytes (default: 'efficientnet-b0'). */
+  /** Preset to use with modelUrl or bytes (default: the named model's, else 'efficientnet-b0'). */
   preset?: ClassifierModelName;
   modelUrl?: string | URL;
   /** Square input size for models with dynamic spatial dims (default: the preset's). */
   inputSize?: number;
-  /** Class names by output index (default: the model's own, or "class N"). */
+  /** Class names by output index (default: the model's own, such as a .tflite's packed labels, else the preset's, or "class N"). */
   labels?: string[];
 }
 
@@ -177,13 +204,16 @@ export interface Classifier {
 
 export type SegmenterBase = 'pascal' | 'cityscapes' | 'ade20k' | 'selfie';
 
+export type SegmenterModelName = 'selfie';
+
 export interface SegmenterOptions extends LoadOptions {
-  /** Label set, colormap and official weights. Default 'pascal'. */
+  /** DeepLab's label set, colormap and official weights; the preset of modelUrl or bytes. Default 'pascal'. */
   base?: SegmenterBase;
   /** 1, 2 or 4: which of tfjs-models' DeepLab weight files to fetch (default 2). */
   quantizationBytes?: 1 | 2 | 4;
   modelUrl?: string | URL;
-  model?: ModelBytes;
+  /** A segmenter by name ('selfie': MediaPipe's person segmenter, shipped), or model bytes. Default: DeepLab by base. */
+  model?: SegmenterModelName | ModelBytes;
 }
 
 export interface SegmentationResult {

@@ -195,19 +195,52 @@ function textRecognizers(manifest) {
     [entry.name, { model: name, file: entry.file, dictionary: entry.dictionary, inputWidth: entry.input_width }]));
 }
 
-function classifiers(manifest) {
-  return Object.fromEntries(packaged(manifest, 'classification').map(({ name, source, package: entry }) =>
-    [entry.name, { model: name, url: source.url ?? null }]));
+/**
+ * The manifest's sha256 of an official URL's file as a subresource integrity
+ * string ("sha256-BASE64"), or null where the manifest does not know it.
+ */
+function urlIntegrity({ name, source, sha256 }) {
+  if (!source.url || !sha256) return null;
+  const file = decodeURIComponent(new URL(source.url).pathname.split('/').at(-1));
+  const hex = sha256[file];
+  check(hex, `model '${name}': sha256 has no entry for its URL's file '${file}'`);
+  return `sha256-${Buffer.from(hex, 'hex').toString('base64')}`;
 }
 
+/**
+ * A model the package loads by name: its file inside the package (`file`), or
+ * its official URL (`url`, with its `integrity` where known), or neither (no
+ * artifact to download); and the preset it runs with.
+ */
+function namedModel(model) {
+  const file = model.package.file ?? null;
+  return { model: model.name, file, url: file ? null : model.source.url ?? null,
+    integrity: file ? null : urlIntegrity(model), preset: model.preset };
+}
+
+function classifiers(manifest) {
+  return Object.fromEntries(packaged(manifest, 'classification').map((model) => [model.package.name, namedModel(model)]));
+}
+
+// DeepLab is named by its base and quantization (loadSegmenter({ base,
+// quantizationBytes })); other segmenters by name (loadSegmenter({ model })).
+const isDeeplab = (model) => model.quantization_bytes !== undefined;
+
 /** DeepLab's official files by base, then by quantization bytes. */
-function segmenters(manifest) {
+function deeplabBases(manifest) {
   const bases = {};
-  for (const { name, source, package: entry, quantization_bytes: bytes } of packaged(manifest, 'segmentation')) {
-    check(source.url && bytes, `model '${name}': a packaged segmenter needs a URL and quantization_bytes`);
+  for (const { name, source, package: entry, quantization_bytes: bytes } of packaged(manifest, 'segmentation').filter(isDeeplab)) {
+    check(source.url, `model '${name}': a packaged DeepLab needs its URL`);
     (bases[entry.name] ??= {})[bytes] = source.url;
   }
   return bases;
+}
+
+function segmenters(manifest) {
+  return Object.fromEntries(packaged(manifest, 'segmentation').filter((model) => !isDeeplab(model)).map((model) => {
+    check(model.package.file || model.source.url, `model '${model.name}': a packaged segmenter needs a file or a URL`);
+    return [model.package.name, namedModel(model)];
+  }));
 }
 
 // The options each page's load function takes for a model, as the package names it.
@@ -230,7 +263,7 @@ function demos(manifest) {
 
 export function packageCatalogue(manifest) {
   return { textDetectors: textDetectors(manifest), textRecognizers: textRecognizers(manifest), classifiers: classifiers(manifest),
-    segmenters: segmenters(manifest), demos: demos(manifest) };
+    segmenters: segmenters(manifest), deeplab: deeplabBases(manifest), demos: demos(manifest) };
 }
 
 function jsCatalogue(manifest) {
@@ -242,11 +275,15 @@ function jsCatalogue(manifest) {
   ].join('\n');
 }
 
+/** Each shipped file's fixture and place in the package; a TF.js model's weight files sit beside its model.json. */
 function shippedFiles(manifest) {
   return manifest.models.filter((model) => model.package?.file).map((model) => {
     check(model.fixture, `model '${model.name}': the package ships it from its fixture, which it lacks`);
-    const dictionary = model.package.dictionary ? `${path.posix.dirname(model.fixture)}/dict.txt ${model.package.dictionary}\n` : '';
-    return `${model.fixture} ${model.package.file}\n${dictionary}`;
+    const fixtureDir = path.posix.dirname(model.fixture), packageDir = path.posix.dirname(model.package.file);
+    const beside = [...(model.package.weights ?? []).map((file) => [file, file]),
+      ...(model.package.dictionary ? [['dict.txt', path.posix.relative(packageDir, model.package.dictionary)]] : [])];
+    return [`${model.fixture} ${model.package.file}\n`,
+      ...beside.map(([from, to]) => `${fixtureDir}/${from} ${packageDir}/${to}\n`)].join('');
   }).join('');
 }
 

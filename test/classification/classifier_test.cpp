@@ -16,7 +16,7 @@
 #include "labels/labels.h"
 #include "runners/synthetic_image.h"
 #include "support/errors.h"
-#include "tflite_builder.h"
+#include "packed_classifier.h"
 
 namespace cls = garden::classification;
 using garden_test::SyntheticImage;
@@ -134,59 +134,11 @@ TEST_CASE("classifier presets: sizes, normalization, labels", "[classification]"
   }
 }
 
-namespace {
-
-// A classifier in MediaPipe's file format: [1,4,4,3] -> MEAN over the
-// pixels -> FULLY_CONNECTED to `classes` -> SOFTMAX, with its labels packed
-// after the model as TFLite's metadata writers pack them.
-struct PackedClassifier {
-  static constexpr int kClasses = 5;
-  std::vector<float> weights{0.5f, -1.f, 2.f, 1.5f, 0.25f, -0.5f, -2.f, 1.f, 0.f, 0.3f, 0.3f, 0.3f, 1.f, -1.f, 1.f};
-  std::vector<float> bias{0.1f, -0.2f, 0.f, 0.4f, -0.3f};
-
-  std::vector<uint8_t> file(const std::string& labels) const {
-    using garden_test::bytes_of;
-    namespace tfl = garden::tflite_schema;
-    constexpr int8_t kFloat32 = 0, kInt32 = 2;
-    garden_test::TfliteModel m;
-    m.tensors = {{{1, 4, 4, 3}},
-                 {{2}, kInt32, bytes_of(std::vector<int32_t>{1, 2})},
-                 {{1, 3}},
-                 {{kClasses, 3}, kFloat32, bytes_of(weights)},
-                 {{kClasses}, kFloat32, bytes_of(bias)},
-                 {{1, kClasses}},
-                 {{1, kClasses}}};
-    m.ops = {{40, "", {0, 1}, {2}, 27, [](flatbuffers::FlatBufferBuilder& b) { return tfl::CreateReducerOptions(b, false).Union(); }},
-             {9, "", {2, 3, 4}, {5}, 8, [](flatbuffers::FlatBufferBuilder& b) { return tfl::CreateFullyConnectedOptions(b, 0).Union(); }},
-             {25, "", {5}, {6}, 9, [](flatbuffers::FlatBufferBuilder& b) { return tfl::CreateSoftmaxOptions(b, 1.f).Union(); }}};
-    m.inputs = {0};
-    m.outputs = {6};
-    std::vector<uint8_t> bytes = garden_test::build_tflite(m);
-    garden_test::append_zip(bytes, {{"labels.txt", labels}});
-    return bytes;
-  }
-
-  // The probabilities for a frame of one colour, normalized as `options` say.
-  std::vector<float> expected(const garden_test::Rgb& color, const cls::ClassifierOptions& options) const {
-    const float pixel[3] = {color[0] / 255.f, color[1] / 255.f, color[2] / 255.f};
-    std::vector<float> logits(kClasses), probabilities(kClasses);
-    for (int k = 0; k < kClasses; ++k) {
-      logits[k] = bias[k];
-      for (int c = 0; c < 3; ++c)
-        logits[k] += weights[k * 3 + c] * (pixel[c] - options.normalization->mean[c]) / options.normalization->std[c];
-    }
-    garden::softmax(logits.data(), logits.size(), probabilities.data());
-    return probabilities;
-  }
-};
-
-}  // namespace
-
 // The model's own labels (packed in the .tflite) name the classes, not the
 // preset's ImageNet labels; its own softmax is not applied a second time.
 TEST_CASE("a classifier names classes by the labels its .tflite packs, and reads its softmax as probabilities",
           "[classification][labels]") {
-  const PackedClassifier classifier;
+  const garden_test::PackedClassifier classifier;
   const std::vector<uint8_t> file = classifier.file("tench\ngoldfish\nshark\nhen\nostrich\n");
   const garden::Model model = garden::load_model_bytes(file.data(), file.size(), garden::ModelFormat::kTflite);
   const cls::ClassifierOptions options = cls::preset("efficientnet-lite0");
@@ -194,8 +146,10 @@ TEST_CASE("a classifier names classes by the labels its .tflite packs, and reads
   cls::Classifier runner(model, options);
   const garden_test::Rgb color{200, 40, 90};
   const SyntheticImage frame(32, 24, [&](int, int) { return color; });
-  const std::vector<cls::Prediction> ranked = runner.classify(frame.view(), PackedClassifier::kClasses);
-  const std::vector<float> expected = classifier.expected(color, options);
+  const std::vector<cls::Prediction> ranked = runner.classify(frame.view(), classifier.classes);
+  float input[3];
+  for (int c = 0; c < 3; ++c) input[c] = (color[c] / 255.f - options.normalization->mean[c]) / options.normalization->std[c];
+  const std::vector<float> expected = classifier.expected(input);
   const std::vector<std::string> names{"tench", "goldfish", "shark", "hen", "ostrich"};
   REQUIRE(ranked.size() == expected.size());
   for (const cls::Prediction& prediction : ranked) {
@@ -212,7 +166,7 @@ TEST_CASE("a classifier names classes by the labels its .tflite packs, and reads
 // Labels that name every output, the background class too, are read from the
 // same index as the probabilities (label_offset 1 drops both).
 TEST_CASE("a classifier with a background class reads labels that include it", "[classification][labels]") {
-  const PackedClassifier classifier;
+  const garden_test::PackedClassifier classifier;
   const std::vector<uint8_t> file = classifier.file("background\ntench\ngoldfish\nshark\nhen\n");
   const garden::Model model = garden::load_model_bytes(file.data(), file.size(), garden::ModelFormat::kTflite);
   cls::ClassifierOptions options = cls::preset("mobilenet-v2");

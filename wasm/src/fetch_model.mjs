@@ -1,16 +1,154 @@
-// Model bytes from a URL: streamed with progress, kept in Cache Storage in
-// browsers so a second visit loads offline. file: URLs (and the package's own
-// files) are read from disk in Node.
+// Model bytes from a URL: streamed with progress, checked against their
+// integrity when it is known, and cached (Cache Storage in browsers, a folder
+// in Node) so a second load needs no network. file: URLs (and the package's
+// own files) are read from disk in Node.
 import { GardenError } from './errors.mjs';
 
 const IS_NODE = typeof process === 'object' && typeof process.versions?.node === 'string';
 const CACHE_NAME = 'model-garden-models-v1';
+// Cache Storage keys are http(s) URLs: a file known by its checksum is kept
+// under this made-up origin, whatever URL it came from.
+const CHECKSUM_KEY_PREFIX = 'https://checksum.model-garden.invalid/';
 
 function toUrl(url) {
   try {
     return new URL(url, globalThis.location?.href);
   } catch {
     throw new GardenError('INVALID_ARGUMENT', `not a URL: ${url}`);
+  }
+}
+
+// -- integrity (subresource integrity strings: "sha256-BASE64", ...) ---------
+
+const DIGESTS = { sha256: 'SHA-256', sha384: 'SHA-384', sha512: 'SHA-512' };
+
+/** The SRI strings of an integrity value: space-separated, each "ALGO-BASE64"; any one may match. */
+function parseIntegrity(integrity) {
+  const hashes = String(integrity).trim().split(/\s+/).map((token) => {
+    const [, algorithm, digest] = /^(sha256|sha384|sha512)-([A-Za-z0-9+/]+={0,2})$/.exec(token) ?? [];
+    if (!algorithm) throw new GardenError('INVALID_ARGUMENT', `integrity '${token}' is not "sha256-", "sha384-" or "sha512-" and a base64 digest`);
+    return { algorithm, digest };
+  });
+  return hashes;
+}
+
+/**
+ * The integrity the file at `target` must have: `integrity` itself when it
+ * is a string (the file the URL names), else its entry for the file's name
+ * (the last segment of its path: "model.json", "group1-shard1of2.bin").
+ */
+function integrityFor(integrity, target, isMainFile) {
+  if (integrity === undefined) return undefined;
+  if (typeof integrity === 'string') return isMainFile ? integrity : undefined;
+  const name = decodeURIComponent(target.pathname.split('/').at(-1));
+  return Object.hasOwn(integrity, name) ? integrity[name] : undefined;
+}
+
+function checkIntegrityOption(integrity) {
+  if (integrity === undefined) return;
+  const values = typeof integrity === 'string' ? [integrity]
+    : integrity !== null && typeof integrity === 'object' ? Object.values(integrity) : null;
+  if (!values || values.some((value) => typeof value !== 'string')) {
+    throw new GardenError('INVALID_ARGUMENT', 'integrity must be an SRI string ("sha256-...") or an object of them by file name');
+  }
+  values.forEach(parseIntegrity);
+  if (!globalThis.crypto?.subtle) {
+    throw new GardenError('INVALID_ARGUMENT', 'integrity needs Web Crypto (crypto.subtle), which only secure contexts (https, localhost) have');
+  }
+}
+
+function base64(bytes) {
+  let text = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(text);
+}
+
+/** Throws INTEGRITY unless `bytes` match one of the hashes of `integrity`. */
+async function verify(bytes, integrity, target) {
+  for (const { algorithm, digest } of parseIntegrity(integrity)) {
+    const actual = base64(new Uint8Array(await crypto.subtle.digest(DIGESTS[algorithm], bytes)));
+    if (actual === digest) return;
+  }
+  throw new GardenError('INTEGRITY', `${target.href} does not match its integrity ${integrity}: refused, and not cached`);
+}
+
+// -- caches: Cache Storage in browsers, a folder in Node ----------------------
+
+/** Where Node keeps downloaded models: $XDG_CACHE_HOME or ~/.cache, then model-garden/models. */
+export async function defaultCacheDir() {
+  const { homedir } = await import('node:os');
+  const { join } = await import('node:path');
+  return join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'model-garden', 'models');
+}
+
+class BrowserCache {
+  constructor(store) { this.store = store; }
+
+  async get(key) {
+    const response = await this.store.match(key);
+    return response ? new Uint8Array(await response.arrayBuffer()) : null;
+  }
+
+  async put(key, bytes) {
+    await this.store.put(key, new Response(bytes, { headers: { 'Content-Length': String(bytes.length) } }));
+  }
+
+  delete(key) { return this.store.delete(key); }
+}
+
+/** One file per entry, named by the SHA-256 of its key; written to a temporary name, then renamed. */
+class FolderCache {
+  constructor(folder) { this.folder = folder; }
+
+  async #path(key) {
+    const { join } = await import('node:path');
+    const name = [...new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(key)))]
+      .map((byte) => byte.toString(16).padStart(2, '0')).join('');
+    return join(this.folder, name);
+  }
+
+  async get(key) {
+    const { readFile } = await import('node:fs/promises');
+    try {
+      return new Uint8Array(await readFile(await this.#path(key)));
+    } catch {
+      return null;
+    }
+  }
+
+  async put(key, bytes) {
+    const { mkdir, rename, writeFile } = await import('node:fs/promises');
+    const file = await this.#path(key);
+    await mkdir(this.folder, { recursive: true });
+    const partial = `${file}.${process.pid}.partial`;
+    await writeFile(partial, bytes);
+    await rename(partial, file);
+  }
+
+  async delete(key) {
+    const { rm } = await import('node:fs/promises');
+    await rm(await this.#path(key), { force: true });
+  }
+}
+
+async function openCache({ cache, cacheDir }) {
+  if (!cache) return null;
+  if (IS_NODE) return new FolderCache(cacheDir ?? await defaultCacheDir());
+  if (typeof caches === 'undefined') return null;
+  try {
+    return new BrowserCache(await caches.open(CACHE_NAME));
+  } catch {
+    return null;  // opaque origins and some private modes have no Cache Storage
+  }
+}
+
+/** Empties the model cache: Cache Storage in browsers, the cache folder in Node. */
+export async function clearModelCache({ cacheDir } = {}) {
+  if (IS_NODE) {
+    const { rm } = await import('node:fs/promises');
+    await rm(cacheDir ?? await defaultCacheDir(), { recursive: true, force: true });
+  } else if (typeof caches !== 'undefined') {
+    await caches.delete(CACHE_NAME);
   }
 }
 
@@ -48,26 +186,26 @@ async function readBody(response, onProgress) {
   return bytes;
 }
 
-async function openCache(enabled) {
-  if (!enabled || IS_NODE || typeof caches === 'undefined') return null;
-  try {
-    return await caches.open(CACHE_NAME);
-  } catch {
-    return null;  // opaque origins and some private modes have no Cache Storage
-  }
-}
-
 /**
  * The model at `url` as one buffer the runtime loads: the file's bytes, or for
  * a TF.js model.json, the bundle of it and the weight files it names (see
- * garden::load_model_bytes). GardenError NETWORK (unreachable, HTTP error) or IO (file).
+ * garden::load_model_bytes).
+ *
+ * Options: onProgress; cache (default true: Cache Storage in browsers, the
+ * cacheDir folder in Node); integrity (see integrityFor: a file that does not
+ * match is refused with INTEGRITY and never cached; a file known by its
+ * checksum is cached under it); fetch (what fetches http(s) URLs, default the
+ * global fetch: for auth headers, proxies, tests).
+ * GardenError NETWORK (unreachable, HTTP error), IO (file), INTEGRITY.
  */
-export async function fetchModel(url, { onProgress, cache = true } = {}) {
+export async function fetchModel(url, { onProgress, cache = true, integrity, fetch: fetcher = globalThis.fetch, cacheDir } = {}) {
   if (onProgress !== undefined && typeof onProgress !== 'function') {
     throw new GardenError('INVALID_ARGUMENT', 'onProgress must be a function');
   }
+  checkIntegrityOption(integrity);
   const target = toUrl(url);
-  const bytes = await fetchFile(target, { onProgress, cache });
+  const context = { store: await openCache({ cache, cacheDir }), integrity, fetcher };
+  const bytes = await fetchFile(target, { ...context, onProgress, isMainFile: true });
   const paths = tfjsWeightPaths(bytes);
   if (paths.length === 0) return bytes;
   // The weight files sit beside model.json; progress counts their bytes on.
@@ -75,7 +213,7 @@ export async function fetchModel(url, { onProgress, cache = true } = {}) {
   let before = bytes.length;
   for (const path of paths) {
     const progress = onProgress && (({ loaded }) => onProgress({ loaded: before + loaded, total: 0 }));
-    const file = await fetchFile(new URL(path, target), { onProgress: progress, cache });
+    const file = await fetchFile(new URL(path, target), { ...context, onProgress: progress, isMainFile: false });
     before += file.length;
     files.push(file);
   }
@@ -113,30 +251,48 @@ function tfjsBundle(json, files) {
   return bundle;
 }
 
-async function fetchFile(target, { onProgress, cache }) {
-  if (target.protocol === 'file:' && IS_NODE) return readFileUrl(target, onProgress);
-  const store = await openCache(cache);
-  const cached = await store?.match(target.href);
-  if (cached) return readBody(cached, onProgress);
+async function fetchFile(target, { store, integrity, fetcher, onProgress, isMainFile }) {
+  const expected = integrityFor(integrity, target, isMainFile);
+  if (typeof integrity === 'object' && expected === undefined) {
+    throw new GardenError('INVALID_ARGUMENT', `integrity has no entry for ${target.pathname.split('/').at(-1)} (${target.href})`);
+  }
+  if (target.protocol === 'file:' && IS_NODE) {
+    const bytes = await readFileUrl(target, onProgress);
+    if (expected) await verify(bytes, expected, target);
+    return bytes;
+  }
+  const key = expected ? CHECKSUM_KEY_PREFIX + encodeURIComponent(expected) : target.href;
+  const cached = await store?.get(key).catch(() => null);
+  if (cached) {
+    try {
+      if (expected) await verify(cached, expected, target);
+      onProgress?.({ loaded: cached.length, total: cached.length });
+      return cached;
+    } catch {
+      await store.delete(key).catch(() => {});  // a damaged entry: dropped, and fetched again
+    }
+  }
+  if (typeof fetcher !== 'function') throw new GardenError('NETWORK', `cannot fetch ${target.href}: no fetch() here`);
   let response;
   try {
-    response = await fetch(target.href);
+    response = await fetcher(target.href);
   } catch (error) {
     throw new GardenError('NETWORK', `cannot fetch ${target.href}: ${error.message}`);
   }
-  if (!response.ok) throw new GardenError('NETWORK', `cannot fetch ${target.href}: HTTP ${response.status}`);
+  if (!response?.ok) throw new GardenError('NETWORK', `cannot fetch ${target.href}: HTTP ${response?.status}`);
   let bytes;
   try {
     bytes = await readBody(response, onProgress);
   } catch (error) {
     throw new GardenError('NETWORK', `download of ${target.href} failed: ${error.message}`);
   }
+  if (expected) await verify(bytes, expected, target);
   // Stored before the load resolves, so a garden disposed right after (its
   // worker ended) still leaves the entry; a failing cache never fails the load.
   try {
-    await store?.put(target.href, new Response(bytes, { headers: { 'Content-Length': String(bytes.length) } }));
+    await store?.put(key, bytes);
   } catch {
-    // quota exceeded, private mode: the model still loads, just not offline
+    // quota exceeded, private mode, a read-only folder: the model still loads, just not offline
   }
   return bytes;
 }

@@ -14,7 +14,8 @@
 // (runtime.mjs). Either way the API is the same: Promises, GardenError.
 import { GardenError, checkKeys } from './errors.mjs';
 import { toTransferable } from './pixels.mjs';
-import { IS_NODE, MAX_THREADS, createLocalGarden, hasSimd, isIsolated, modelArguments } from './runtime.mjs';
+import { clearModelCache } from './fetch_model.mjs';
+import { IS_NODE, MAX_THREADS, createLocalGarden, gardenFetchOptions, hasSimd, isIsolated, modelArguments } from './runtime.mjs';
 
 export { GardenError, MAX_THREADS };
 
@@ -138,6 +139,8 @@ class WorkerGarden {
     return this.#load('loadModel', RemoteModel, [url], options);
   }
   heapBytes() { return this.#connection.request({ op: 'heapBytes' }); }
+  // Cache Storage is the origin's: the page empties what its worker filled.
+  clearCache() { return clearModelCache(); }
   dispose() { this.#connection.terminate(); }
 }
 
@@ -158,17 +161,25 @@ async function createWorkerGarden(options) {
  * (Node, cross-origin isolated pages), else the single-thread SIMD build.
  * Options: threads (default: cores, at most 4), worker (pages; default true),
  * baseUrl (where the package is served; default: this module's folder),
- * build (force 'simd', the single-thread build, or 'simd-threads').
+ * build (force 'simd', the single-thread build, or 'simd-threads'), fetch
+ * (what fetches model URLs: Node, or pages with { worker: false }), cacheDir
+ * (Node: the folder downloaded models are kept in).
  */
 export async function createGarden(options = {}) {
-  const { threads, worker = true, baseUrl, build } = checkKeys(options, ['threads', 'worker', 'baseUrl', 'build'], 'createGarden');
+  const { threads, worker = true, baseUrl, build, fetch, cacheDir } =
+    checkKeys(options, ['threads', 'worker', 'baseUrl', 'build', 'fetch', 'cacheDir'], 'createGarden');
+  gardenFetchOptions({ fetch, cacheDir });
   if (threads !== undefined && (!Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS)) {
     throw new GardenError('INVALID_ARGUMENT', `threads must be an integer in [1, ${MAX_THREADS}], got ${threads}`);
   }
   if (!hasSimd()) throw new GardenError('NO_SIMD', 'this WebAssembly engine has no SIMD128 support');
   const base = baseUrl === undefined ? undefined : String(new URL(baseUrl, globalThis.location?.href));
-  if (IS_PAGE && worker && typeof Worker === 'function') return createWorkerGarden({ threads, baseUrl: base, build });
-  return createLocalGarden({ threads, baseUrl: base, build });
+  if (IS_PAGE && worker && typeof Worker === 'function') {
+    // A function cannot be posted to the runtime's worker.
+    if (fetch) throw new GardenError('INVALID_ARGUMENT', 'the fetch option needs { worker: false } in a page (the runtime worker fetches with its own)');
+    return createWorkerGarden({ threads, baseUrl: base, build });
+  }
+  return createLocalGarden({ threads, baseUrl: base, build, fetch, cacheDir });
 }
 
 export { isIsolated };

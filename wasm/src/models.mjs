@@ -24,16 +24,25 @@ export const TEXT_RECOGNIZERS = Object.fromEntries(Object.entries(CATALOGUE.text
     [name, { url: new URL(file, PACKAGE_ROOT), dictionary: new URL(dictionary, PACKAGE_ROOT), inputWidth }]));
 
 /**
- * Classifiers: the official artifact's URL, or null when there is none to
- * download (the EfficientNet-B* weights: export them to ONNX and pass
- * modelUrl / bytes).
+ * A model by name: its URL (a file inside the package, or the official URL,
+ * null when there is no artifact to download), the integrity the official
+ * file must have where the catalogue knows it, and its preset.
  */
-export const CLASSIFIERS = Object.fromEntries(Object.entries(CATALOGUE.classifiers).map(
-  ([name, { url }]) => [name, url]));
+function namedModels(table) {
+  return Object.fromEntries(Object.entries(table).map(([name, { file, url, integrity, preset }]) =>
+    [name, { url: file ? new URL(file, PACKAGE_ROOT) : url, integrity, preset }]));
+}
+
+/** Classifiers: nsfwjs ships with the package; EfficientNet-Lite0 (the default) and Lite4 by official URL. */
+export const CLASSIFIERS = namedModels(CATALOGUE.classifiers);
+export const DEFAULT_CLASSIFIER = 'efficientnet-lite0';
+
+/** Segmenters by name (MediaPipe's selfie segmenter ships with the package); DeepLab by base below. */
+export const SEGMENTERS = namedModels(CATALOGUE.segmenters);
 
 /** DeepLab v3 as tfjs-models loads it (TF Hub), by base and quantization. */
 export function deeplabUrl(base, quantizationBytes) {
-  return lookup(CATALOGUE.segmenters, base, 'segmenter base')[quantizationBytes];
+  return lookup(CATALOGUE.deeplab, base, 'segmenter base')[quantizationBytes];
 }
 
 export function lookup(table, name, what) {

@@ -3,8 +3,8 @@
 // directly in Node (and with { worker: false }); worker.mjs runs it in a Web
 // Worker for pages.
 import { GardenError, asGardenError, checkKeys } from './errors.mjs';
-import { fetchModel } from './fetch_model.mjs';
-import { CLASSIFIERS, TEXT_DETECTORS, TEXT_RECOGNIZERS, deeplabUrl, lookup } from './models.mjs';
+import { clearModelCache, fetchModel } from './fetch_model.mjs';
+import { CLASSIFIERS, DEFAULT_CLASSIFIER, SEGMENTERS, TEXT_DETECTORS, TEXT_RECOGNIZERS, deeplabUrl, lookup } from './models.mjs';
 import { toRgba } from './pixels.mjs';
 
 export const IS_NODE = typeof process === 'object' && typeof process.versions?.node === 'string';
@@ -67,7 +67,7 @@ async function instantiate(build, threads, baseUrl) {
   return module;
 }
 
-/** Model bytes from `model` (bytes) or a URL; `builtin` gives the URL of a name. */
+/** Model bytes from `model` (bytes) or a URL, fetched with `fetchOptions` (see fetchModel). */
 async function modelBytes(source, fetchOptions) {
   if (source instanceof Uint8Array || source instanceof ArrayBuffer) return source;
   if (ArrayBuffer.isView(source)) return new Uint8Array(source.buffer, source.byteOffset, source.byteLength);
@@ -75,7 +75,19 @@ async function modelBytes(source, fetchOptions) {
   throw new GardenError('INVALID_ARGUMENT', 'a model must be a Uint8Array, an ArrayBuffer or a URL');
 }
 
-const FETCH_KEYS = ['onProgress', 'cache'];
+// What every loader takes about fetching its model (fetchModel's options).
+const FETCH_KEYS = ['onProgress', 'cache', 'integrity'];
+
+/** createGarden's fetch and cacheDir: checked once, then given to every fetch. */
+export function gardenFetchOptions({ fetch, cacheDir }) {
+  if (fetch !== undefined && typeof fetch !== 'function') {
+    throw new GardenError('INVALID_ARGUMENT', 'fetch must be a function (as the global fetch)');
+  }
+  if (cacheDir !== undefined && (!IS_NODE || typeof cacheDir !== 'string')) {
+    throw new GardenError('INVALID_ARGUMENT', 'cacheDir is a folder path, in Node only (browsers cache in Cache Storage)');
+  }
+  return { ...(fetch ? { fetch } : {}), ...(cacheDir ? { cacheDir } : {}) };
+}
 
 const isModelBytes = (value) => value instanceof ArrayBuffer || ArrayBuffer.isView(value);
 
@@ -124,6 +136,12 @@ function greyFrame(width, height) {
   return { data: new Uint8Array(width * height * 4).fill(128), width, height };
 }
 
+/** The preset a classifier name runs with: a catalogue name's, else the name itself (a preset's), else B0's. */
+function classifierPreset(name) {
+  if (name === undefined) return 'efficientnet-b0';
+  return Object.hasOwn(CLASSIFIERS, name) ? CLASSIFIERS[name].preset : name;
+}
+
 function checkWarmup(warmup) {
   if (typeof warmup !== 'boolean') throw new GardenError('INVALID_ARGUMENT', `warmup must be true or false, got ${warmup}`);
   return warmup;
@@ -133,9 +151,11 @@ export class LocalGarden {
   #module;
   #pixels;
   #handles = new Set();
+  #fetchOptions;
 
-  constructor(module, { threads, build, isolated }) {
+  constructor(module, { threads, build, isolated, fetchOptions = {} }) {
     this.#module = module;
+    this.#fetchOptions = fetchOptions;
     this.#pixels = new module.PixelBuffer();
     this.threads = threads;
     this.build = build;
@@ -190,6 +210,9 @@ export class LocalGarden {
     return handle;
   }
 
+  /** Model bytes as modelBytes gives them, fetched with the garden's fetch and cache folder. */
+  #bytes(source, fetchOptions) { return modelBytes(source, { ...this.#fetchOptions, ...fetchOptions }); }
+
   #threadsOption(threads = this.threads) {
     checkThreads(threads, this.threads);
     return threads;
@@ -201,7 +224,7 @@ export class LocalGarden {
     this.#alive();
     checkWarmup(warmup);
     const named = typeof model === 'string' ? lookup(TEXT_DETECTORS, model, 'text detector') : null;
-    const bytes = await modelBytes(modelUrl ?? (named ? named.url : model), fetchOptions);
+    const bytes = await this.#bytes(modelUrl ?? (named ? named.url : model), fetchOptions);
     const settings = { kind: kind ?? named?.kind ?? 'ppocr', inputSize: inputSize ?? named?.inputSize ?? 640, threads: this.threads };
     const native = this.call((module) => new module.TextDetector(bytes, settings));
     const detector = this.#track(new TextDetector(this, native));
@@ -236,9 +259,9 @@ export class LocalGarden {
       throw new GardenError('INVALID_ARGUMENT', 'a recognizer given as bytes or a URL needs its dictionary (or dictionaryUrl)');
     }
     const models = {
-      detector: await modelBytes(detectorUrl ?? (namedDetector ? namedDetector.url : detector), fetchOptions),
-      recognizer: await modelBytes(recognizerUrl ?? (named ? named.url : recognizer), fetchOptions),
-      dictionary: dictionary ?? new TextDecoder().decode(await modelBytes(dictionaryUrl ?? named.dictionary, fetchOptions)),
+      detector: await this.#bytes(detectorUrl ?? (namedDetector ? namedDetector.url : detector), fetchOptions),
+      recognizer: await this.#bytes(recognizerUrl ?? (named ? named.url : recognizer), fetchOptions),
+      dictionary: dictionary ?? new TextDecoder().decode(await this.#bytes(dictionaryUrl ?? named.dictionary, fetchOptions)),
     };
     // Unset for a recognizer given as bytes or a URL: the binding's default.
     const settings = { inputSize, recognizerWidth: recognizerWidth ?? named?.inputWidth, minScore, threads: this.threads };
@@ -250,16 +273,24 @@ export class LocalGarden {
     return this.#warmUp(reader, (n) => n.read(this.writeImage(frame)));
   }
 
+  /**
+   * A classifier by name (shipped, or fetched from its official URL and
+   * checked against the catalogue's checksum where it has one), as bytes, or
+   * by modelUrl; `model` names the preset of a modelUrl. Models given as
+   * bytes or a URL without a name run with efficientnet-b0's pre-processing
+   * unless `preset` says otherwise.
+   */
   async loadClassifier(options = {}) {
-    const { model = 'efficientnet-b0', preset, modelUrl, inputSize, labels, warmup = true, ...fetchOptions } =
+    const { model = DEFAULT_CLASSIFIER, preset, modelUrl, inputSize, labels, warmup = true, ...fetchOptions } =
       checkKeys(options, ['model', 'preset', 'modelUrl', 'inputSize', 'labels', 'warmup', ...FETCH_KEYS], 'loadClassifier');
     const module = this.#alive();
     if (!module.Classifier) throw new GardenError('UNSUPPORTED_MODEL', 'this build has no classification runner');
     checkWarmup(warmup);
     const name = typeof model === 'string' ? model : undefined;
-    const source = modelUrl ?? (name ? lookup(CLASSIFIERS, name, 'classifier') : model);
-    const bytes = await modelBytes(source, fetchOptions);
-    const settings = { preset: preset ?? name ?? 'efficientnet-b0', inputSize, labels, threads: this.threads };
+    const named = name && modelUrl === undefined ? lookup(CLASSIFIERS, name, 'classifier') : null;
+    const integrity = fetchOptions.integrity ?? named?.integrity ?? undefined;
+    const bytes = await this.#bytes(modelUrl ?? named?.url ?? model, { ...fetchOptions, integrity });
+    const settings = { preset: preset ?? classifierPreset(name), inputSize, labels, threads: this.threads };
     const native = this.call((m) => new m.Classifier(bytes, settings));
     const classifier = this.#track(new Classifier(this, native));
     if (!warmup) return classifier;
@@ -267,6 +298,11 @@ export class LocalGarden {
     return this.#warmUp(classifier, (n) => n.classify(this.writeImage(frame), 1));
   }
 
+  /**
+   * DeepLab v3 by base and quantization (its official TF Hub files, as
+   * tfjs-models loads them; the default), a segmenter by name ('selfie',
+   * shipped), model bytes or a modelUrl run with the `base` preset.
+   */
   async loadSegmenter(options = {}) {
     const { base = 'pascal', quantizationBytes = 2, modelUrl, model, inputSize, warmup = true, ...fetchOptions } =
       checkKeys(options, ['base', 'quantizationBytes', 'modelUrl', 'model', 'inputSize', 'warmup', ...FETCH_KEYS], 'loadSegmenter');
@@ -276,8 +312,15 @@ export class LocalGarden {
     if (![1, 2, 4].includes(quantizationBytes)) {
       throw new GardenError('INVALID_ARGUMENT', `quantizationBytes must be 1, 2 or 4, got ${quantizationBytes}`);
     }
-    const bytes = await modelBytes(model ?? modelUrl ?? deeplabUrl(base, quantizationBytes), fetchOptions);
-    const native = this.call((m) => new m.Segmenter(bytes, { base, inputSize, threads: this.threads }));
+    const named = typeof model === 'string' ? lookup(SEGMENTERS, model, 'segmenter') : null;
+    if (named && (options.base !== undefined || modelUrl !== undefined)) {
+      throw new GardenError('INVALID_ARGUMENT', `segmenter '${model}' brings its own model and labels: give base and modelUrl without it`);
+    }
+    const integrity = fetchOptions.integrity ?? named?.integrity ?? undefined;
+    const source = named ? named.url : model ?? modelUrl ?? deeplabUrl(base, quantizationBytes);
+    const bytes = await this.#bytes(source, { ...fetchOptions, integrity });
+    const preset = named ? named.preset : base;
+    const native = this.call((m) => new m.Segmenter(bytes, { base: preset, inputSize, threads: this.threads }));
     const segmenter = this.#track(new Segmenter(this, native));
     if (!warmup) return segmenter;
     const frame = greyFrame(WARMUP_SIDE, WARMUP_SIDE);
@@ -292,7 +335,7 @@ export class LocalGarden {
     this.#alive();
     checkWarmup(warmup);
     const settings = { inputHeight, inputWidth, profile, threads: this.#threadsOption(threads) };
-    const bytes = await modelBytes(source, fetchOptions);
+    const bytes = await this.#bytes(source, fetchOptions);
     const native = this.call((module) => new module.Model(bytes, settings));
     const model = this.#track(new Model(this, native));
     // The input tensors are zero until the first run() writes every one of them.
@@ -300,6 +343,9 @@ export class LocalGarden {
   }
 
   async heapBytes() { return this.#alive().HEAPU8.buffer.byteLength; }
+
+  /** Empties the model cache (Cache Storage in browsers; the cache folder in Node). */
+  async clearCache() { await clearModelCache(this.#fetchOptions); }
 
   dispose() {
     if (!this.#module) return;
@@ -396,7 +442,8 @@ class Model extends Handle {
 }
 
 /** The runtime on this thread, with the build this environment can run. */
-export async function createLocalGarden({ threads, baseUrl, build: requested } = {}) {
+export async function createLocalGarden({ threads, baseUrl, build: requested, fetch, cacheDir } = {}) {
+  const fetchOptions = gardenFetchOptions({ fetch, cacheDir });
   if (!hasSimd()) throw new GardenError('NO_SIMD', 'this WebAssembly engine has no SIMD128 support');
   const isolated = isIsolated();
   if (requested === 'simd-threads' && !isolated) {
@@ -410,5 +457,5 @@ export async function createLocalGarden({ threads, baseUrl, build: requested } =
   checkThreads(count, MAX_THREADS);
   if (build === 'simd') count = 1;
   const module = await instantiate(build, count, baseUrl);
-  return new LocalGarden(module, { threads: count, build, isolated });
+  return new LocalGarden(module, { threads: count, build, isolated, fetchOptions });
 }
