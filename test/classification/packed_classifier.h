@@ -3,8 +3,7 @@
 // SOFTMAX, with its labels packed after the model as TFLite's metadata
 // writers pack them (a ZIP holding labels.txt). Its weights are fixed
 // pseudo-random values, so a colour's probabilities can be worked out
-// directly (expected()) in C++ here and in JS (test/node/models_by_name.test.mjs
-// reads the weights back from weights()).
+// directly (expected()).
 #pragma once
 
 #include <cmath>

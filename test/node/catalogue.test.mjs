@@ -60,26 +60,49 @@ test('text recognizers: the manifest\'s names, widths, and their model and dicti
   }
 });
 
-test('classifiers: the manifest\'s names with their official URLs, or none', async () => {
-  const { CLASSIFIERS, lookup } = await fromPackage('models.mjs');
-  const expected = packaged('classification').map(({ source, package: entry }) => [entry.name, source.url ?? null]);
-  assert.deepEqual(Object.entries(CLASSIFIERS), expected);
-  const [withoutArtifact] = expected.find(([, url]) => url === null);
+/** sha256 hex -> subresource integrity, as fetch checks it. */
+const integrityOf = (hex) => `sha256-${Buffer.from(hex, 'hex').toString('base64')}`;
+
+/** What models.mjs gives a named model: a shipped file's URL in the package, else the official URL and its checksum. */
+function namedModel({ source, sha256, preset, package: entry }) {
+  if (entry.file) {
+    assert.ok(fs.existsSync(path.join(PACKAGE, entry.file)), `${entry.file} is not in the package`);
+    for (const weights of entry.weights ?? []) {
+      assert.ok(fs.existsSync(path.join(PACKAGE, path.dirname(entry.file), weights)), `${weights} is not beside ${entry.file}`);
+    }
+    return { url: pathToFileURL(path.join(PACKAGE, entry.file)).href, integrity: null, preset };
+  }
+  const file = source.url && decodeURIComponent(new URL(source.url).pathname.split('/').at(-1));
+  return { url: source.url ?? null, integrity: sha256?.[file] ? integrityOf(sha256[file]) : null, preset };
+}
+
+const named = (table) => Object.entries(table).map(([name, { url, integrity, preset }]) => [name, { url: url?.href ?? url, integrity, preset }]);
+
+test('classifiers: the manifest\'s names, shipped or by official URL (or none), with their presets', async () => {
+  const { CLASSIFIERS, DEFAULT_CLASSIFIER, lookup } = await fromPackage('models.mjs');
+  const expected = packaged('classification').map((model) => [model.package.name, namedModel(model)]);
+  assert.deepEqual(named(CLASSIFIERS), expected);
+  assert.ok(CLASSIFIERS[DEFAULT_CLASSIFIER].url, 'the default classifier has an artifact');
+  const [withoutArtifact] = expected.find(([, { url }]) => url === null);
   invalidArgument(() => lookup(CLASSIFIERS, withoutArtifact, 'classifier'), /no official single-file artifact/);
   invalidArgument(() => lookup(CLASSIFIERS, 'resnet-50', 'classifier'),
                   new RegExp(`known: ${expected.map(([name]) => name).join(', ')}\\)`));
   invalidArgument(() => lookup(CLASSIFIERS, 'constructor', 'classifier'), /unknown classifier 'constructor'/);
 });
 
-test('segmenters: DeepLab\'s URL for every base and quantization is the manifest\'s', async () => {
-  const { deeplabUrl } = await fromPackage('models.mjs');
+test('segmenters: DeepLab\'s URL for every base and quantization, and the others by name, are the manifest\'s', async () => {
+  const { SEGMENTERS, deeplabUrl } = await fromPackage('models.mjs');
   const models = packaged('segmentation');
-  assert.ok(models.length > 0);
-  for (const { name, source, package: entry, quantization_bytes: bytes } of models) {
+  const deeplab = models.filter((model) => model.quantization_bytes !== undefined);
+  assert.ok(deeplab.length > 0);
+  for (const { name, source, package: entry, quantization_bytes: bytes } of deeplab) {
     assert.equal(deeplabUrl(entry.name, bytes), source.url, name);
   }
-  const bases = [...new Set(models.map(({ package: entry }) => entry.name))];
+  const bases = [...new Set(deeplab.map(({ package: entry }) => entry.name))];
   invalidArgument(() => deeplabUrl('coco', 2), new RegExp(`known: ${bases.join(', ')}\\)`));
+  const others = models.filter((model) => model.quantization_bytes === undefined);
+  assert.deepEqual(named(SEGMENTERS), others.map((model) => [model.package.name, namedModel(model)]));
+  assert.ok(Object.hasOwn(SEGMENTERS, 'selfie'));
 });
 
 test('demo lists: each page\'s models in the manifest\'s order, run by the names the manifest gives them', async () => {

@@ -27,6 +27,9 @@ function imagePath(packagePrefix, name) {
 /** skimage's page.png (a scanned page: a title, five lines of text, a line of code). */
 export const pagePath = () => imagePath('skimage', 'page.png');
 export const readPage = () => decodePng(fs.readFileSync(pagePath()));
+/** skimage's chelsea.png (a photo of a cat, 451x300). */
+export const chelseaPath = () => imagePath('skimage', 'chelsea.png');
+export const readChelsea = () => decodePng(fs.readFileSync(chelseaPath()));
 /** opencv-doc's imageTextN.png (a printed paragraph of 13 lines). */
 export const paragraphPath = () => imagePath('opencv-doc', 'imageTextN.png');
 export const readParagraph = () => decodePng(fs.readFileSync(paragraphPath()));

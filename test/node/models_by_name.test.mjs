@@ -1,0 +1,213 @@
+// Every model the catalogue names loads by that name: the ones the package
+// ships from inside it, the others from their official URLs. Without the
+// network, createGarden's `fetch` option answers each official URL with a
+// local file of the same format (a classifier .tflite with its labels packed
+// inside as MediaPipe packs them, the generated DeepLab TF.js graphs, an ONNX
+// classifier), given with its checksum as `integrity`. A wrong checksum is
+// refused with INTEGRITY and leaves nothing cached; the second load comes
+// from the cache folder; clearCache() empties it.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, test } from 'node:test';
+
+import { FIXTURES, PACKAGE, ROOT, chelseaPath, importPackage, readChelsea, rejection } from './helpers.mjs';
+
+const { createGarden } = await importPackage();
+const { CATALOGUE } = await import(new URL(`file://${path.join(PACKAGE, 'catalogue.mjs')}`).href);
+
+const NATIVE = path.join(ROOT, 'build/native');
+// At EfficientNet-Lite0's interface ([1,224,224,3] -> 1000 probabilities), ImageNet's labels packed inside.
+const PACKED_CLASSIFIER = path.join(NATIVE, 'test/classification/packed_classifier.tflite');
+const DEEPLAB_FIXTURES = { 1: 'tfjs_deeplab_mnv2_050_uint8', 2: 'tfjs_deeplab_mnv2_050_uint16', 4: 'tfjs_deeplab_mnv2_050_float32' };
+
+/** Official URL -> local file: a single file, or a TF.js model.json whose weight files sit beside it. */
+function officialFiles() {
+  const files = new Map([
+    [CATALOGUE.classifiers['efficientnet-lite0'].url, PACKED_CLASSIFIER],
+    [CATALOGUE.classifiers['efficientnet-lite4'].url, path.join(FIXTURES, 'efficientnet_b0/model.onnx')],
+  ]);
+  for (const byBytes of Object.values(CATALOGUE.deeplab)) {
+    for (const [bytes, url] of Object.entries(byBytes)) files.set(url, path.join(FIXTURES, DEEPLAB_FIXTURES[bytes], 'model.json'));
+  }
+  return files;
+}
+
+const OFFICIAL = officialFiles();
+const withoutQuery = (url) => url.split('?')[0];
+
+/** The local file answering `url`: an official URL, or a weight file beside a routed model.json. */
+function localFile(url) {
+  if (OFFICIAL.has(url)) return OFFICIAL.get(url);
+  for (const [official, file] of OFFICIAL) {
+    const folder = withoutQuery(official).replace(/[^/]*$/, '');
+    if (file.endsWith('model.json') && url.startsWith(folder)) return path.join(path.dirname(file), url.slice(folder.length));
+  }
+  return null;
+}
+
+/** A fetch that serves the routed files (404 for anything else) and records each URL asked for. */
+function routedFetch() {
+  const requests = [];
+  const fetch = async (url) => {
+    requests.push(url);
+    const file = localFile(url);
+    return file && fs.existsSync(file) ? new Response(fs.readFileSync(file)) : new Response(null, { status: 404 });
+  };
+  return { fetch, requests };
+}
+
+const sri = (file) => `sha256-${crypto.createHash('sha256').update(fs.readFileSync(file)).digest('base64')}`;
+
+/** The integrity option for the official URL's local file: one string, or every TF.js file by name. */
+function integrityOf(url) {
+  const file = OFFICIAL.get(url);
+  if (!file.endsWith('model.json')) return sri(file);
+  const { weightsManifest } = JSON.parse(fs.readFileSync(file, 'utf8'));
+  const names = ['model.json', ...weightsManifest.flatMap((group) => group.paths)];
+  return Object.fromEntries(names.map((name) => [name, sri(path.join(path.dirname(file), name))]));
+}
+
+const folders = [];
+function cacheFolder() {
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'model-garden-cache-'));
+  folders.push(folder);
+  return folder;
+}
+after(() => { for (const folder of folders) fs.rmSync(folder, { recursive: true, force: true }); });
+
+const cachedFiles = (folder) => (fs.existsSync(folder) ? fs.readdirSync(folder) : []);
+
+test('loadClassifier() with no options: EfficientNet-Lite0 from its official URL, named by the labels its file packs', { timeout: 120_000 }, async () => {
+  const { fetch, requests } = routedFetch();
+  const cacheDir = cacheFolder();
+  const garden = await createGarden({ threads: 1, fetch, cacheDir });
+  try {
+    const lite0 = CATALOGUE.classifiers['efficientnet-lite0'].url;
+    const classifier = await garden.loadClassifier({ integrity: integrityOf(lite0) });
+    assert.deepEqual(requests, [lite0]);
+    const top = await classifier.classify(readChelsea(), 5);
+    // The same answer as the native CLI on the same file and photo.
+    const native = JSON.parse(execFileSync(path.join(NATIVE, 'tools/garden'),
+      ['classify', chelseaPath(), '--model', PACKED_CLASSIFIER, '--preset', 'efficientnet-lite0', '--topk', '5'], { encoding: 'utf8' }));
+    assert.deepEqual(top.map((p) => p.className), native.map((p) => p.className));
+    // Tolerance: the two builds' f32 sums may round differently.
+    top.forEach((p, i) => assert.ok(Math.abs(p.probability - native[i].probability) < 1e-6, `${p.probability} vs ${native[i].probability}`));
+    // Names from the packed labels.txt (first names only), not the preset's ImageNet list ("tench, Tinca tinca").
+    for (const { className } of top) assert.doesNotMatch(className, /,/);
+    classifier.dispose();
+  } finally {
+    garden.dispose();
+  }
+});
+
+test('every catalogue name loads: shipped ones from the package, the others from their official URLs', { timeout: 300_000 }, async () => {
+  const { fetch, requests } = routedFetch();
+  const garden = await createGarden({ threads: 2, fetch, cacheDir: cacheFolder() });
+  const loaded = [];
+  const load = async (what, loader, options) => {
+    const before = requests.length;
+    // Uncached: files shared by names (one DeepLab test graph per quantization) are fetched for each.
+    const model = await garden[loader]({ ...options, warmup: false, cache: false });
+    loaded.push({ what, fetched: requests.slice(before) });
+    return model;
+  };
+  try {
+    for (const [name, { url, file }] of Object.entries(CATALOGUE.classifiers)) {
+      if (!url && !file) {
+        assert.equal((await rejection(garden.loadClassifier({ model: name }))).code, 'INVALID_ARGUMENT', `${name} has no artifact`);
+        continue;
+      }
+      const classifier = await load(name, 'loadClassifier', { model: name, ...(url ? { integrity: integrityOf(url) } : {}) });
+      assert.ok((await classifier.classify(readChelsea(), 1)).length === 1);
+      classifier.dispose();
+    }
+    for (const [base, byBytes] of Object.entries(CATALOGUE.deeplab)) {
+      for (const [bytes, url] of Object.entries(byBytes)) {
+        const segmenter = await load(`deeplab ${base} ${bytes}`, 'loadSegmenter', { base, quantizationBytes: Number(bytes), integrity: integrityOf(url) });
+        segmenter.dispose();
+      }
+    }
+    for (const name of Object.keys(CATALOGUE.segmenters)) {
+      const segmenter = await load(name, 'loadSegmenter', { model: name });
+      const { width, height, segmentationMap } = await segmenter.segment(readChelsea());
+      assert.equal(segmentationMap.length, width * height * 4);
+      segmenter.dispose();
+    }
+    for (const name of Object.keys(CATALOGUE.textDetectors).filter((name) => CATALOGUE.textDetectors[name].file)) {
+      (await load(name, 'loadTextDetector', { model: name })).dispose();
+    }
+    (await load('reader', 'loadTextReader', {})).dispose();
+  } finally {
+    garden.dispose();
+  }
+  for (const { what, fetched } of loaded) {
+    const shipped = ['nsfwjs', 'selfie', 'ppocr', 'reader'].includes(what);
+    assert.equal(fetched.length === 0, shipped, `${what}: ${shipped ? 'shipped, nothing fetched' : 'fetched'} (${fetched.join(', ')})`);
+  }
+  console.log(`# loaded ${loaded.length} catalogue models, ${requests.length} files fetched`);
+});
+
+test('a wrong checksum is refused and caches nothing; the second load comes from the cache; clearCache empties it', { timeout: 120_000 }, async () => {
+  const { fetch, requests } = routedFetch();
+  const cacheDir = cacheFolder();
+  const garden = await createGarden({ threads: 1, fetch, cacheDir });
+  const lite0 = CATALOGUE.classifiers['efficientnet-lite0'].url;
+  const integrity = integrityOf(lite0);
+  const wrong = `sha256-${crypto.createHash('sha256').update('not the model').digest('base64')}`;
+  try {
+    const refused = await rejection(garden.loadClassifier({ integrity: wrong }));
+    assert.equal(refused.code, 'INTEGRITY');
+    assert.match(refused.message, /does not match its integrity/);
+    assert.deepEqual(cachedFiles(cacheDir), [], 'nothing cached');
+
+    (await garden.loadClassifier({ integrity, warmup: false })).dispose();
+    assert.equal(requests.length, 2);
+    assert.equal(cachedFiles(cacheDir).length, 1);
+    (await garden.loadClassifier({ integrity, warmup: false })).dispose();
+    assert.equal(requests.length, 2, 'the second load is from the cache');
+
+    // A damaged cache entry is dropped and fetched again.
+    const [entry] = cachedFiles(cacheDir);
+    fs.writeFileSync(path.join(cacheDir, entry), 'damaged');
+    (await garden.loadClassifier({ integrity, warmup: false })).dispose();
+    assert.equal(requests.length, 3);
+
+    // A TF.js model's weights are checked too: a wrong checksum for one shard refuses the load.
+    const deeplab = CATALOGUE.deeplab.pascal[1];
+    const files = integrityOf(deeplab);
+    const shard = Object.keys(files).find((name) => name !== 'model.json');
+    const tampered = await rejection(garden.loadSegmenter({ quantizationBytes: 1, integrity: { ...files, [shard]: wrong } }));
+    assert.equal(tampered.code, 'INTEGRITY');
+    assert.match(tampered.message, new RegExp(shard));
+
+    await garden.clearCache();
+    assert.deepEqual(cachedFiles(cacheDir), []);
+  } finally {
+    garden.dispose();
+  }
+});
+
+test('fetch, cacheDir and integrity options are checked', async () => {
+  assert.equal((await rejection(createGarden({ fetch: 'https://example.com' }))).code, 'INVALID_ARGUMENT');
+  assert.equal((await rejection(createGarden({ cacheDir: 7 }))).code, 'INVALID_ARGUMENT');
+  const { fetch, requests } = routedFetch();
+  const garden = await createGarden({ threads: 1, fetch, cacheDir: cacheFolder() });
+  try {
+    for (const integrity of ['md5-abc', 'sha256-not base64!', 42, { 'model.json': 7 }]) {
+      assert.equal((await rejection(garden.loadClassifier({ integrity }))).code, 'INVALID_ARGUMENT', JSON.stringify(integrity));
+    }
+    // An integrity object must name every file fetched.
+    const missing = await rejection(garden.loadClassifier({ integrity: { 'other.tflite': integrityOf(CATALOGUE.classifiers['efficientnet-lite0'].url) } }));
+    assert.equal(missing.code, 'INVALID_ARGUMENT');
+    assert.match(missing.message, /no entry for efficientnet_lite0\.tflite/);
+    assert.deepEqual(requests, []);
+    // An unknown URL is a NETWORK error from the given fetch.
+    assert.equal((await rejection(garden.loadModel({ modelUrl: 'https://example.com/none.onnx' }))).code, 'NETWORK');
+  } finally {
+    garden.dispose();
+  }
+});
