@@ -8,7 +8,10 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { FIXTURES, PACKAGE, pagePath } from '../node/helpers.mjs';
+import fs from 'node:fs';
+
+import { FIXTURES, PACKAGE, chelseaPath, pagePath } from '../node/helpers.mjs';
+import { CATALOGUE, integrityOf, localFile } from '../node/official_urls.mjs';
 import { launchChromium, serve } from './browser.mjs';
 
 // Runs in the page or in a worker: createGarden, detect on page.png, report.
@@ -192,6 +195,86 @@ test('loadModel forms in the runtime worker: (bytes), ({ model }), ({ modelUrl }
     assert.deepEqual(result, { inWorker: true, same: true, length: 256 * 256, both: 'INVALID_ARGUMENT',
       neither: 'INVALID_ARGUMENT', twice: 'INVALID_ARGUMENT' });
   } finally {
+    await page.close();
+    await server.close();
+  }
+});
+
+// The default loaders in a page, through their official URLs: Playwright's
+// routing answers each with a local file of the same format, with the CORS
+// header the real hosts send (a cross-origin isolated page needs it). A wrong
+// checksum is refused and leaves Cache Storage empty; the second loads are
+// served from Cache Storage, without a request.
+test('loadClassifier() and loadSegmenter() by their official URLs in a page: integrity, then Cache Storage', { timeout: 180_000 }, async () => {
+  const server = await serve({ '/pkg/': PACKAGE, '/chelsea.png': chelseaPath() }, { isolated: true, pages: PAGES });
+  const page = await browser.newPage();
+  const requests = [];
+  const answer = (route) => {
+    const url = route.request().url();
+    requests.push(url);
+    const file = localFile(url);
+    if (!file || !fs.existsSync(file)) return route.fulfill({ status: 404 });
+    return route.fulfill({ status: 200, body: fs.readFileSync(file),
+      headers: { 'Access-Control-Allow-Origin': '*', 'Content-Type': 'application/octet-stream' } });
+  };
+  const hosts = ['https://storage.googleapis.com/**', 'https://tfhub.dev/**'];
+  for (const host of hosts) await browser.route(host, answer);
+  const lite0 = CATALOGUE.classifiers['efficientnet-lite0'].url;
+  const integrity = { classifier: integrityOf(lite0), segmenter: integrityOf(CATALOGUE.deeplab.pascal[2]),
+    wrong: 'sha256-' + Buffer.alloc(32, 7).toString('base64') };
+  try {
+    await page.goto(`${server.url}/index.html`);
+    const result = await page.evaluate(`(async () => {
+      const integrity = ${JSON.stringify(integrity)};
+      const { createGarden } = await import('/pkg/garden.mjs');
+      const garden = await createGarden({ threads: 2 });
+      const image = await createImageBitmap(await (await fetch('/chelsea.png')).blob());
+      const entries = async () => (await (await caches.open('model-garden-models-v1')).keys()).length;
+      const code = (promise) => promise.then(() => 'resolved', (error) => error.code);
+      try {
+        const wrong = await code(garden.loadClassifier({ integrity: integrity.wrong }));
+        const afterWrong = await entries();
+        const classifier = await garden.loadClassifier({ integrity: integrity.classifier });
+        const top = await classifier.classify(image, 3);
+        const segmenter = await garden.loadSegmenter({ integrity: integrity.segmenter });
+        const { width, height, segmentationMap } = await segmenter.segment(image);
+        const cached = await entries();
+        classifier.dispose();
+        segmenter.dispose();
+        return { wrong, afterWrong, cached, top: top.map((p) => p.className), mapOk: segmentationMap.length === width * height * 4 };
+      } finally {
+        garden.dispose();
+      }
+    })()`);
+    assert.equal(result.wrong, 'INTEGRITY');
+    assert.equal(result.afterWrong, 0, 'nothing cached after a wrong checksum');
+    assert.equal(result.top.length, 3);
+    for (const name of result.top) assert.doesNotMatch(name, /,/, 'named by the labels the .tflite packs');
+    assert.equal(result.mapOk, true);
+    const deeplabFiles = Object.keys(integrity.segmenter).length;
+    assert.equal(result.cached, 1 + deeplabFiles, 'the classifier and every DeepLab file, each under its checksum');
+    const fetched = requests.length;
+    assert.equal(fetched, 2 + deeplabFiles, requests.join(', '));
+
+    // A second visit: both load from Cache Storage, nothing is requested.
+    await page.reload();
+    const again = await page.evaluate(`(async () => {
+      const integrity = ${JSON.stringify(integrity)};
+      const { createGarden } = await import('/pkg/garden.mjs');
+      const garden = await createGarden({ threads: 2 });
+      try {
+        (await garden.loadClassifier({ integrity: integrity.classifier, warmup: false })).dispose();
+        (await garden.loadSegmenter({ integrity: integrity.segmenter, warmup: false })).dispose();
+        await garden.clearCache();
+        return (await caches.keys()).length;
+      } finally {
+        garden.dispose();
+      }
+    })()`);
+    assert.equal(requests.length, fetched, 'the second visit requested nothing');
+    assert.equal(again, 0, 'clearCache() removed the cache');
+  } finally {
+    for (const host of hosts) await browser.unroute(host);
     await page.close();
     await server.close();
   }

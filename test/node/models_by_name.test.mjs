@@ -14,42 +14,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 
-import { FIXTURES, PACKAGE, ROOT, chelseaPath, importPackage, readChelsea, rejection } from './helpers.mjs';
+import { ROOT, chelseaPath, importPackage, readChelsea, rejection } from './helpers.mjs';
+import { CATALOGUE, PACKED_CLASSIFIER, integrityOf, localFile } from './official_urls.mjs';
 
 const { createGarden } = await importPackage();
-const { CATALOGUE } = await import(new URL(`file://${path.join(PACKAGE, 'catalogue.mjs')}`).href);
 
 const NATIVE = path.join(ROOT, 'build/native');
-// At EfficientNet-Lite0's interface ([1,224,224,3] -> 1000 probabilities), ImageNet's labels packed inside.
-const PACKED_CLASSIFIER = path.join(NATIVE, 'test/classification/packed_classifier.tflite');
-const DEEPLAB_FIXTURES = { 1: 'tfjs_deeplab_mnv2_050_uint8', 2: 'tfjs_deeplab_mnv2_050_uint16', 4: 'tfjs_deeplab_mnv2_050_float32' };
 
-/** Official URL -> local file: a single file, or a TF.js model.json whose weight files sit beside it. */
-function officialFiles() {
-  const files = new Map([
-    [CATALOGUE.classifiers['efficientnet-lite0'].url, PACKED_CLASSIFIER],
-    [CATALOGUE.classifiers['efficientnet-lite4'].url, path.join(FIXTURES, 'efficientnet_b0/model.onnx')],
-  ]);
-  for (const byBytes of Object.values(CATALOGUE.deeplab)) {
-    for (const [bytes, url] of Object.entries(byBytes)) files.set(url, path.join(FIXTURES, DEEPLAB_FIXTURES[bytes], 'model.json'));
-  }
-  return files;
-}
-
-const OFFICIAL = officialFiles();
-const withoutQuery = (url) => url.split('?')[0];
-
-/** The local file answering `url`: an official URL, or a weight file beside a routed model.json. */
-function localFile(url) {
-  if (OFFICIAL.has(url)) return OFFICIAL.get(url);
-  for (const [official, file] of OFFICIAL) {
-    const folder = withoutQuery(official).replace(/[^/]*$/, '');
-    if (file.endsWith('model.json') && url.startsWith(folder)) return path.join(path.dirname(file), url.slice(folder.length));
-  }
-  return null;
-}
-
-/** A fetch that serves the routed files (404 for anything else) and records each URL asked for. */
+/** A fetch that serves the official URLs' local files (404 for anything else) and records each URL asked for. */
 function routedFetch() {
   const requests = [];
   const fetch = async (url) => {
@@ -58,17 +30,6 @@ function routedFetch() {
     return file && fs.existsSync(file) ? new Response(fs.readFileSync(file)) : new Response(null, { status: 404 });
   };
   return { fetch, requests };
-}
-
-const sri = (file) => `sha256-${crypto.createHash('sha256').update(fs.readFileSync(file)).digest('base64')}`;
-
-/** The integrity option for the official URL's local file: one string, or every TF.js file by name. */
-function integrityOf(url) {
-  const file = OFFICIAL.get(url);
-  if (!file.endsWith('model.json')) return sri(file);
-  const { weightsManifest } = JSON.parse(fs.readFileSync(file, 'utf8'));
-  const names = ['model.json', ...weightsManifest.flatMap((group) => group.paths)];
-  return Object.fromEntries(names.map((name) => [name, sri(path.join(path.dirname(file), name))]));
 }
 
 const folders = [];
