@@ -252,9 +252,9 @@ void draw_segmentation(RgbaImage& image, const garden::segmentation::Segmentatio
                        const std::vector<std::array<uint8_t, 3>>& colors) {
   for (size_t i = 0; i < result.class_map.size(); ++i) {
     const std::array<uint8_t, 3>& color = colors[result.class_map[i]];
-    const bool soft = !result.mask.empty();
+    const bool soft = !result.confidence.empty();
     if (!soft && color == std::array<uint8_t, 3>{0, 0, 0}) continue;
-    const float alpha = soft ? 0.5f * std::clamp(result.mask[i], 0.f, 1.f) : 0.5f;
+    const float alpha = soft ? 0.5f * std::clamp(result.confidence[i], 0.f, 1.f) : 0.5f;
     blend_pixel(&image.rgba[i * 4], soft ? colors[1] : color, alpha);
   }
 }

@@ -23,20 +23,6 @@ const catalogue::ClassifierPreset& find_family(const std::string& name) {
 
 constexpr runner::Task kTask = {"classifier", "classification"};
 
-// Whether the graph's first output is a Softmax's, through any reshapes
-// (TFLite models often squeeze the probabilities after it).
-bool ends_in_softmax(const Graph& graph) {
-  if (graph.outputs.empty()) return false;
-  TensorId tensor = graph.outputs[0];
-  for (auto node = graph.nodes.rbegin(); node != graph.nodes.rend(); ++node) {
-    if (node->outputs.empty() || node->outputs[0] != tensor) continue;
-    if (node->op == OpType::kSoftmax) return true;
-    if (node->op != OpType::kReshape || node->inputs.empty()) return false;
-    tensor = node->inputs[0];
-  }
-  return false;
-}
-
 // The caller's labels, else the model's, else the preset's; labels naming
 // the background class too lose their first label_offset entries.
 std::vector<std::string> choose_labels(const ClassifierOptions& options, const ModelInfo& info, int64_t outputs) {
@@ -62,7 +48,7 @@ ClassifierOptions preset(const std::string& model_name) {
 }
 
 Classifier::Classifier(runner::ModelRef model, const ClassifierOptions& options)
-    : apply_softmax_(options.output_is_logits && !ends_in_softmax(model.graph())),
+    : apply_softmax_(options.output_is_logits && !runner::ends_in_softmax(model.graph())),
       runner_(model, kTask, options, imagenet_normalization()),
       options_(options) {
   const TensorView output = runner_.output();

@@ -81,6 +81,18 @@ MapShape read_map_shape(const TensorView& port, int channels, const Task& task, 
   return map;
 }
 
+bool ends_in_softmax(const Graph& graph) {
+  if (graph.outputs.empty()) return false;
+  TensorId tensor = graph.outputs[0];
+  for (auto node = graph.nodes.rbegin(); node != graph.nodes.rend(); ++node) {
+    if (node->outputs.empty() || node->outputs[0] != tensor) continue;
+    if (node->op == OpType::kSoftmax) return true;
+    if (node->op != OpType::kReshape || node->inputs.empty()) return false;
+    tensor = node->inputs[0];
+  }
+  return false;
+}
+
 std::vector<std::string> choose_labels(const std::vector<std::string>& given, const ModelInfo& info) {
   return given.empty() ? info.labels : given;
 }

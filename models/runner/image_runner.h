@@ -77,6 +77,11 @@ MapShape read_map_shape(const TensorView& port, int channels, const Task& task, 
 // "[1,3,224,224]", for error messages.
 std::string shape_string(const Shape& shape);
 
+// Whether the graph's first output is a Softmax's, through any reshapes
+// (TFLite models often squeeze the probabilities after it): its scores are
+// probabilities already.
+bool ends_in_softmax(const Graph& graph);
+
 // The caller's labels, else the model's own (ModelInfo.labels).
 std::vector<std::string> choose_labels(const std::vector<std::string>& given, const ModelInfo& info);
 

@@ -52,7 +52,9 @@ SegmenterOptions preset(const std::string& base) {
 }
 
 Segmenter::Segmenter(runner::ModelRef model, const SegmenterOptions& options)
-    : runner_(model, kTask, options, symmetric_normalization()), options_(options) {
+    : scores_are_probabilities_(runner::ends_in_softmax(model.graph())),
+      runner_(model, kTask, options, symmetric_normalization()),
+      options_(options) {
   options_.labels = runner::choose_labels(options.labels, runner_.info());
   read_output();
 }
@@ -75,27 +77,48 @@ void Segmenter::read_output() {
     options_.colormap.push_back(fallback[i]);
 
   full_classes_.resize(static_cast<size_t>(map_.width) * map_.height);
-  if (options_.binary_soft_mask) full_mask_.resize(full_classes_.size());
 }
 
 const SegmentationResult& Segmenter::segment(const ImageView& image) {
+  return segment(image, {options_.output_at_image_size, false});
+}
+
+const SegmentationResult& Segmenter::segment(const ImageView& image, const SegmentRequest& request) {
+  const bool confidence = request.confidence || options_.binary_soft_mask;
   const Letterbox box = runner_.run(image, options_.fit);
-  compute_classes();
+  compute_classes(confidence);
   crop_map(box);
-  sample_to_image(box, image.width, image.height);
+  sample_to_image(box, image.width, image.height, request.at_image_size, confidence);
   paint_and_list_classes();
   return result_;
 }
 
-void Segmenter::compute_classes() {
+void Segmenter::compute_classes(bool confidence) {
   const float* scores = runner_.output_data();
-  if (!options_.binary_soft_mask) {
-    argmax_channels(scores, map_.height, map_.width, map_.channels, map_.layout, full_classes_.data());
+  full_confidence_.resize(confidence ? full_classes_.size() : 0);
+  if (options_.binary_soft_mask) {
+    for (size_t i = 0; i < full_classes_.size(); ++i) {
+      full_confidence_[i] = scores[i];
+      full_classes_[i] = scores[i] > 0.5f ? 1 : 0;
+    }
     return;
   }
-  for (size_t i = 0; i < full_classes_.size(); ++i) {
-    full_mask_[i] = scores[i];
-    full_classes_[i] = scores[i] > 0.5f ? 1 : 0;
+  argmax_channels(scores, map_.height, map_.width, map_.channels, map_.layout, full_classes_.data());
+  if (!confidence) return;
+  // The winner's share of the softmax: 1 / sum over c of exp(s_c - s_winner).
+  const size_t pixels = full_classes_.size();
+  const size_t channel_step = map_.layout == Layout::kNCHW ? pixels : 1;
+  const size_t pixel_step = map_.layout == Layout::kNCHW ? 1 : static_cast<size_t>(map_.channels);
+  for (size_t p = 0; p < pixels; ++p) {
+    const float* s = scores + p * pixel_step;
+    const float best = s[full_classes_[p] * channel_step];
+    if (scores_are_probabilities_) {
+      full_confidence_[p] = best;
+      continue;
+    }
+    double sum = 0.0;
+    for (int c = 0; c < map_.channels; ++c) sum += std::exp(static_cast<double>(s[c * channel_step]) - best);
+    full_confidence_[p] = static_cast<float>(1.0 / sum);
   }
 }
 
@@ -109,15 +132,15 @@ void Segmenter::crop_map(const Letterbox& box) {
   crop_height_ = std::clamp(static_cast<int>(std::ceil(box.content_height * ratio_y)), 1, map_.height - crop_y_);
 }
 
-// Fills result_'s maps: the cropped content area as is, or (with
-// output_at_image_size) resampled to the image with nearest sampling.
-void Segmenter::sample_to_image(const Letterbox& box, int image_width, int image_height) {
-  const bool to_image = options_.output_at_image_size;
+// Fills result_'s maps: the cropped content area as is, or (at image size)
+// resampled to the image with nearest sampling.
+void Segmenter::sample_to_image(const Letterbox& box, int image_width, int image_height, bool to_image,
+                                bool confidence) {
   result_.width = to_image ? image_width : crop_width_;
   result_.height = to_image ? image_height : crop_height_;
   const size_t pixels = static_cast<size_t>(result_.width) * result_.height;
   result_.class_map.resize(pixels);
-  result_.mask.resize(options_.binary_soft_mask ? pixels : 0);
+  result_.confidence.resize(confidence ? pixels : 0);
 
   // An image pixel's center (x + 0.5) lands at tensor x' = (x + 0.5) * scale + pad.
   const double map_per_tensor_x = static_cast<double>(map_.width) / runner_.input().width;
@@ -138,7 +161,7 @@ void Segmenter::sample_to_image(const Letterbox& box, int image_width, int image
     for (int x = 0; x < result_.width; ++x) {
       const size_t source = source_row + static_cast<size_t>(map_x(x));
       result_.class_map[target_row + x] = full_classes_[source];
-      if (options_.binary_soft_mask) result_.mask[target_row + x] = full_mask_[source];
+      if (confidence) result_.confidence[target_row + x] = full_confidence_[source];
     }
   }
 }

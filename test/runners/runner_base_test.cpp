@@ -99,7 +99,7 @@ void check_layout_is_read(const garden::Model& model) {
   REQUIRE(result.width == kSide);
   REQUIRE(result.height == kSide);
   for (int i = 0; i < kSide * kSide; ++i) {
-    CHECK(result.mask[i] == Approx(red_value(i)).margin(1e-5));
+    CHECK(result.confidence[i] == Approx(red_value(i)).margin(1e-5));
     CHECK(result.class_map[i] == (red_value(i) > 0.5f ? 1 : 0));
   }
 
@@ -176,7 +176,7 @@ TEST_CASE("the model's normalization applies unless the options give one", "[run
   segmenter_options.normalization.reset();
   seg::Segmenter segmenter(model, segmenter_options);
   const seg::SegmentationResult& result = segmenter.segment(kImage.view());
-  for (int i = 0; i < kSide * kSide; ++i) CHECK(result.mask[i] == Approx(from_model(red_value(i))).margin(1e-5));
+  for (int i = 0; i < kSide * kSide; ++i) CHECK(result.confidence[i] == Approx(from_model(red_value(i))).margin(1e-5));
 }
 
 // EfficientNet-B0 written as a .garden file with its preprocessing and class

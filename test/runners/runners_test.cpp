@@ -148,12 +148,12 @@ TEST_CASE("the selfie segmenter's person mask matches TF.js's on a real photo", 
   const garden::segmentation::SegmentationResult& result = segmenter.segment(person.view());
   REQUIRE(result.width == 256);
   REQUIRE(result.height == 256);
-  REQUIRE(result.mask.size() == reference.size());
+  REQUIRE(result.confidence.size() == reference.size());
 
   // Both thresholded at 0.5.
   size_t intersection = 0, union_ = 0, reference_person = 0, class_map_disagreements = 0;
   for (size_t i = 0; i < reference.size(); ++i) {
-    const bool ours = result.mask[i] >= 0.5f;
+    const bool ours = result.confidence[i] >= 0.5f;
     const bool theirs = reference[i] >= 0.5f;
     class_map_disagreements += (result.class_map[i] == 1) != ours;
     intersection += ours && theirs;
@@ -354,7 +354,7 @@ TEST_CASE("a segmenter given its model by move segments as one given a copy", "[
   const garden::segmentation::SegmentationResult& result = moved.segment(person.view());
   CHECK(result.width == expected.width);
   CHECK(result.height == expected.height);
-  CHECK(result.mask == expected.mask);
+  CHECK(result.confidence == expected.confidence);
   CHECK(result.rgba == expected.rgba);
   REQUIRE(result.legend.size() == 2);  // person.jpg has both classes
   CHECK(result.legend[0].name == "backdrop");

@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <array>
 #include <cstdint>
 #include <set>
@@ -121,6 +122,26 @@ TEST_CASE("segmenter class map is the argmax of the Session output over the cont
     CHECK(result.rgba[p * 4 + 2] == c[2]);
     CHECK(result.rgba[p * 4 + 3] == 255);
   }
+  CHECK(result.confidence.empty());  // not asked for
+
+  // Asked for, the confidence is the softmax probability of each pixel's class.
+  const std::vector<uint8_t> classes = result.class_map;
+  const seg::SegmentationResult& confident = segmenter.segment(image, {false, true});
+  CHECK(confident.class_map == classes);
+  REQUIRE(confident.confidence.size() == classes.size());
+  const float* scores = session.output(0).data;
+  double worst = 0;
+  std::vector<float> pixel_scores(21), probabilities(21);
+  for (int y = 0; y < 385; ++y)
+    for (int x = 0; x < 513; x += 7) {
+      for (int c = 0; c < 21; ++c) pixel_scores[c] = scores[(static_cast<size_t>(c) * 513 + y) * 513 + x];
+      garden::softmax(pixel_scores.data(), 21, probabilities.data());
+      const size_t at = static_cast<size_t>(y) * 513 + x;
+      worst = std::max(worst, std::abs(double{confident.confidence[at]} - probabilities[classes[at]]));
+      CHECK(probabilities[classes[at]] == *std::max_element(probabilities.begin(), probabilities.end()));
+    }
+  // Tolerance: f32 exp and sums of 21 terms.
+  CHECK(worst <= 1e-5);
 }
 
 TEST_CASE("segmenter maps back to the image size with nearest sampling", "[segmentation]") {
@@ -151,6 +172,21 @@ TEST_CASE("segmenter maps back to the image size with nearest sampling", "[segme
                    small.class_map[static_cast<size_t>(my) * small.width + mx];
     }
   CHECK(differing == 0);
+  // A per-call request gives the same maps as the option, and the confidence samples like the classes.
+  const seg::SegmentationResult& requested = at_model_size.segment(image, {true, true});
+  CHECK(requested.class_map == big.class_map);
+  REQUIRE(requested.confidence.size() == big.class_map.size());
+  // (`big` is at_image_size's result, which the next call rewrites.)
+  const seg::SegmentationResult small_confidence = at_image_size.segment(image, {false, true});
+  size_t confidence_differing = 0;
+  for (int y = 0; y < height; ++y)
+    for (int x = 0; x < width; ++x) {
+      const int mx = std::min(static_cast<int>((x + 0.5) * box.scale_x), small.width - 1);
+      const int my = std::min(static_cast<int>((y + 0.5) * box.scale_y), small.height - 1);
+      confidence_differing += requested.confidence[static_cast<size_t>(y) * width + x] !=
+                              small_confidence.confidence[static_cast<size_t>(my) * small.width + mx];
+    }
+  CHECK(confidence_differing == 0);
   // Nearest sampling only drops classes, never invents one.
   for (const seg::LegendEntry& entry : big.legend)
     CHECK(std::any_of(small.legend.begin(), small.legend.end(),
