@@ -216,19 +216,75 @@ export interface SegmenterOptions extends LoadOptions {
   model?: SegmenterModelName | ModelBytes;
 }
 
+export interface SegmentOptions {
+  /** Also return `confidence` (default false). */
+  confidence?: boolean;
+  /**
+   * 'model' (default): the maps at the model's resolution, the part of its
+   * output that shows the image; 'image': resampled to the image's size (nearest).
+   */
+  resolution?: 'model' | 'image';
+}
+
 export interface SegmentationResult {
   /** The classes present in this map: name → [r, g, b]. */
   legend: Record<string, [number, number, number]>;
   /** width * height * 4 bytes, the colormap with alpha 255; ready for `new ImageData`. */
   segmentationMap: Uint8ClampedArray;
+  /** width * height class ids (indices into Segmenter.labels), row by row. */
+  classIds: Uint8Array;
+  /**
+   * With { confidence: true }: per pixel, the probability of its class (the
+   * softmax of the model's scores), or for the selfie model the person probability.
+   */
+  confidence?: Float32Array;
   width: number;
   height: number;
 }
 
 export interface Segmenter {
-  segment(image: ImageInput): Promise<SegmentationResult>;
+  /** Class names by class id, for every id the model can produce. */
+  readonly labels: string[];
+  segment(image: ImageInput, options?: SegmentOptions): Promise<SegmentationResult>;
   dispose(): void;
 }
+
+/** An RGBA colour, channels in [0, 255] (as body-segmentation takes them). */
+export interface Color {
+  r: number;
+  g: number;
+  b: number;
+  a: number;
+}
+
+export interface MaskOptions {
+  /** Foreground class ids, or names with `labels` (Segmenter.labels). Default: every class but 0 (background). */
+  classes?: (number | string)[];
+  labels?: string[];
+  /** Where the result has `confidence`: foreground pixels must be at least this sure. */
+  minConfidence?: number;
+}
+
+/**
+ * A mask of the result's size: `foreground` (default transparent) on the
+ * foreground classes, `background` (default opaque black) elsewhere.
+ * ImageData where it exists, else { data, width, height }.
+ */
+export function toBinaryMask(result: SegmentationResult,
+  options?: MaskOptions & { foreground?: Color; background?: Color }): ImageData | RgbaPixels;
+
+/** Draws `image` on `canvas` (sized to it) with `mask` stretched over it. Pages and workers. */
+export function drawMask(canvas: HTMLCanvasElement | OffscreenCanvas, image: CanvasImageSource,
+  mask?: ImageData | RgbaPixels, options?: { opacity?: number; blur?: number; flipHorizontal?: boolean }): void;
+
+/**
+ * Draws `image` on `canvas` (sized to it) with the background blurred by
+ * `backgroundBlur` px (default 3) and the foreground sharp, its edge softened
+ * by `edgeBlur` px (default 3); minConfidence defaults to 0.5. Pages and workers.
+ */
+export function blurBackground(canvas: HTMLCanvasElement | OffscreenCanvas, image: CanvasImageSource,
+  result: SegmentationResult,
+  options?: MaskOptions & { backgroundBlur?: number; edgeBlur?: number; flipHorizontal?: boolean }): void;
 
 // -- text detection -----------------------------------------------------------
 

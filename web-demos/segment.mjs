@@ -1,5 +1,6 @@
 // Segment: a colored mask blended over the image or the camera, the legend of
-// the classes present, an opacity slider.
+// the classes present, an opacity slider; or the background blurred behind
+// what the model finds (people, for the selfie model).
 import { sampleFile, startDemo } from './common/demo.mjs';
 
 const BACKGROUND = 'background';
@@ -26,7 +27,19 @@ function paintMask({ segmentationMap, width, height, legend }) {
   maskCanvas.getContext('2d').putImageData(maskPixels, 0, 0);
 }
 
-function render(context, result, { width, height }) {
+// Blur strengths in pixels of the frame: the background, and the mask's edge.
+const BACKGROUND_BLUR = 12;
+const EDGE_BLUR = 4;
+
+// The package's drawing helpers, imported when the blur mode is first chosen
+// (the page shows images even when the package is not built).
+let drawing = null;
+
+function render(context, result, { width, height }, frame) {
+  if (mode.value === 'blur' && drawing) {
+    drawing.blurBackground(context.canvas, frame, result, { backgroundBlur: BACKGROUND_BLUR, edgeBlur: EDGE_BLUR });
+    return;
+  }
   paintMask(result);
   context.save();
   context.globalAlpha = Number(opacity.value);
@@ -79,7 +92,13 @@ const demo = startDemo({
 });
 
 // The page's own controls, built by startDemo.
+const mode = document.getElementById('mode');
 const opacity = document.getElementById('opacity');
 const hideBackground = document.getElementById('hide-background');
 opacity.addEventListener('input', () => demo.redraw());
 hideBackground.addEventListener('change', () => demo.redraw());
+mode.addEventListener('change', async () => {
+  if (mode.value === 'blur') drawing ??= await import('model-garden/drawing.mjs');
+  opacity.disabled = hideBackground.disabled = mode.value === 'blur';
+  demo.redraw();
+});

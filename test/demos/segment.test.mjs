@@ -92,3 +92,49 @@ test('the camera shows the mask frame after frame without blocking the page', as
   await screenshot(page, 'segment-camera');
   assert.deepEqual(errors, []);
 });
+
+/**
+ * Sharpness of two regions of the stage against the photo itself: the sum of
+ * absolute horizontal differences of the canvas over that of the photo drawn
+ * plainly. A blurred region keeps little of its detail; a sharp one all of it.
+ */
+function detailKept(page, regions) {
+  return page.evaluate(async (boxes) => {
+    const canvas = document.getElementById('canvas');
+    const plain = new OffscreenCanvas(canvas.width, canvas.height);
+    const blob = await (await fetch('samples/person.jpg')).blob();
+    plain.getContext('2d').drawImage(await createImageBitmap(blob, { colorSpaceConversion: 'none' }), 0, 0, canvas.width, canvas.height);
+    const detail = (context, { left, top, right, bottom }) => {
+      const { data } = context.getImageData(left, top, right - left, bottom - top);
+      const rowBytes = (right - left) * 4;
+      let sum = 0;
+      for (let i = 0; i + 4 < data.length; ++i) if ((i % rowBytes) < rowBytes - 4 && (i & 3) !== 3) sum += Math.abs(data[i + 4] - data[i]);
+      return sum;
+    };
+    const stage = canvas.getContext('2d');
+    return Object.fromEntries(Object.entries(boxes).map(([name, box]) =>
+      [name, detail(stage, box) / detail(plain.getContext('2d'), box)]));
+  }, regions);
+}
+
+// Away from the person: the field and fence left of them; on the person: their jacket and trousers.
+const BACKGROUND_REGION = { left: 20, top: 20, right: 150, bottom: 200 };
+const PERSON_REGION = { left: 210, top: 170, right: 250, bottom: 320 };
+
+test('blur mode: the background blurred behind the person, from an upload and the camera, without blocking the page', { timeout: 180_000 }, async () => {
+  const { page, errors } = await openPage(env.browser.context, `${env.server.url}segment.html`);
+  await waitForFrames(page, 1);
+  await uploadAndWait(page, sampleImage('person.jpg'));
+  await page.selectOption('#mode', 'blur');
+  await page.waitForFunction(() => document.getElementById('opacity').disabled);
+  const kept = await detailKept(page, { background: BACKGROUND_REGION, person: PERSON_REGION });
+  console.log(`# detail kept: background ${kept.background.toFixed(2)}, person ${kept.person.toFixed(2)}`);
+  assert.ok(kept.background < 0.5, `the background keeps ${kept.background.toFixed(2)} of its detail`);
+  assert.ok(kept.person > 0.8, `the person keeps ${kept.person.toFixed(2)} of their detail`);
+  await screenshot(page, 'segment-blur');
+
+  const seen = await runCamera(page, 6);
+  assert.ok(seen.longestTask < 100, `a main-thread task took ${seen.longestTask} ms while the camera ran with blur`);
+  await screenshot(page, 'segment-blur-camera');
+  assert.deepEqual(errors, []);
+});

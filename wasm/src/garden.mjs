@@ -18,6 +18,7 @@ import { clearModelCache } from './fetch_model.mjs';
 import { IS_NODE, MAX_THREADS, createLocalGarden, gardenFetchOptions, hasSimd, isIsolated, modelArguments } from './runtime.mjs';
 
 export { GardenError, MAX_THREADS };
+export { blurBackground, drawMask, toBinaryMask } from './drawing.mjs';
 
 const IS_PAGE = !IS_NODE && typeof window === 'object' && typeof document === 'object';
 
@@ -67,10 +68,11 @@ class RemoteHandle {
   #connection;
   #handle;
 
-  constructor(connection, { handle, inputs, outputs }) {
+  constructor(connection, { handle, inputs, outputs, labels }) {
     this.#connection = connection;
     this.#handle = handle;
     if (inputs) { this.inputs = inputs; this.outputs = outputs; }
+    if (labels) this.labels = labels;
   }
 
   async call(method, image, ...rest) {
@@ -97,7 +99,7 @@ class RemoteClassifier extends RemoteHandle {
   classify(image, topK) { return this.call('classify', image, topK); }
 }
 class RemoteSegmenter extends RemoteHandle {
-  segment(image) { return this.call('segment', image); }
+  segment(image, options) { return this.call('segment', image, options); }
 }
 class RemoteModel extends RemoteHandle {
   // Inputs are copied to the worker (the caller keeps its arrays).

@@ -324,7 +324,7 @@ export class LocalGarden {
     const segmenter = this.#track(new Segmenter(this, native));
     if (!warmup) return segmenter;
     const frame = greyFrame(WARMUP_SIDE, WARMUP_SIDE);
-    return this.#warmUp(segmenter, (n) => n.segment(this.writeImage(frame)));
+    return this.#warmUp(segmenter, (n) => n.segment(this.writeImage(frame), false, false));
   }
 
   /** loadModel({ model | modelUrl, ...options }) or loadModel(bytesOrUrl, options). */
@@ -404,10 +404,27 @@ class Classifier extends ImageHandle {
 }
 
 class Segmenter extends ImageHandle {
-  async segment(image) {
-    const { legend, rgba, width, height } = this.onImage(image, (native, pixels) => native.segment(pixels));
-    // Copied out: the view is the runner's buffer, rewritten by the next frame.
-    return { legend, segmentationMap: new Uint8ClampedArray(rgba), width, height };
+  constructor(garden, native) {
+    super(garden, native);
+    /** Class names by class id, for every id the model can produce. */
+    this.labels = garden.call(() => native.labels());
+  }
+
+  /**
+   * The colour map, and each pixel's class id; with { confidence: true } its
+   * class's probability too; at the model's resolution (the part that shows
+   * the image) or, with { resolution: 'image' }, at the image's.
+   */
+  async segment(image, options) {
+    const { confidence = false, resolution = 'model' } = checkKeys(options, ['confidence', 'resolution'], 'segment');
+    if (typeof confidence !== 'boolean') throw new GardenError('INVALID_ARGUMENT', `confidence must be true or false, got ${confidence}`);
+    if (resolution !== 'model' && resolution !== 'image') {
+      throw new GardenError('INVALID_ARGUMENT', `resolution must be 'model' or 'image', got ${resolution}`);
+    }
+    const result = this.onImage(image, (native, pixels) => native.segment(pixels, resolution === 'image', confidence));
+    // Copied out: the views are the runner's buffers, rewritten by the next frame.
+    return { legend: result.legend, segmentationMap: new Uint8ClampedArray(result.rgba), classIds: new Uint8Array(result.classIds),
+      ...(confidence ? { confidence: new Float32Array(result.confidence) } : {}), width: result.width, height: result.height };
   }
 }
 

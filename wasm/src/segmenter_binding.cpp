@@ -2,10 +2,12 @@
 //
 //   const seg = new Module.Segmenter(bytes, { base: 'pascal', threads: 2 });
 //   pixels.view(w, h).set(rgba);
-//   const { legend, rgba, width, height } = seg.segment(pixels);
+//   const { legend, rgba, classIds, confidence, width, height } = seg.segment(pixels, atImageSize, withConfidence);
+//   seg.labels();   // class names by index
 //
-// `rgba` is a view on the runner's own result buffer (no copy): the JS layer
-// copies it out before the next call into the module.
+// `rgba`, `classIds` and `confidence` (undefined unless asked for, or the
+// model is a soft person mask) are views on the runner's own result buffers
+// (no copy): the JS layer copies them out before the next call into the module.
 #include <emscripten/bind.h>
 
 #include <cstdint>
@@ -40,19 +42,30 @@ class JsSegmenter : public JsHandle<seg::Segmenter> {
     });
   }
 
-  val segment(const PixelBuffer& pixels) {
+  val segment(const PixelBuffer& pixels, bool at_image_size, bool confidence) {
     return call_guarded([&] {
-      const seg::SegmentationResult& result = get().segment(pixels.image());
+      const seg::SegmentationResult& result = get().segment(pixels.image(), {at_image_size, confidence});
+      const val confidence_view = result.confidence.empty()
+          ? val::undefined()
+          : val(emscripten::typed_memory_view(result.confidence.size(), result.confidence.data()));
       return js_object({{"legend", legend_object(result)},
                         {"rgba", val(emscripten::typed_memory_view(result.rgba.size(), result.rgba.data()))},
+                        {"classIds", val(emscripten::typed_memory_view(result.class_map.size(), result.class_map.data()))},
+                        {"confidence", confidence_view},
                         {"width", val(result.width)},
                         {"height", val(result.height)}});
     });
+  }
+
+  val labels() {
+    return call_guarded([&] { return js_array(get().labels(), [](const std::string& name) { return val(name); }); });
   }
 };
 
 }  // namespace
 
-EMSCRIPTEN_BINDINGS(garden_segmenter) { bind_class<JsSegmenter>("Segmenter", "segment", &JsSegmenter::segment); }
+EMSCRIPTEN_BINDINGS(garden_segmenter) {
+  bind_class<JsSegmenter>("Segmenter", "segment", &JsSegmenter::segment).function("labels", &JsSegmenter::labels);
+}
 
 }  // namespace garden_js

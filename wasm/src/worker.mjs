@@ -18,9 +18,11 @@ function object(handle) {
   return found;
 }
 
-// Results posted back: a segmentation map's buffer is transferred, not copied.
+// Results posted back: a segmentation's buffers are transferred, not copied.
 function transferablesOf(result) {
-  if (result?.segmentationMap) return [result.segmentationMap.buffer];
+  if (result?.segmentationMap) {
+    return [result.segmentationMap, result.classIds, result.confidence].filter(Boolean).map((array) => array.buffer);
+  }
   if (Array.isArray(result) && result[0] instanceof Float32Array) return result.map((array) => array.buffer);
   return [];
 }
@@ -38,7 +40,7 @@ async function handle({ id, op, method, handle: handleId, args = [] }) {
       if (options.onProgress) options.onProgress = (progress) => postMessage({ id, progress });
       const loaded = await garden[method](...args.slice(0, -1), options);
       objects.set(nextHandle, loaded);
-      return { handle: nextHandle++, inputs: loaded.inputs, outputs: loaded.outputs };
+      return { handle: nextHandle++, inputs: loaded.inputs, outputs: loaded.outputs, labels: loaded.labels };
     }
     case 'call': {
       if (!METHODS.includes(method)) throw new GardenError('INVALID_ARGUMENT', `unknown method ${method}`);

@@ -9,7 +9,7 @@
 //     load: (garden, options) => garden.loadSegmenter(options),
 //     urlOptions: (model, url) => ({ ... }),    // options for "load from URL"
 //     infer: (runner, image) => runner.segment(image),
-//     render: (context, result, size) => { ... },  // overlay on the frame
+//     render: (context, result, size, frame) => { ... },  // over the frame (drawn already)
 //     show: (element, result) => { ... },          // the readout below the stage
 //     samples: [{ label, url }],
 //   });
@@ -315,7 +315,7 @@ class Demo {
     context.drawImage(frame, 0, 0);
     this.#lastFrameSize = size;
     if (!result) return;
-    this.#config.render(context, result, size);
+    this.#config.render(context, result, size, frame);
     this.#config.show(results, result);
     this.lastResult = result;
     this.frames += 1;
