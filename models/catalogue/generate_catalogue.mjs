@@ -266,24 +266,42 @@ export function packageCatalogue(manifest) {
     segmenters: segmenters(manifest), deeplab: deeplabBases(manifest), demos: demos(manifest) };
 }
 
+/** The files the package ships (models and dictionaries), by their path in the package. */
+function packageFiles(manifest) {
+  return manifest.models.filter((model) => model.package?.file)
+    .flatMap((model) => [model.package.file, ...(model.package.dictionary ? [model.package.dictionary] : [])]);
+}
+
 function jsCatalogue(manifest) {
+  // Literal `new URL('./…', import.meta.url)`s, one per file: what bundlers
+  // look for to ship a file and rewrite its URL.
+  const shipped = packageFiles(manifest).map((file) => `  ${JSON.stringify(file)}: () => new URL(${JSON.stringify(`./${file}`)}, import.meta.url),`);
   return [
     `// ${HEADER}`,
     '// The names the package knows (models.mjs) and the demo pages\' model lists.',
     `export const CATALOGUE = ${JSON.stringify(packageCatalogue(manifest), null, 2)};`,
     '',
+    '// The files the package ships, by path: their URLs where this module is.',
+    'export const SHIPPED_FILES = {',
+    ...shipped,
+    '};',
+    '',
   ].join('\n');
 }
 
-/** Each shipped file's fixture and place in the package; a TF.js model's weight files sit beside its model.json. */
+/**
+ * "FIXTURE FILE [tfjs-bundle]" for each file the package ships: a fixture
+ * copied, or a TF.js model (model.json and its weight files) packed into one
+ * file as the package's loaders read it (see wasm/tools/bundle_tfjs.mjs), so
+ * that a bundler that renames files cannot separate them.
+ */
 function shippedFiles(manifest) {
   return manifest.models.filter((model) => model.package?.file).map((model) => {
     check(model.fixture, `model '${model.name}': the package ships it from its fixture, which it lacks`);
-    const fixtureDir = path.posix.dirname(model.fixture), packageDir = path.posix.dirname(model.package.file);
-    const beside = [...(model.package.weights ?? []).map((file) => [file, file]),
-      ...(model.package.dictionary ? [['dict.txt', path.posix.relative(packageDir, model.package.dictionary)]] : [])];
-    return [`${model.fixture} ${model.package.file}\n`,
-      ...beside.map(([from, to]) => `${fixtureDir}/${from} ${packageDir}/${to}\n`)].join('');
+    check(!model.package.bundle || model.package.bundle === 'tfjs', `model '${model.name}': unknown bundle '${model.package.bundle}'`);
+    const bundle = model.package.bundle ? ' tfjs-bundle' : '';
+    const dictionary = model.package.dictionary ? `${path.posix.dirname(model.fixture)}/dict.txt ${model.package.dictionary}\n` : '';
+    return `${model.fixture} ${model.package.file}${bundle}\n${dictionary}`;
   }).join('');
 }
 

@@ -16,7 +16,8 @@ const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-ru
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8', '.mjs': 'text/javascript', '.js': 'text/javascript',
-  '.wasm': 'application/wasm', '.png': 'image/png', '.json': 'application/json', '.onnx': 'application/octet-stream',
+  '.wasm': 'application/wasm', '.png': 'image/png', '.jpg': 'image/jpeg', '.json': 'application/json',
+  '.onnx': 'application/octet-stream',
 };
 
 /** Chromium headless with a fresh profile (removed on close). */
@@ -34,15 +35,17 @@ export async function launchChromium() {
  * Serves `mounts` (URL prefix ending in '/' → folder; exact path → file) and
  * `pages` (URL path → HTML or JS text) on 127.0.0.1 at a free port. With
  * `isolated`, every response carries COOP/COEP (and CORP), so pages get
- * SharedArrayBuffer. Resolves to { url, close() }.
+ * SharedArrayBuffer. With `cors`, any origin may read the files, as from a
+ * CDN. Resolves to { url, close() }.
  */
-export async function serve(mounts, { isolated, pages = {} }) {
+export async function serve(mounts, { isolated, pages = {}, cors = false }) {
   const server = http.createServer((request, response) => {
     const urlPath = decodeURIComponent(new URL(request.url, 'http://x').pathname);
-    const headers = isolated
-      ? { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp',
-          'Cross-Origin-Resource-Policy': 'same-origin' }
-      : {};
+    const headers = {
+      ...(isolated ? { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } : {}),
+      ...(cors ? { 'Access-Control-Allow-Origin': '*', 'Cross-Origin-Resource-Policy': 'cross-origin' }
+        : isolated ? { 'Cross-Origin-Resource-Policy': 'same-origin' } : {}),
+    };
     if (urlPath in pages) {
       const type = urlPath.endsWith('.html') ? TYPES['.html'] : TYPES['.js'];
       response.writeHead(200, { ...headers, 'Content-Type': type }).end(pages[urlPath]);

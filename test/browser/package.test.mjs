@@ -279,3 +279,74 @@ test('loadClassifier() and loadSegmenter() by their official URLs in a page: int
     await server.close();
   }
 });
+
+// The package from a CDN: the page's origin serves only the page; the
+// package's files come from another origin (with CORS, as CDNs send them).
+// A page cannot start a worker from another origin's script, so the runtime
+// worker and the thread workers start from same-origin blobs that import
+// the real scripts.
+for (const isolated of [true, false]) {
+  test(`the package from another origin (a CDN), ${isolated ? 'isolated' : 'not isolated'}`, { timeout: 180_000 }, async () => {
+    const cdn = await serve({ '/': `${PACKAGE}/` }, { isolated, cors: true });
+    const site = await serve({ '/page.png': pagePath() }, { isolated, pages: { '/index.html': '<!doctype html><title>app</title>' } });
+    const page = await browser.newPage();
+    const errors = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    try {
+      await page.goto(`${site.url}/index.html`);
+      const result = await page.evaluate(`(async () => {
+        const { createGarden } = await import('${cdn.url}/garden.mjs');
+        const garden = await createGarden({ threads: 2 });
+        try {
+          const detector = await garden.loadTextDetector();
+          const image = await createImageBitmap(await (await fetch('/page.png')).blob(), { colorSpaceConversion: 'none' });
+          return { build: garden.build, threads: garden.threads, inWorker: garden.inWorker, lines: (await detector.detect(image)).length };
+        } finally {
+          garden.dispose();
+        }
+      })()`);
+      assert.deepEqual(result, { build: isolated ? 'simd-threads' : 'simd', threads: isolated ? 2 : 1, inWorker: true, lines: 7 });
+      assert.deepEqual(errors, []);
+    } finally {
+      await page.close();
+      await site.close();
+      await cdn.close();
+    }
+  });
+}
+
+// baseUrl moves every file the package loads: the page imports the package
+// from its own origin, and the wasm, the workers' scripts and the shipped
+// model all come from the baseUrl's.
+test('baseUrl moves the wasm, the workers and the shipped models', { timeout: 180_000 }, async () => {
+  const cdn = await serve({ '/': `${PACKAGE}/` }, { isolated: true, cors: true });
+  const site = await serve({ '/pkg/': PACKAGE, '/page.png': pagePath() }, { isolated: true, pages: PAGES });
+  const page = await browser.newPage();
+  const requested = [];
+  page.context().on('request', (request) => requested.push(request.url()));
+  try {
+    await page.goto(`${site.url}/index.html`);
+    const lines = await page.evaluate(`(async () => {
+      const { createGarden } = await import('/pkg/garden.mjs');
+      const garden = await createGarden({ threads: 2, baseUrl: '${cdn.url}/' });
+      try {
+        const detector = await garden.loadTextDetector();
+        const m = await import('/detect.mjs');
+        return (await detector.detect(await m.pageBitmap())).length;
+      } finally {
+        garden.dispose();
+      }
+    })()`);
+    assert.equal(lines, 7);
+    const fromSite = requested.filter((url) => url.startsWith(`${site.url}/pkg/`)).map((url) => url.slice(site.url.length));
+    const fromCdn = requested.filter((url) => url.startsWith(cdn.url)).map((url) => url.slice(cdn.url.length));
+    for (const file of ['/worker.mjs', '/dist/garden_wasm.mjs', '/dist/garden_wasm.wasm', '/dist/garden_wasm.worker.js', '/models/ppocr_det.onnx']) {
+      assert.ok(fromCdn.includes(file), `${file} from baseUrl (${fromCdn.join(', ')})`);
+      assert.ok(!fromSite.includes(`/pkg${file}`), `${file} not from the page's copy`);
+    }
+  } finally {
+    await page.close();
+    await site.close();
+    await cdn.close();
+  }
+});

@@ -30,60 +30,61 @@ test('the package ships the catalogue of the current manifest', async () => {
   assert.ok(files.includes('*.mjs'), 'npm pack takes catalogue.mjs');
 });
 
+/** The URL models.mjs gives a shipped file: in the package, or under a garden's baseUrl. */
+async function assertShipped(file) {
+  const { packageFileUrl } = await fromPackage('models.mjs');
+  assert.ok(fs.existsSync(path.join(PACKAGE, file)), `${file} is not in the package`);
+  assert.equal(packageFileUrl(file).href, pathToFileURL(path.join(PACKAGE, file)).href);
+  assert.equal(packageFileUrl(file, 'https://cdn.example/model-garden/').href, `https://cdn.example/model-garden/${file}`);
+}
+
+test('every file the package ships is in it, each with a literal URL bundlers can follow', async () => {
+  const { SHIPPED_FILES } = await fromPackage('catalogue.mjs');
+  const shipped = manifest.models.filter((model) => model.package?.file)
+    .flatMap(({ package: entry }) => [entry.file, ...(entry.dictionary ? [entry.dictionary] : [])]);
+  assert.deepEqual(Object.keys(SHIPPED_FILES), shipped);
+  const source = fs.readFileSync(path.join(PACKAGE, 'catalogue.mjs'), 'utf8');
+  for (const file of shipped) {
+    await assertShipped(file);
+    assert.ok(source.includes(`new URL(${JSON.stringify(`./${file}`)}, import.meta.url)`), file);
+  }
+  const { packageFileUrl } = await fromPackage('models.mjs');
+  assert.throws(() => packageFileUrl('models/none.onnx'), (error) => error.code === 'INTERNAL');
+});
+
 test('text detectors: the manifest\'s names, kinds and input sizes; a shipped file is in the package', async () => {
   const { TEXT_DETECTORS } = await fromPackage('models.mjs');
   const expected = packaged('text_detection').map(({ package: entry }) => [entry.name, {
-    url: entry.file ? pathToFileURL(path.join(PACKAGE, entry.file)).href : null,
-    kind: entry.kind,
-    inputSize: entry.input_size,
+    file: entry.file ?? null, url: null, kind: entry.kind, inputSize: entry.input_size,
   }]);
-  const actual = Object.entries(TEXT_DETECTORS).map(([name, detector]) => [name, { ...detector, url: detector.url?.href ?? null }]);
-  assert.deepEqual(actual, expected);
-  for (const { package: entry } of packaged('text_detection')) {
-    if (entry.file) assert.ok(fs.existsSync(path.join(PACKAGE, entry.file)), `${entry.file} is not in the package`);
-  }
+  assert.deepEqual(Object.entries(TEXT_DETECTORS), expected);
 });
 
 test('text recognizers: the manifest\'s names, widths, and their model and dictionary in the package', async () => {
   const { TEXT_RECOGNIZERS } = await fromPackage('models.mjs');
   const expected = packaged('text_recognition').map(({ package: entry }) => [entry.name, {
-    url: pathToFileURL(path.join(PACKAGE, entry.file)).href,
-    dictionary: pathToFileURL(path.join(PACKAGE, entry.dictionary)).href,
-    inputWidth: entry.input_width,
+    file: entry.file, url: null, dictionary: entry.dictionary, inputWidth: entry.input_width,
   }]);
   assert.ok(expected.length > 0);
-  const actual = Object.entries(TEXT_RECOGNIZERS).map(([name, { url, dictionary, inputWidth }]) =>
-    [name, { url: url.href, dictionary: dictionary.href, inputWidth }]);
-  assert.deepEqual(actual, expected);
-  for (const { package: entry } of packaged('text_recognition')) {
-    for (const file of [entry.file, entry.dictionary]) assert.ok(fs.existsSync(path.join(PACKAGE, file)), `${file} is not in the package`);
-  }
+  assert.deepEqual(Object.entries(TEXT_RECOGNIZERS), expected);
 });
 
 /** sha256 hex -> subresource integrity, as fetch checks it. */
 const integrityOf = (hex) => `sha256-${Buffer.from(hex, 'hex').toString('base64')}`;
 
-/** What models.mjs gives a named model: a shipped file's URL in the package, else the official URL and its checksum. */
+/** What models.mjs gives a named model: its shipped file, else the official URL and its checksum. */
 function namedModel({ source, sha256, preset, package: entry }) {
-  if (entry.file) {
-    assert.ok(fs.existsSync(path.join(PACKAGE, entry.file)), `${entry.file} is not in the package`);
-    for (const weights of entry.weights ?? []) {
-      assert.ok(fs.existsSync(path.join(PACKAGE, path.dirname(entry.file), weights)), `${weights} is not beside ${entry.file}`);
-    }
-    return { url: pathToFileURL(path.join(PACKAGE, entry.file)).href, integrity: null, preset };
-  }
+  if (entry.file) return { file: entry.file, url: null, integrity: null, preset };
   const file = source.url && decodeURIComponent(new URL(source.url).pathname.split('/').at(-1));
-  return { url: source.url ?? null, integrity: sha256?.[file] ? integrityOf(sha256[file]) : null, preset };
+  return { file: null, url: source.url ?? null, integrity: sha256?.[file] ? integrityOf(sha256[file]) : null, preset };
 }
 
-const named = (table) => Object.entries(table).map(([name, { url, integrity, preset }]) => [name, { url: url?.href ?? url, integrity, preset }]);
-
 test('classifiers: the manifest\'s names, shipped or by official URL (or none), with their presets', async () => {
-  const { CLASSIFIERS, DEFAULT_CLASSIFIER, lookup } = await fromPackage('models.mjs');
+  const { CLASSIFIERS, DEFAULT_CLASSIFIER, lookup, modelSource } = await fromPackage('models.mjs');
   const expected = packaged('classification').map((model) => [model.package.name, namedModel(model)]);
-  assert.deepEqual(named(CLASSIFIERS), expected);
-  assert.ok(CLASSIFIERS[DEFAULT_CLASSIFIER].url, 'the default classifier has an artifact');
-  const [withoutArtifact] = expected.find(([, { url }]) => url === null);
+  assert.deepEqual(Object.entries(CLASSIFIERS), expected);
+  assert.ok(modelSource(CLASSIFIERS[DEFAULT_CLASSIFIER]), 'the default classifier has an artifact');
+  const [withoutArtifact] = expected.find(([, { url, file }]) => url === null && file === null);
   invalidArgument(() => lookup(CLASSIFIERS, withoutArtifact, 'classifier'), /no official single-file artifact/);
   invalidArgument(() => lookup(CLASSIFIERS, 'resnet-50', 'classifier'),
                   new RegExp(`known: ${expected.map(([name]) => name).join(', ')}\\)`));
@@ -101,7 +102,7 @@ test('segmenters: DeepLab\'s URL for every base and quantization, and the others
   const bases = [...new Set(deeplab.map(({ package: entry }) => entry.name))];
   invalidArgument(() => deeplabUrl('coco', 2), new RegExp(`known: ${bases.join(', ')}\\)`));
   const others = models.filter((model) => model.quantization_bytes === undefined);
-  assert.deepEqual(named(SEGMENTERS), others.map((model) => [model.package.name, namedModel(model)]));
+  assert.deepEqual(Object.entries(SEGMENTERS), others.map((model) => [model.package.name, namedModel(model)]));
   assert.ok(Object.hasOwn(SEGMENTERS, 'selfie'));
 });
 

@@ -1,9 +1,11 @@
 // Shared by the package's node:test suites: where the built package and the
 // fixtures are, the test page image, and rejection capture.
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 
 import { decodePng } from './png.mjs';
 
@@ -59,6 +61,26 @@ export function characterErrorRate(texts, expected) {
   assert.equal(texts.length, expected.length, `${texts.length} lines read, ${expected.length} written`);
   const edits = texts.reduce((sum, text, i) => sum + editDistance(text, expected[i]), 0);
   return edits / expected.reduce((sum, line) => sum + [...line].length, 0);
+}
+
+/**
+ * The package as a user installs it: `npm pack` the built package into
+ * `folder`, check the tarball holds what the package loads, and install it
+ * into an app there (package.json of type module; no network: the package
+ * has no dependencies).
+ */
+export async function installPackedPackage(folder) {
+  const run = promisify(execFile);
+  const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', folder], { cwd: PACKAGE });
+  const [{ filename, files }] = JSON.parse(stdout);
+  const packed = files.map((file) => file.path);
+  for (const needed of ['garden.mjs', 'worker.mjs', 'drawing.mjs', 'index.d.ts', 'dist/garden_wasm.mjs', 'dist/garden_wasm.wasm',
+    'dist/garden_wasm.worker.js', 'dist/garden_wasm_st.mjs', 'dist/garden_wasm_st.wasm', 'models/ppocr_det.onnx',
+    'models/ppocr_rec.onnx', 'models/ppocr_keys_v1.txt', 'models/selfie.tflite', 'models/nsfwjs.tfjs']) {
+    assert.ok(packed.includes(needed), `${needed} is in the tarball`);
+  }
+  fs.writeFileSync(path.join(folder, 'package.json'), '{ "name": "app", "private": true, "type": "module" }\n');
+  await run('npm', ['install', '--no-audit', '--no-fund', '--offline', path.join(folder, filename)], { cwd: folder });
 }
 
 export async function rejection(promise) {

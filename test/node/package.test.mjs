@@ -14,7 +14,7 @@ import { after, before, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 
-import { FIXTURES, PACKAGE, pagePath } from './helpers.mjs';
+import { FIXTURES, installPackedPackage, pagePath } from './helpers.mjs';
 
 const run = promisify(execFile);
 const CACHE = process.env.GARDEN_CACHE ?? path.join(process.env.HOME ?? '/root', '.cache/model-garden');
@@ -88,15 +88,7 @@ function tfjsTopClass() {
 let job;
 before(async () => {
   folder = fs.mkdtempSync(path.join(os.tmpdir(), 'model-garden-app-'));
-  const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', folder], { cwd: PACKAGE });
-  const [{ filename, files }] = JSON.parse(stdout);
-  const packed = files.map((file) => file.path);
-  for (const needed of ['garden.mjs', 'index.d.ts', 'dist/garden_wasm.wasm', 'dist/garden_wasm_st.wasm', 'models/ppocr_det.onnx',
-    'models/ppocr_rec.onnx', 'models/ppocr_keys_v1.txt']) {
-    assert.ok(packed.includes(needed), `${needed} is in the tarball`);
-  }
-  fs.writeFileSync(path.join(folder, 'package.json'), '{ "name": "app", "private": true, "type": "module" }\n');
-  await run('npm', ['install', '--no-audit', '--no-fund', path.join(folder, filename)], { cwd: folder });
+  await installPackedPackage(folder);
   fs.copyFileSync(new URL('./png.mjs', import.meta.url), path.join(folder, 'png.mjs'));
   fs.writeFileSync(path.join(folder, 'app.mjs'), APP);
   job = {

@@ -3,8 +3,8 @@
 // in Node) so a second load needs no network. file: URLs (and the package's
 // own files) are read from disk in Node.
 import { GardenError } from './errors.mjs';
+import { IS_NODE, nodeBuiltin } from './node_builtins.mjs';
 
-const IS_NODE = typeof process === 'object' && typeof process.versions?.node === 'string';
 const CACHE_NAME = 'model-garden-models-v1';
 // Cache Storage keys are http(s) URLs: a file known by its checksum is kept
 // under this made-up origin, whatever URL it came from.
@@ -76,8 +76,8 @@ async function verify(bytes, integrity, target) {
 
 /** Where Node keeps downloaded models: $XDG_CACHE_HOME or ~/.cache, then model-garden/models. */
 export async function defaultCacheDir() {
-  const { homedir } = await import('node:os');
-  const { join } = await import('node:path');
+  const { homedir } = await nodeBuiltin('node:os');
+  const { join } = await nodeBuiltin('node:path');
   return join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'model-garden', 'models');
 }
 
@@ -101,14 +101,14 @@ class FolderCache {
   constructor(folder) { this.folder = folder; }
 
   async #path(key) {
-    const { join } = await import('node:path');
+    const { join } = await nodeBuiltin('node:path');
     const name = [...new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(key)))]
       .map((byte) => byte.toString(16).padStart(2, '0')).join('');
     return join(this.folder, name);
   }
 
   async get(key) {
-    const { readFile } = await import('node:fs/promises');
+    const { readFile } = await nodeBuiltin('node:fs/promises');
     try {
       return new Uint8Array(await readFile(await this.#path(key)));
     } catch {
@@ -117,7 +117,7 @@ class FolderCache {
   }
 
   async put(key, bytes) {
-    const { mkdir, rename, writeFile } = await import('node:fs/promises');
+    const { mkdir, rename, writeFile } = await nodeBuiltin('node:fs/promises');
     const file = await this.#path(key);
     await mkdir(this.folder, { recursive: true });
     const partial = `${file}.${process.pid}.partial`;
@@ -126,7 +126,7 @@ class FolderCache {
   }
 
   async delete(key) {
-    const { rm } = await import('node:fs/promises');
+    const { rm } = await nodeBuiltin('node:fs/promises');
     await rm(await this.#path(key), { force: true });
   }
 }
@@ -145,7 +145,7 @@ async function openCache({ cache, cacheDir }) {
 /** Empties the model cache: Cache Storage in browsers, the cache folder in Node. */
 export async function clearModelCache({ cacheDir } = {}) {
   if (IS_NODE) {
-    const { rm } = await import('node:fs/promises');
+    const { rm } = await nodeBuiltin('node:fs/promises');
     await rm(cacheDir ?? await defaultCacheDir(), { recursive: true, force: true });
   } else if (typeof caches !== 'undefined') {
     await caches.delete(CACHE_NAME);
@@ -153,7 +153,7 @@ export async function clearModelCache({ cacheDir } = {}) {
 }
 
 async function readFileUrl(url, onProgress) {
-  const { readFile } = await import('node:fs/promises');
+  const { readFile } = await nodeBuiltin('node:fs/promises');
   try {
     const bytes = new Uint8Array(await readFile(url));
     onProgress?.({ loaded: bytes.length, total: bytes.length });
@@ -221,11 +221,16 @@ export async function fetchModel(url, { onProgress, cache = true, integrity, fet
   return tfjsBundle(bytes, files);
 }
 
-/** The weight file paths of a TF.js model.json, or [] for anything else. */
-function tfjsWeightPaths(bytes) {
+/**
+ * The weight file paths of a TF.js model.json, or [] for anything else (an
+ * ONNX, TFLite or .garden file, or a model.json bundled with its weights
+ * already, as the package ships nsfwjs).
+ */
+export function tfjsWeightPaths(bytes) {
   let first = 0;
   while (first < bytes.length && ' \t\r\n'.includes(String.fromCharCode(bytes[first]))) ++first;
   if (bytes[first] !== 0x7b) return [];  // not a JSON object: ONNX, TFLite, .garden
+  if (bytes.includes(0)) return [];  // JSON ends at a NUL: a bundle (see tfjsBundle)
   let manifest;
   try {
     manifest = JSON.parse(new TextDecoder().decode(bytes)).weightsManifest;
@@ -237,7 +242,7 @@ function tfjsWeightPaths(bytes) {
 }
 
 /** model.json, a NUL byte, then each weight file as a uint64 LE length and its bytes. */
-function tfjsBundle(json, files) {
+export function tfjsBundle(json, files) {
   const size = json.length + 1 + files.reduce((sum, file) => sum + 8 + file.length, 0);
   const bundle = new Uint8Array(size);
   const view = new DataView(bundle.buffer);

@@ -146,8 +146,33 @@ class WorkerGarden {
   dispose() { this.#connection.terminate(); }
 }
 
+/**
+ * The runtime's module worker. Written as `new Worker(new URL('./worker.mjs',
+ * import.meta.url), { … })` so that bundlers (Vite, webpack) bundle the
+ * worker too. A page cannot start a worker from another origin's script (the
+ * package served from a CDN, or a baseUrl elsewhere: SecurityError); there
+ * the worker is a same-origin blob that imports the real one.
+ */
+function startWorker(baseUrl) {
+  const options = { type: 'module', name: 'model-garden' };
+  try {
+    return baseUrl
+      ? new Worker(new URL('worker.mjs', baseUrl), options)
+      : new Worker(new URL('./worker.mjs', import.meta.url), { type: 'module', name: 'model-garden' });
+  } catch (error) {
+    if (error?.name !== 'SecurityError') throw error;
+  }
+  // Not `new URL('./worker.mjs', import.meta.url)`: a bundler would copy the raw file for it.
+  const script = baseUrl ? new URL('worker.mjs', baseUrl).href : import.meta.url.replace(/[^/]*$/, 'worker.mjs');
+  const blob = URL.createObjectURL(new Blob([`import ${JSON.stringify(script)};`], { type: 'text/javascript' }));
+  const worker = new Worker(blob, options);
+  // The worker has its script once it runs; the blob's URL is not needed after.
+  setTimeout(() => URL.revokeObjectURL(blob), 60_000);
+  return worker;
+}
+
 async function createWorkerGarden(options) {
-  const worker = new Worker(new URL('./worker.mjs', import.meta.url), { type: 'module', name: 'model-garden' });
+  const worker = startWorker(options.baseUrl);
   const connection = new WorkerConnection(worker);
   try {
     const info = await connection.request({ op: 'create', args: [options] });

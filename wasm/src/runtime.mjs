@@ -4,10 +4,13 @@
 // Worker for pages.
 import { GardenError, asGardenError, checkKeys } from './errors.mjs';
 import { clearModelCache, fetchModel } from './fetch_model.mjs';
-import { CLASSIFIERS, DEFAULT_CLASSIFIER, SEGMENTERS, TEXT_DETECTORS, TEXT_RECOGNIZERS, deeplabUrl, lookup } from './models.mjs';
+import { IS_NODE, nodeBuiltin } from './node_builtins.mjs';
+import {
+  CLASSIFIERS, DEFAULT_CLASSIFIER, SEGMENTERS, TEXT_DETECTORS, TEXT_RECOGNIZERS, deeplabUrl, lookup, modelSource, packageFileUrl,
+} from './models.mjs';
 import { toRgba } from './pixels.mjs';
 
-export const IS_NODE = typeof process === 'object' && typeof process.versions?.node === 'string';
+export { IS_NODE };
 // Upper bound on threads per garden: each one is a Web Worker spawned up front.
 export const MAX_THREADS = 16;
 
@@ -26,7 +29,7 @@ export function isIsolated() {
 async function defaultThreads() {
   let cores = globalThis.navigator?.hardwareConcurrency ?? 1;
   if (IS_NODE) {
-    const os = await import('node:os');
+    const os = await nodeBuiltin('node:os');
     cores = os.availableParallelism?.() ?? os.cpus().length;
   }
   return Math.max(1, Math.min(cores, 4));
@@ -38,28 +41,70 @@ export function checkThreads(threads, limit) {
   }
 }
 
+// The files of the two builds, each by a literal `new URL('./…',
+// import.meta.url)`: bundlers (Vite, webpack) find these, ship the files and
+// rewrite the URLs. A garden's baseUrl moves them all.
+const BUILD_FILES = {
+  'simd-threads': () => ({
+    'garden_wasm.mjs': new URL('./dist/garden_wasm.mjs', import.meta.url),
+    'garden_wasm.wasm': new URL('./dist/garden_wasm.wasm', import.meta.url),
+    'garden_wasm.worker.js': new URL('./dist/garden_wasm.worker.js', import.meta.url),
+  }),
+  simd: () => ({
+    'garden_wasm_st.mjs': new URL('./dist/garden_wasm_st.mjs', import.meta.url),
+    'garden_wasm_st.wasm': new URL('./dist/garden_wasm_st.wasm', import.meta.url),
+  }),
+};
+
+function buildFiles(build, baseUrl) {
+  const files = BUILD_FILES[build]();
+  if (!baseUrl) return files;
+  return Object.fromEntries(Object.keys(files).map((name) => [name, new URL(`dist/${name}`, baseUrl)]));
+}
+
+/**
+ * `url`, or a same-origin blob: URL running the same script. Emscripten
+ * starts each thread with new Worker(url), and a page can only start workers
+ * from its own origin: a bundler that inlines the small script as a data:
+ * URL (Vite does) or a CDN gives another one. A data: script is copied into
+ * the blob; another origin's is imported by it.
+ */
+async function sameOriginScript(url) {
+  if (IS_NODE || url.origin === globalThis.location?.origin) return url;
+  const source = url.protocol === 'data:' ? await (await fetch(url)).text() : `importScripts(${JSON.stringify(url.href)});`;
+  return new URL(URL.createObjectURL(new Blob([source], { type: 'text/javascript' })));
+}
+
 // Node reads the .wasm from disk (its fetch cannot load file: URLs); pages
-// and workers fetch it next to the module.
+// and workers fetch it where the build's files are.
 async function instantiate(build, threads, baseUrl) {
-  const dist = new URL('./dist/', baseUrl ?? import.meta.url);
   const name = build === 'simd-threads' ? 'garden_wasm' : 'garden_wasm_st';
+  const files = buildFiles(build, baseUrl);
+  if (files['garden_wasm.worker.js']) files['garden_wasm.worker.js'] = await sameOriginScript(files['garden_wasm.worker.js']);
   let factory;
   try {
-    ({ default: factory } = await import(new URL(`${name}.mjs`, dist).href));
+    // Loaded as it is, never bundled: Emscripten's module finds its wasm and
+    // worker through locateFile below.
+    ({ default: factory } = await import(/* @vite-ignore */ /* webpackIgnore: true */ files[`${name}.mjs`].href));
   } catch (error) {
     if (build === 'simd') {
       throw new GardenError('NOT_ISOLATED', 'this package has no single-thread build: serve the page cross-origin isolated (COOP/COEP)');
     }
     throw new GardenError('IO', `cannot load ${name}.mjs: ${error.message}`);
   }
-  const options = { locateFile: (file) => new URL(file, dist).href };
+  const locate = (file) => {
+    if (!Object.hasOwn(files, file)) throw new GardenError('INTERNAL', `the runtime asked for an unknown file ${file}`);
+    return files[file];
+  };
+  // Threads import the module by this URL (not relative to their own script, which may be a blob).
+  const options = { locateFile: (file) => locate(file).href, mainScriptUrlOrBlob: files[`${name}.mjs`].href };
   if (build === 'simd-threads') options.gardenPoolSize = threads - 1;
   if (IS_NODE) {
-    const { readFile } = await import('node:fs/promises');
-    const { fileURLToPath } = await import('node:url');
-    options.wasmBinary = await readFile(new URL(`${name}.wasm`, dist));
+    const { readFile } = await nodeBuiltin('node:fs/promises');
+    const { fileURLToPath } = await nodeBuiltin('node:url');
+    options.wasmBinary = await readFile(files[`${name}.wasm`]);
     // Node's Worker takes paths, not file: URLs.
-    options.locateFile = (file) => fileURLToPath(new URL(file, dist));
+    options.locateFile = (file) => fileURLToPath(locate(file));
   }
   const module = await factory(options);
   // Idle pool workers must not keep a Node process alive.
@@ -152,10 +197,12 @@ export class LocalGarden {
   #pixels;
   #handles = new Set();
   #fetchOptions;
+  #baseUrl;
 
-  constructor(module, { threads, build, isolated, fetchOptions = {} }) {
+  constructor(module, { threads, build, isolated, fetchOptions = {}, baseUrl }) {
     this.#module = module;
     this.#fetchOptions = fetchOptions;
+    this.#baseUrl = baseUrl;
     this.#pixels = new module.PixelBuffer();
     this.threads = threads;
     this.build = build;
@@ -224,7 +271,7 @@ export class LocalGarden {
     this.#alive();
     checkWarmup(warmup);
     const named = typeof model === 'string' ? lookup(TEXT_DETECTORS, model, 'text detector') : null;
-    const bytes = await this.#bytes(modelUrl ?? (named ? named.url : model), fetchOptions);
+    const bytes = await this.#bytes(modelUrl ?? (named ? modelSource(named, this.#baseUrl) : model), fetchOptions);
     const settings = { kind: kind ?? named?.kind ?? 'ppocr', inputSize: inputSize ?? named?.inputSize ?? 640, threads: this.threads };
     const native = this.call((module) => new module.TextDetector(bytes, settings));
     const detector = this.#track(new TextDetector(this, native));
@@ -259,9 +306,10 @@ export class LocalGarden {
       throw new GardenError('INVALID_ARGUMENT', 'a recognizer given as bytes or a URL needs its dictionary (or dictionaryUrl)');
     }
     const models = {
-      detector: await this.#bytes(detectorUrl ?? (namedDetector ? namedDetector.url : detector), fetchOptions),
-      recognizer: await this.#bytes(recognizerUrl ?? (named ? named.url : recognizer), fetchOptions),
-      dictionary: dictionary ?? new TextDecoder().decode(await this.#bytes(dictionaryUrl ?? named.dictionary, fetchOptions)),
+      detector: await this.#bytes(detectorUrl ?? (namedDetector ? modelSource(namedDetector, this.#baseUrl) : detector), fetchOptions),
+      recognizer: await this.#bytes(recognizerUrl ?? (named ? modelSource(named, this.#baseUrl) : recognizer), fetchOptions),
+      dictionary: dictionary ?? new TextDecoder().decode(
+        await this.#bytes(dictionaryUrl ?? packageFileUrl(named.dictionary, this.#baseUrl), fetchOptions)),
     };
     // Unset for a recognizer given as bytes or a URL: the binding's default.
     const settings = { inputSize, recognizerWidth: recognizerWidth ?? named?.inputWidth, minScore, threads: this.threads };
@@ -289,7 +337,7 @@ export class LocalGarden {
     const name = typeof model === 'string' ? model : undefined;
     const named = name && modelUrl === undefined ? lookup(CLASSIFIERS, name, 'classifier') : null;
     const integrity = fetchOptions.integrity ?? named?.integrity ?? undefined;
-    const bytes = await this.#bytes(modelUrl ?? named?.url ?? model, { ...fetchOptions, integrity });
+    const bytes = await this.#bytes(modelUrl ?? (named ? modelSource(named, this.#baseUrl) : model), { ...fetchOptions, integrity });
     const settings = { preset: preset ?? classifierPreset(name), inputSize, labels, threads: this.threads };
     const native = this.call((m) => new m.Classifier(bytes, settings));
     const classifier = this.#track(new Classifier(this, native));
@@ -317,7 +365,7 @@ export class LocalGarden {
       throw new GardenError('INVALID_ARGUMENT', `segmenter '${model}' brings its own model and labels: give base and modelUrl without it`);
     }
     const integrity = fetchOptions.integrity ?? named?.integrity ?? undefined;
-    const source = named ? named.url : model ?? modelUrl ?? deeplabUrl(base, quantizationBytes);
+    const source = named ? modelSource(named, this.#baseUrl) : model ?? modelUrl ?? deeplabUrl(base, quantizationBytes);
     const bytes = await this.#bytes(source, { ...fetchOptions, integrity });
     const preset = named ? named.preset : base;
     const native = this.call((m) => new m.Segmenter(bytes, { base: preset, inputSize, threads: this.threads }));
@@ -474,5 +522,5 @@ export async function createLocalGarden({ threads, baseUrl, build: requested, fe
   checkThreads(count, MAX_THREADS);
   if (build === 'simd') count = 1;
   const module = await instantiate(build, count, baseUrl);
-  return new LocalGarden(module, { threads: count, build, isolated, fetchOptions });
+  return new LocalGarden(module, { threads: count, build, isolated, fetchOptions, baseUrl });
 }
