@@ -2,7 +2,8 @@
 // (detect text with the shipped PP-OCRv4, classify with the shipped nsfwjs,
 // segment with the shipped selfie model) is built with Vite and with webpack
 // against the packed tarball, with neither configured for the package, and
-// run in Chromium cross-origin isolated (threads) and not (one thread).
+// run in Chromium cross-origin isolated (threads) and not (one thread); and
+// the same app on Vite's dev server.
 // Bundlers must find every file the package loads (its wasm, its workers,
 // its models) through literal `new URL(…, import.meta.url)`s and leave the
 // Emscripten module to load itself.
@@ -41,7 +42,7 @@ window.runApp = async () => {
 `;
 
 // The bundlers come from the repository's dev dependencies (pinned in package.json).
-const { build: viteBuild } = await import(path.join(ROOT, 'node_modules/vite/dist/node/index.js'));
+const { build: viteBuild, createServer: viteServer } = await import(path.join(ROOT, 'node_modules/vite/dist/node/index.js'));
 const { default: webpack } = await import(path.join(ROOT, 'node_modules/webpack/lib/index.js'));
 
 async function buildWithVite(app) {
@@ -74,6 +75,9 @@ before(async () => {
   await installPackedPackage(folder);
   fs.mkdirSync(path.join(folder, 'src'));
   fs.writeFileSync(path.join(folder, 'src/main.js'), APP);
+  // Vite's dev server serves public/ at the root.
+  fs.mkdirSync(path.join(folder, 'public/images'), { recursive: true });
+  for (const [url, file] of Object.entries(IMAGES)) fs.copyFileSync(file, path.join(folder, 'public', url));
   bundles.vite = await buildWithVite(folder);
   bundles.webpack = await buildWithWebpack(folder);
   browser = await launchChromium();
@@ -86,20 +90,49 @@ after(async () => {
 
 const IMAGES = { '/images/page.png': pagePath(), '/images/chelsea.png': chelseaPath(), '/images/person.jpg': sampleImage('person.jpg') };
 
-async function runBundle(dist, isolated) {
-  const server = await serve({ '/': `${dist}/`, ...IMAGES }, { isolated });
+async function runApp(url) {
   const page = await browser.newPage();
   const errors = [];
   page.on('pageerror', (error) => errors.push(error.message));
   try {
-    await page.goto(`${server.url}/index.html`);
+    await page.goto(url);
     const result = await page.evaluate('window.runApp()');
     assert.deepEqual(errors, []);
     return result;
   } finally {
     await page.close();
+  }
+}
+
+async function runBundle(dist, isolated) {
+  const server = await serve({ '/': `${dist}/`, ...IMAGES }, { isolated });
+  try {
+    return await runApp(`${server.url}/index.html`);
+  } finally {
     await server.close();
   }
+}
+
+/** The app on Vite's dev server (modules served one by one, dependencies pre-bundled). */
+async function runViteDev(isolated) {
+  const headers = isolated ? { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } : {};
+  const server = await viteServer({ root: folder, configFile: false, logLevel: 'warn', cacheDir: path.join(folder, '.vite'),
+    server: { port: 0, host: '127.0.0.1', headers } });
+  await server.listen();
+  try {
+    return await runApp(server.resolvedUrls.local[0]);
+  } finally {
+    await server.close();
+  }
+}
+
+function assertRan(result, isolated) {
+  assert.equal(result.inWorker, true);
+  assert.equal(result.build, isolated ? 'simd-threads' : 'simd');
+  assert.ok(isolated ? result.threads >= 2 : result.threads === 1, `threads ${result.threads}`);
+  assert.equal(result.lines, 7, 'the 7 lines of page.png');
+  assert.equal(result.top, 'Drawing', 'nsfwjs on chelsea.png, as TF.js ranks it (test/node/package.test.mjs)');
+  assert.deepEqual(result.classes, ['background', 'person']);
 }
 
 for (const bundler of ['vite', 'webpack']) {
@@ -112,13 +145,13 @@ for (const bundler of ['vite', 'webpack']) {
   for (const isolated of [true, false]) {
     test(`${bundler}: detects, classifies and segments ${isolated ? 'cross-origin isolated, with threads' : 'without isolation, on one thread'}`,
       { timeout: 180_000 }, async () => {
-        const result = await runBundle(bundles[bundler], isolated);
-        assert.equal(result.inWorker, true);
-        assert.equal(result.build, isolated ? 'simd-threads' : 'simd');
-        assert.ok(isolated ? result.threads >= 2 : result.threads === 1, `threads ${result.threads}`);
-        assert.equal(result.lines, 7, 'the 7 lines of page.png');
-        assert.equal(result.top, 'Drawing', 'nsfwjs on chelsea.png, as TF.js ranks it (test/node/package.test.mjs)');
-        assert.deepEqual(result.classes, ['background', 'person']);
+        assertRan(await runBundle(bundles[bundler], isolated), isolated);
       });
   }
+}
+
+for (const isolated of [true, false]) {
+  test(`vite dev server: the app runs ${isolated ? 'cross-origin isolated' : 'without isolation'}`, { timeout: 180_000 }, async () => {
+    assertRan(await runViteDev(isolated), isolated);
+  });
 }

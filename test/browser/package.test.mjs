@@ -340,7 +340,7 @@ test('baseUrl moves the wasm, the workers and the shipped models', { timeout: 18
     assert.equal(lines, 7);
     const fromSite = requested.filter((url) => url.startsWith(`${site.url}/pkg/`)).map((url) => url.slice(site.url.length));
     const fromCdn = requested.filter((url) => url.startsWith(cdn.url)).map((url) => url.slice(cdn.url.length));
-    for (const file of ['/worker.mjs', '/dist/garden_wasm.mjs', '/dist/garden_wasm.wasm', '/dist/garden_wasm.worker.js', '/models/ppocr_det.onnx']) {
+    for (const file of ['/worker.mjs', '/dist/garden_wasm.mjs', '/dist/garden_wasm.wasm', '/dist/garden_wasm.worker.txt', '/models/ppocr_det.onnx']) {
       assert.ok(fromCdn.includes(file), `${file} from baseUrl (${fromCdn.join(', ')})`);
       assert.ok(!fromSite.includes(`/pkg${file}`), `${file} not from the page's copy`);
     }

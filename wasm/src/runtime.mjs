@@ -48,7 +48,8 @@ const BUILD_FILES = {
   'simd-threads': () => ({
     'garden_wasm.mjs': new URL('./dist/garden_wasm.mjs', import.meta.url),
     'garden_wasm.wasm': new URL('./dist/garden_wasm.wasm', import.meta.url),
-    'garden_wasm.worker.js': new URL('./dist/garden_wasm.worker.js', import.meta.url),
+    // The threads' script as text, for browsers (see threadScript).
+    'garden_wasm.worker.txt': new URL('./dist/garden_wasm.worker.txt', import.meta.url),
   }),
   simd: () => ({
     'garden_wasm_st.mjs': new URL('./dist/garden_wasm_st.mjs', import.meta.url),
@@ -63,15 +64,23 @@ function buildFiles(build, baseUrl) {
 }
 
 /**
- * `url`, or a same-origin blob: URL running the same script. Emscripten
- * starts each thread with new Worker(url), and a page can only start workers
- * from its own origin: a bundler that inlines the small script as a data:
- * URL (Vite does) or a CDN gives another one. A data: script is copied into
- * the blob; another origin's is imported by it.
+ * The script Emscripten starts each thread with (new Worker(url), a classic
+ * worker). Node runs garden_wasm.worker.js beside the module. Browsers run
+ * its text (shipped as garden_wasm.worker.txt) from a blob: a page can only
+ * start workers from its own origin (not a CDN's, nor the data: URL a bundler
+ * may inline a small file as), and a dev server (Vite's) rewrites the .js it
+ * serves into a module a classic worker cannot run.
  */
-async function sameOriginScript(url) {
-  if (IS_NODE || url.origin === globalThis.location?.origin) return url;
-  const source = url.protocol === 'data:' ? await (await fetch(url)).text() : `importScripts(${JSON.stringify(url.href)});`;
+async function threadScript(files) {
+  if (IS_NODE) return new URL('garden_wasm.worker.js', files['garden_wasm.mjs']);
+  let source;
+  try {
+    const response = await fetch(files['garden_wasm.worker.txt']);
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    source = await response.text();
+  } catch (error) {
+    throw new GardenError('NETWORK', `cannot fetch the threads' script ${files['garden_wasm.worker.txt'].href}: ${error.message}`);
+  }
   return new URL(URL.createObjectURL(new Blob([source], { type: 'text/javascript' })));
 }
 
@@ -80,7 +89,7 @@ async function sameOriginScript(url) {
 async function instantiate(build, threads, baseUrl) {
   const name = build === 'simd-threads' ? 'garden_wasm' : 'garden_wasm_st';
   const files = buildFiles(build, baseUrl);
-  if (files['garden_wasm.worker.js']) files['garden_wasm.worker.js'] = await sameOriginScript(files['garden_wasm.worker.js']);
+  if (build === 'simd-threads') files['garden_wasm.worker.js'] = await threadScript(files);
   let factory;
   try {
     // Loaded as it is, never bundled: Emscripten's module finds its wasm and
