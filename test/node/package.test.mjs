@@ -1,17 +1,16 @@
 // The package as a user gets it: `npm pack` the built package, install the
 // tarball into an empty folder, and run a plain `node app.mjs` that detects
 // the text of a scanned page with the shipped default model and reads it with
-// the shipped recognizer, classifies a
-// photo with nsfwjs (a TF.js model.json by file: URL), segments a person with
-// MediaPipe's selfie model (a .tflite by file: URL) and detects the lines of
-// a rendered text image.
+// the shipped recognizer, classifies a photo with the shipped nsfwjs and with
+// the default classifier (EfficientNet-Lite0 by its official URL), segments it
+// with the default DeepLab (by its official URLs), segments a person with the
+// shipped selfie model and detects the lines of a rendered text image.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 
 import { FIXTURES, installPackedPackage, pagePath } from './helpers.mjs';
@@ -41,16 +40,29 @@ const reader = await garden.loadTextReader();
 const lines = (await reader.read(decodePng(fs.readFileSync(job.page)))).map((line) => line.text);
 reader.dispose();
 
-const classifier = await garden.loadClassifier({ model: 'nsfwjs', modelUrl: job.nsfwjs });
+const classifier = await garden.loadClassifier({ model: 'nsfwjs' });
 const classes = await classifier.classify(decodePng(fs.readFileSync(job.chelsea)), 5);
 classifier.dispose();
 
-const segmenter = await garden.loadSegmenter({ base: 'selfie', modelUrl: job.selfie });
+// The default classifier and segmenter come from their official URLs: here
+// answered by local files of the same format (test/node/official_urls.mjs).
+const { CATALOGUE, integrityOf, localFile } = await import(job.officialUrls);
+const fetch = async (url) => new Response(fs.readFileSync(localFile(url)));
+const online = await createGarden({ threads, fetch, cacheDir: job.cacheDir });
+const lite0 = await online.loadClassifier({ integrity: integrityOf(CATALOGUE.classifiers['efficientnet-lite0'].url) });
+const defaultClasses = await lite0.classify(decodePng(fs.readFileSync(job.chelsea)), 3);
+const deeplab = await online.loadSegmenter({ integrity: integrityOf(CATALOGUE.deeplab.pascal[2]) });
+const deeplabResult = await deeplab.segment(decodePng(fs.readFileSync(job.chelsea)));
+const deeplabMap = { width: deeplabResult.width, height: deeplabResult.height, ids: deeplabResult.classIds.length };
+online.dispose();
+
+const segmenter = await garden.loadSegmenter({ model: 'selfie' });
 const { legend, segmentationMap, width, height } = await segmenter.segment(rgba(job.person));
 segmenter.dispose();
 fs.writeFileSync(job.person.mask, segmentationMap);
 
-console.log(JSON.stringify({ threads: garden.threads, build: garden.build, boxes, textBoxes, lines, classes, legend, width, height }));
+console.log(JSON.stringify({ threads: garden.threads, build: garden.build, boxes, textBoxes, lines, classes, defaultClasses,
+  deeplabMap, legend, width, height }));
 garden.dispose();
 `;
 
@@ -94,8 +106,8 @@ before(async () => {
   job = {
     page: pagePath(),
     chelsea: cachedImage('skimage', 'chelsea.png'),
-    nsfwjs: pathToFileURL(path.join(FIXTURES, 'nsfwjs_mobilenet_v2/model.json')).href,
-    selfie: pathToFileURL(path.join(FIXTURES, 'selfie_tflite/model.tflite')).href,
+    officialUrls: new URL('./official_urls.mjs', import.meta.url).href,
+    cacheDir: path.join(folder, 'cache'),
     person: { ...await rawRgba(cachedImage('darknet', 'person.jpg'), folder), mask: path.join(folder, 'person_mask.rgba') },
     text: await rawRgba(cachedImage('opencv-doc', 'imageTextN.png'), folder),
   };
@@ -162,6 +174,11 @@ for (const threads of [1, 2]) {
     // Its probability within 0.05 of TF.js's: the two resize the photo to 224x224 differently.
     assert.ok(Math.abs(result.classes[0].probability - expected.probability) < 0.05,
       `top probability ${result.classes[0].probability} vs TF.js ${expected.probability}`);
+
+    // The defaults by their official URLs: Lite0 named by the labels its .tflite packs; DeepLab's map.
+    assert.equal(result.defaultClasses.length, 3);
+    for (const { className } of result.defaultClasses) assert.doesNotMatch(className, /,|^class \d/);
+    assert.ok(result.deeplabMap.width > 0 && result.deeplabMap.ids === result.deeplabMap.width * result.deeplabMap.height);
 
     assertPersonMask(result, job.person);
   });
