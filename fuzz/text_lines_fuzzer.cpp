@@ -30,10 +30,15 @@ void cut_line(const uint8_t* data) {
   for (size_t i = 0; i < rgba.size(); ++i) rgba[i] = static_cast<uint8_t>(i * 7);
   const garden::text::CropSize size = garden::text::line_crop_size(quad);
   if (int64_t{size.width} * size.height > kFuzzMaxCropPixels) return;
-  const garden::text::LineCrop crop = garden::text::crop_line({rgba.data(), width, height, width * 4}, quad);
+  garden::text::LineCrop crop = garden::text::crop_line({rgba.data(), width, height, width * 4}, quad);
   const bool consistent = crop.width == size.width && crop.height == size.height && crop.width >= 1 &&
                           crop.height >= 1 && crop.rgba.size() == size_t{4} * crop.width * crop.height;
   if (!consistent) std::abort();
+  // A half turn twice is the crop again (the direction classifier's turn).
+  const std::vector<uint8_t> cut = crop.rgba;
+  garden::text::turn_half(crop);
+  garden::text::turn_half(crop);
+  if (crop.rgba != cut) std::abort();
 }
 
 void decode(const uint8_t* data, size_t size) {

@@ -4,7 +4,7 @@
 //   garden segment  IMAGE [--model NAME|PATH] [--preset NAME]
 //   garden detect   IMAGE [--model NAME|PATH] [--preset db|pse]
 //   garden ocr      IMAGE [--model NAME|PATH] [--dictionary FILE] [--recognizer-width W]
-//                         [--save-inputs DIR]
+//                         [--direction] [--save-inputs DIR]
 //   common: [--threads N] [--input-size HxW] [--out overlay.png]
 //   garden eval GT.txt DET.txt
 //
@@ -31,8 +31,10 @@
 // (320, 640, ... up to --recognizer-width, default the catalogue's width)
 // that holds it, wider lines scaled down into the widest. The detector runs
 // at the catalogue's input size (640 x 640, as the package's text reader),
-// or --input-size. --save-inputs DIR writes each line's
-// recognizer input (see save_line_inputs).
+// or --input-size. --direction checks each line with PP-OCR's direction
+// classifier (the catalogue's) and turns the ones it finds upside down
+// before reading them. --save-inputs DIR writes each line's recognizer
+// input (see save_line_inputs).
 //
 // Models: a PATH (anything containing '/' or ending in .onnx, .garden,
 // .tflite or .json) is loaded as is, with --preset saying how to run it
@@ -82,7 +84,8 @@ using garden::tools::RgbaImage;
 
 const char kUsage[] =
     "usage: garden classify|segment|detect|ocr IMAGE [--model NAME|PATH] [--preset NAME] "
-    "[--topk N] [--threads N] [--input-size HxW] [--dictionary FILE] [--recognizer-width W] [--save-inputs DIR] "
+    "[--topk N] [--threads N] [--input-size HxW] [--dictionary FILE] [--recognizer-width W] [--direction] "
+    "[--save-inputs DIR] "
     "[--out overlay.png] | "
     "garden eval GT.txt DET.txt";
 
@@ -111,6 +114,7 @@ struct Arguments {
   std::string dictionary;  // ocr; empty: dict.txt beside the model
   int recognizer_width = 0;  // ocr: the widest width bucket; 0: the catalogue's
   std::string save_inputs;   // ocr: where each line's recognizer input is written
+  bool direction = false;    // ocr: turn lines the direction classifier finds upside down
   std::string out;
 };
 
@@ -158,6 +162,7 @@ Arguments parse_arguments(int argc, char** argv) {
     else if (arg == "--out") args.out = value();
     else if (arg == "--dictionary") args.dictionary = value();
     else if (arg == "--save-inputs") args.save_inputs = value();
+    else if (arg == "--direction") args.direction = true;
     else if (arg == "--recognizer-width")
       args.recognizer_width = parse_int(value(), "--recognizer-width", garden::text::kMinRecognizerWidth,
                                         garden::text::kMaxCropSide);
@@ -433,6 +438,13 @@ void ocr(const Arguments& args, RgbaImage& image) {
   garden::text::TextRecognizer recognizer(
       at_width, garden::text::recognizer_widths(max_width),
       garden::text::Dictionary::from_lines(read_file(dictionary_path(args, recognizer_model.path))), options);
+  if (args.direction) {
+    const ResolvedModel direction_model = resolve_model(garden::catalogue::Task::kTextDirection, "", "");
+    garden::LoadOptions input;
+    input.input_height = garden::text::kDirectionHeight;
+    input.input_width = garden::text::kDirectionWidth;
+    recognizer.set_direction_classifier(load(direction_model.path, input));
+  }
   const std::vector<garden::text::TextBox> boxes = find_lines(detector_model, detector_args, image);
   const std::vector<garden::text::TextLine> lines = recognizer.read(image.view(), boxes);
   if (!args.save_inputs.empty()) save_line_inputs(recognizer, image, lines, args.save_inputs);

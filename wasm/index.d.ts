@@ -345,6 +345,13 @@ export interface TextReaderOptions extends LoadOptions {
   /** The recognizer's dictionary as text, one character a line (needed for a recognizer given as bytes or URL). */
   dictionary?: string;
   dictionaryUrl?: string | URL;
+  /**
+   * Check each line's direction with a 0/180-degree classifier and turn the
+   * ones it finds upside down before reading them: true or 'ppocr' (PaddleOCR's
+   * mobile v2.0 classifier, shipped), or model bytes. Default false.
+   */
+  direction?: boolean | 'ppocr' | ModelBytes;
+  directionUrl?: string | URL;
   /** The detector's square input size, a multiple of 32. Default 640. */
   inputSize?: number;
   /**

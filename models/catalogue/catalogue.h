@@ -19,7 +19,7 @@
 namespace garden {
 namespace catalogue {
 
-enum class Task { kClassification, kSegmentation, kTextDetection, kTextRecognition };
+enum class Task { kClassification, kSegmentation, kTextDetection, kTextRecognition, kTextDirection };
 
 // How a classifier family is fed and read ("presets.classification").
 struct ClassifierPreset {

@@ -16,7 +16,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const HEADER = 'Generated from weights/manifest.json by models/catalogue/generate_catalogue.mjs: do not edit.';
-const TASKS = ['classification', 'segmentation', 'text_detection', 'text_recognition'];
+const TASKS = ['classification', 'segmentation', 'text_detection', 'text_recognition', 'text_direction'];
 const FITS = { stretch: 'kStretch', 'keep-aspect': 'kKeepAspect', 'keep-aspect-centered': 'kKeepAspectCentered',
   'keep-aspect-no-upscale': 'kKeepAspectNoUpscale' };
 const COLORMAPS = { 'pascal-voc': 'kPascalVoc', labels: 'kLabelColors' };
@@ -131,7 +131,7 @@ function cppSegmenterPreset(preset, normalizations) {
 }
 
 const CPP_TASKS = { classification: 'kClassification', segmentation: 'kSegmentation', text_detection: 'kTextDetection',
-  text_recognition: 'kTextRecognition' };
+  text_recognition: 'kTextRecognition', text_direction: 'kTextDirection' };
 
 function cppKnownModel(model) {
   return `      {${cppString(model.name)}, Task::${CPP_TASKS[model.task]}, ${cppString(model.fixture)}, ` +
@@ -218,6 +218,14 @@ function namedModel(model) {
     integrity: file ? null : urlIntegrity(model), preset: model.preset };
 }
 
+/** Text direction classifiers (PP-OCR's 0/180 degrees), shipped with the package. */
+function textDirections(manifest) {
+  return Object.fromEntries(packaged(manifest, 'text_direction').map(({ name, package: entry }) => {
+    check(entry.file, `model '${name}': a text direction classifier's package entry needs its file`);
+    return [entry.name, { model: name, file: entry.file }];
+  }));
+}
+
 function classifiers(manifest) {
   return Object.fromEntries(packaged(manifest, 'classification').map((model) => [model.package.name, namedModel(model)]));
 }
@@ -262,7 +270,8 @@ function demos(manifest) {
 }
 
 export function packageCatalogue(manifest) {
-  return { textDetectors: textDetectors(manifest), textRecognizers: textRecognizers(manifest), classifiers: classifiers(manifest),
+  return { textDetectors: textDetectors(manifest), textRecognizers: textRecognizers(manifest),
+    textDirections: textDirections(manifest), classifiers: classifiers(manifest),
     segmenters: segmenters(manifest), deeplab: deeplabBases(manifest), demos: demos(manifest) };
 }
 

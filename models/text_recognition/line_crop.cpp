@@ -122,5 +122,26 @@ LineCrop crop_line(const ImageView& image, const Quad& quad) {
   return crop;
 }
 
+void turn_half(LineCrop& crop) {
+  // A half turn reverses the order of the pixels; each keeps its 4 bytes.
+  const size_t pixels = crop.rgba.size() / 4;
+  for (size_t front = 0, back = pixels; front + 1 < back; ++front) {
+    --back;
+    std::swap_ranges(crop.rgba.begin() + static_cast<std::ptrdiff_t>(front * 4),
+                     crop.rgba.begin() + static_cast<std::ptrdiff_t>(front * 4 + 4),
+                     crop.rgba.begin() + static_cast<std::ptrdiff_t>(back * 4));
+  }
+}
+
+Normalization paddle_line_normalization() {
+  Normalization n;
+  for (int c = 0; c < 3; ++c) {
+    n.mean[c] = 0.5f;
+    n.std[c] = 0.5f;
+  }
+  n.bgr = true;
+  return n;
+}
+
 }  // namespace text
 }  // namespace garden

@@ -43,5 +43,13 @@ CropSize line_crop_size(const Quad& quad);
 // or over the limits above, and a degenerate quad are Error(kInvalidArgument).
 LineCrop crop_line(const ImageView& image, const Quad& quad);
 
+// Turns a crop 180 degrees in place (a line the direction classifier finds
+// upside down; cv2.rotate(ROTATE_180) in PaddleOCR).
+void turn_half(LineCrop& crop);
+
+// How PaddleOCR normalizes a line crop for its recognizer and its direction
+// classifier: (pixel / 255 - 0.5) / 0.5, channels as cv2 reads them (BGR).
+Normalization paddle_line_normalization();
+
 }  // namespace text
 }  // namespace garden

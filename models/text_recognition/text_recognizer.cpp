@@ -15,17 +15,6 @@ namespace {
 
 const runner::Task kTask{"text recognizer", "text_recognition"};
 
-// PaddleOCR's recognizer input: (pixel / 255 - 0.5) / 0.5, channels as cv2 reads them (BGR).
-Normalization paddle_recognizer_normalization() {
-  Normalization n;
-  for (int c = 0; c < 3; ++c) {
-    n.mean[c] = 0.5f;
-    n.std[c] = 0.5f;
-  }
-  n.bgr = true;
-  return n;
-}
-
 }  // namespace
 
 std::vector<int> recognizer_widths(int max_width) {
@@ -47,7 +36,7 @@ Quad line_quad(const TextBox& box) {
 TextRecognizer::TextRecognizer(runner::ModelRef model, Dictionary dictionary, const TextRecognizerOptions& options)
     : dictionary_(std::move(dictionary)), options_(options) {
   require(std::isfinite(options.min_score), ErrorCode::kInvalidArgument, "min_score must be a number");
-  runners_.push_back(std::make_unique<runner::ImageRunner>(model, kTask, options, paddle_recognizer_normalization()));
+  runners_.push_back(std::make_unique<runner::ImageRunner>(model, kTask, options, paddle_line_normalization()));
 }
 
 TextRecognizer::TextRecognizer(const RecognizerAtWidth& load, const std::vector<int>& widths, Dictionary dictionary,
@@ -61,7 +50,7 @@ TextRecognizer::TextRecognizer(const RecognizerAtWidth& load, const std::vector<
   bucket.session.group = group_;
   for (int width : widths) {
     runners_.push_back(
-        std::make_unique<runner::ImageRunner>(load(width), kTask, bucket, paddle_recognizer_normalization()));
+        std::make_unique<runner::ImageRunner>(load(width), kTask, bucket, paddle_line_normalization()));
     require(runners_.back()->input().width == width, ErrorCode::kUnsupportedModel,
             "text recognizer: the model's input width is fixed at " + std::to_string(runners_.back()->input().width) +
                 ", not " + std::to_string(width));
@@ -93,8 +82,17 @@ runner::ImageRunner& TextRecognizer::runner_for(const LineCrop& crop) {
   return *runners_.back();
 }
 
+void TextRecognizer::set_direction_classifier(runner::ModelRef model, float min_score) {
+  DirectionOptions options;
+  options.session = options_.session;
+  options.session.group = group_;
+  options.min_score = min_score;
+  direction_ = std::make_unique<DirectionClassifier>(model, options);
+}
+
 DecodedText TextRecognizer::recognize(const ImageView& image, const Quad& box) {
-  const LineCrop crop = crop_line(image, box);
+  LineCrop crop = crop_line(image, box);
+  if (direction_ && direction_->upside_down(crop.view())) turn_half(crop);
   runner::ImageRunner& runner = runner_for(crop);
   last_ = &runner;
   runner.run(crop.view(), Fit::kKeepAspect);

@@ -10,7 +10,8 @@
 // with its aspect kept (48 px high for PP-OCRv4, padded on the right with
 // zeros as PaddleOCR pads a batch), normalized as PaddleOCR does
 // ((x / 255 - 0.5) / 0.5, BGR), and decoded by CTC with the model's
-// dictionary.
+// dictionary. With a direction classifier (set_direction_classifier), a
+// line it finds upside down is turned before it is read.
 //
 // A model with a dynamic input width (PP-OCR's [?, 3, 48, ?]) is opened at a
 // few widths, its width buckets, whose sessions share one copy of the packed
@@ -26,6 +27,7 @@
 #include <vector>
 
 #include "ctc_decoder.h"
+#include "direction_classifier.h"
 #include "line_crop.h"
 #include "runner/image_runner.h"
 #include "text_detection/text_box.h"
@@ -77,6 +79,10 @@ class TextRecognizer {
   ~TextRecognizer();
   TextRecognizer(TextRecognizer&&) noexcept;
 
+  // Checks each line's direction with PP-OCR's direction classifier from now
+  // on (its session in this recognizer's group, if it has one).
+  void set_direction_classifier(runner::ModelRef model, float min_score = DirectionOptions{}.min_score);
+
   // One line, read from the quadrilateral `box` of `image`.
   DecodedText recognize(const ImageView& image, const Quad& box);
 
@@ -103,6 +109,7 @@ class TextRecognizer {
   std::shared_ptr<SessionGroup> group_;
   std::vector<std::unique_ptr<runner::ImageRunner>> runners_;  // by input width, ascending
   runner::ImageRunner* last_ = nullptr;                        // of the last recognize()
+  std::unique_ptr<DirectionClassifier> direction_;  // null: lines are read as cut
   Dictionary dictionary_;
   TextRecognizerOptions options_;
 };

@@ -149,6 +149,33 @@ TEST_CASE("garden ocr reads the street sign's words, in reading order", "[cli]")
   CHECK(last == "ATALLTIMES");
 }
 
+// The sign turned upside down: without --direction its words are lost; with
+// it, PP-OCR's direction classifier turns each line back and the sign reads
+// as upright (its lines now bottom to top: the last is on top).
+TEST_CASE("garden ocr --direction reads the street sign turned upside down", "[cli]") {
+  require_file(GARDEN_SCENETEXT_JPG);
+  garden::tools::RgbaImage photo = garden::tools::read_image(GARDEN_SCENETEXT_JPG);
+  const size_t pixels = photo.rgba.size() / 4;
+  for (size_t front = 0, back = pixels - 1; front < back; ++front, --back)
+    std::swap_ranges(photo.rgba.begin() + front * 4, photo.rgba.begin() + front * 4 + 4, photo.rgba.begin() + back * 4);
+  garden::tools::write_png("scenetext_upside_down.png", photo);
+  const auto texts = [](const json& lines) {
+    std::vector<std::string> read;
+    for (const json& line : lines) read.push_back(line.at("text").get<std::string>());
+    return read;
+  };
+  const std::vector<std::string> plain = texts(run_json("ocr scenetext_upside_down.png --threads 2"));
+  const std::vector<std::string> turned = texts(run_json("ocr scenetext_upside_down.png --threads 2 --direction"));
+  INFO("without --direction: " << json(plain).dump() << "; with: " << json(turned).dump());
+  for (const std::string word : {"NOTICE", "DOUBLE", "PARKING", "PROHIBITED"}) {
+    CHECK(std::find(plain.begin(), plain.end(), word) == plain.end());
+    CHECK(std::find(turned.begin(), turned.end(), word) != turned.end());
+  }
+  const auto position = [&](const std::string& word) { return std::find(turned.begin(), turned.end(), word) - turned.begin(); };
+  CHECK(position("PROHIBITED") < position("PARKING"));
+  CHECK(position("DOUBLE") < position("NOTICE"));
+}
+
 TEST_CASE("garden ocr: a missing dictionary, an unknown recognizer or a bad width is one error line", "[cli]") {
   require_file(GARDEN_PAGE_PNG);
   const std::string page = quoted(GARDEN_PAGE_PNG);

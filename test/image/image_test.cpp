@@ -129,7 +129,7 @@ TEST_CASE("letterboxed resize fills the content area and zeroes the padding", "[
   const Normalization norm = garden::symmetric_normalization();
   garden::Resizer resizer;
   for (const garden::Fit fit : {garden::Fit::kKeepAspect, garden::Fit::kKeepAspectCentered,
-                                garden::Fit::kKeepAspectNoUpscale}) {
+                                garden::Fit::kKeepAspectNoUpscale, garden::Fit::kTextLine}) {
     const Letterbox box = garden::fit_image(83, 41, 128, 96, fit);
     std::vector<float> out(128 * 96 * 3, 55.f);
     resizer.resize_normalize(image.view, box, 128, 96, Layout::kNCHW, norm, out.data());
@@ -143,6 +143,14 @@ TEST_CASE("letterboxed resize fills the content area and zeroes the padding", "[
   const Letterbox small = garden::fit_image(83, 41, 128, 96, garden::Fit::kKeepAspectNoUpscale);
   CHECK(small.content_width == 83);
   CHECK(small.content_height == 41);
+  // A text line: always the full height, the width rounded up, squeezed when too wide (PaddleOCR's resize_norm_img).
+  const Letterbox line = garden::fit_image(83, 41, 128, 96, garden::Fit::kTextLine);
+  CHECK(line.content_height == 96);
+  CHECK(line.content_width == 128);  // ceil(96 * 83 / 41) = 195, at most 128
+  const Letterbox narrow = garden::fit_image(83, 41, 192, 48, garden::Fit::kTextLine);
+  CHECK(narrow.content_height == 48);
+  CHECK(narrow.content_width == 98);  // ceil(48 * 83 / 41) = ceil(97.17)
+  CHECK(narrow.pad_x == 0);
   // Mapping back: the tensor's content edges land on the image's edges.
   CHECK(centered.to_source_x(static_cast<float>(centered.pad_x + centered.content_width)) ==
         Approx(83.f).margin(1e-4));

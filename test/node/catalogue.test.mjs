@@ -69,6 +69,13 @@ test('text recognizers: the manifest\'s names, widths, and their model and dicti
   assert.deepEqual(Object.entries(TEXT_RECOGNIZERS), expected);
 });
 
+test('text direction classifiers: the manifest\'s names, shipped with the package', async () => {
+  const { TEXT_DIRECTIONS } = await fromPackage('models.mjs');
+  const expected = packaged('text_direction').map(({ package: entry }) => [entry.name, { file: entry.file, url: null }]);
+  assert.ok(expected.length > 0);
+  assert.deepEqual(Object.entries(TEXT_DIRECTIONS), expected);
+});
+
 /** sha256 hex -> subresource integrity, as fetch checks it. */
 const integrityOf = (hex) => `sha256-${Buffer.from(hex, 'hex').toString('base64')}`;
 

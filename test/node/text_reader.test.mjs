@@ -7,7 +7,9 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 
-import { FIXTURES, importPackage, readPage, rejection } from './helpers.mjs';
+import {
+  FIXTURES, characterErrorRate, editDistance, importPackage, readPage, readParagraph, rejection, transcription,
+} from './helpers.mjs';
 
 const { createGarden } = await importPackage();
 const page = readPage();
@@ -90,6 +92,39 @@ test('text reader: bad options, models, dictionaries and images are typed errors
     } finally {
       mismatched.dispose();
     }
+  } finally {
+    garden.dispose();
+  }
+});
+
+/** `image` turned upside down: a half turn reverses the order of its pixels. */
+function turnedHalf({ data, width, height }) {
+  const pixels = new Uint32Array(new Uint8Array(data).buffer).reverse();
+  return { data: new Uint8Array(pixels.buffer), width, height };
+}
+
+// The paragraph turned upside down: without the direction classifier it is
+// noise; with it (the shipped PP-OCR classifier), it reads as upright, its
+// lines in reverse order (the last is on top now). Natively the same:
+// test/text_recognition/text_recognizer_test.cpp.
+test('the text reader with direction: true reads a paragraph turned upside down', { timeout: 120_000 }, async () => {
+  const garden = await createGarden({ threads: 2 });
+  try {
+    const upsideDown = turnedHalf(readParagraph());
+    const expected = transcription('imageTextN.txt').reverse();
+    const plain = await garden.loadTextReader();
+    const noise = (await plain.read(upsideDown)).map((line) => line.text).join('\n');
+    plain.dispose();
+    assert.ok(editDistance(noise, expected.join('\n')) / expected.join('\n').length > 0.5, `read without turning: ${noise}`);
+
+    const turning = await garden.loadTextReader({ direction: true });
+    const lines = (await turning.read(upsideDown)).map((line) => line.text);
+    const rate = characterErrorRate(lines, expected);
+    console.log(`# upside-down paragraph with the direction classifier: CER ${(rate * 100).toFixed(2)} %`);
+    assert.ok(rate <= 0.02, `CER ${rate}`);
+    turning.dispose();
+    assert.equal(await code(garden.loadTextReader({ direction: 'sideways' })), 'INVALID_ARGUMENT');
+    assert.equal(await code(garden.loadTextReader({ direction: 7 })), 'INVALID_ARGUMENT');
   } finally {
     garden.dispose();
   }

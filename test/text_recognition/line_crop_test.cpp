@@ -92,3 +92,22 @@ TEST_CASE("broken, degenerate and huge boxes are typed errors", "[text_recogniti
   // Three corners on one line and the fourth off it: no projective map.
   CHECK(error_of(image, {{{0, 0}, {10, 0}, {20, 0}, {5, 10}}}) == ErrorCode::kInvalidArgument);
 }
+
+TEST_CASE("a half turn reverses the pixels, each kept whole", "[text_recognition]") {
+  for (const auto& [width, height] : std::vector<std::pair<int, int>>{{3, 2}, {1, 1}, {5, 1}, {2, 3}}) {
+    garden::text::LineCrop crop;
+    crop.width = width;
+    crop.height = height;
+    for (int i = 0; i < width * height; ++i)
+      for (int c = 0; c < 4; ++c) crop.rgba.push_back(static_cast<uint8_t>(i * 4 + c));
+    const garden::text::LineCrop original = crop;
+    garden::text::turn_half(crop);
+    for (int y = 0; y < height; ++y)
+      for (int x = 0; x < width; ++x)
+        for (int c = 0; c < 4; ++c)
+          CHECK(crop.rgba[(size_t(y) * width + x) * 4 + c] ==
+                original.rgba[(size_t(height - 1 - y) * width + (width - 1 - x)) * 4 + c]);
+    garden::text::turn_half(crop);
+    CHECK(crop.rgba == original.rgba);
+  }
+}

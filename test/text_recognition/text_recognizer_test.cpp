@@ -3,11 +3,13 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <string>
 #include <vector>
 
 #include "garden/model.h"
 #include "garden/session.h"
+#include "support/errors.h"
 #include "support/fixtures.h"
 #include "text_detection/text_detector.h"
 #include "text_recognition/text_recognizer.h"
@@ -158,4 +160,116 @@ TEST_CASE("PP-OCRv4 reads one line given by its corners, twice the same", "[text
   // A box off the page reads its replicated border: no text, no error.
   const garden::text::DecodedText off = recognizer.recognize(page.view(), {{{500, 500}, {600, 500}, {600, 520}, {500, 520}}});
   CHECK(off.text.size() <= 2);
+}
+
+namespace {
+
+// `image` turned upside down: a half turn reverses the order of its pixels.
+garden_test::RawImage turned_half(const garden_test::RawImage& image) {
+  garden_test::RawImage turned = image;
+  garden::text::LineCrop pixels{image.rgba, image.width, image.height};
+  garden::text::turn_half(pixels);
+  turned.rgba = pixels.rgba;
+  return turned;
+}
+
+garden::Model direction_model() {
+  garden::LoadOptions load;
+  load.input_height = garden::text::kDirectionHeight;
+  load.input_width = garden::text::kDirectionWidth;
+  return garden::load_model_file(garden_test::fixture_path("ppocr_cls/model.onnx"), load);
+}
+
+std::string joined(const std::vector<std::string>& lines) {
+  std::string text;
+  for (const std::string& line : lines) text += line + "\n";
+  return text;
+}
+
+}  // namespace
+
+// The classifier's input is PaddleOCR's (resize_norm_img): on the band of
+// page.png the fixture reads (make_ppocr_fixture.py: rows 4..40, columns
+// 0..300), the same tensor as the fixture's input, and onnxruntime's answer.
+TEST_CASE("PP-OCR's direction classifier feeds and reads its model as PaddleOCR does", "[text_recognition][e2e]") {
+  const garden_test::RawImage page = garden_test::read_raw_rgba(GARDEN_PAGE_RGBA);
+  const garden::ImageView band{page.rgba.data() + 4 * page.width * 4, 300, 36, page.width * 4};
+  garden::text::DirectionClassifier classifier(direction_model());
+  const float probability = classifier.whole_probability(band);
+  const std::vector<float> input = garden_test::read_f32(garden_test::fixture_path("ppocr_cls/input.bin"));
+  const garden::TensorView fed = classifier.last_input();
+  REQUIRE(fed.shape == garden::Shape{1, 48, 192, 3});  // the runner's own NHWC port
+  float worst = 0.f;
+  for (size_t c = 0; c < 3; ++c)
+    for (size_t p = 0; p < 48 * 192; ++p) worst = std::max(worst, std::abs(fed.data[p * 3 + c] - input[c * 48 * 192 + p]));
+  CHECK(worst <= 1e-4f);  // bilinear weights in f32 against numpy's f64
+  const std::vector<float> expected = garden_test::read_f32(garden_test::fixture_path("ppocr_cls/expected_0.bin"));
+  CHECK(probability == Approx(expected[1]).margin(1e-5));
+}
+
+// Turned, the same band reads as upside down (onnxruntime on the fixture's
+// input turned: 0.9998).
+TEST_CASE("PP-OCR's direction classifier tells an upright line from one upside down", "[text_recognition][e2e]") {
+  const garden_test::RawImage page = garden_test::read_raw_rgba(GARDEN_PAGE_RGBA);
+  garden::text::LineCrop band;
+  band.width = 300;
+  band.height = 36;
+  for (int y = 4; y < 40; ++y) {
+    const uint8_t* row = page.rgba.data() + static_cast<size_t>(y) * page.width * 4;
+    band.rgba.insert(band.rgba.end(), row, row + 300 * 4);
+  }
+  garden::text::DirectionClassifier classifier(direction_model());
+  const float upright = classifier.whole_probability(band.view());
+  const float upright_windows = classifier.upside_down_probability(band.view());
+  CHECK_FALSE(classifier.upside_down(band.view()));
+  garden::text::turn_half(band);
+  const float turned = classifier.whole_probability(band.view());
+  const float turned_windows = classifier.upside_down_probability(band.view());
+  INFO("P(180 degrees), whole and by windows: upright " << upright << ", " << upright_windows << "; turned " << turned
+                                                          << ", " << turned_windows);
+  CHECK(upright < 1e-4f);
+  CHECK(turned > 0.999f);
+  CHECK(upright_windows < 0.5f);
+  CHECK(turned_windows > 0.5f);
+  CHECK(classifier.upside_down(band.view()));
+}
+
+// Without the classifier a page turned upside down is read as noise; with it,
+// as well as upright (its lines come in reverse order: the last is on top
+// now). Upright, the classifier turns nothing.
+void check_upside_down_page(const garden_test::RawImage& page, const std::vector<std::string>& expected, double rate) {
+  const garden_test::RawImage upside_down = turned_half(page);
+  const std::vector<std::string> reversed(expected.rbegin(), expected.rend());
+  garden::text::TextRecognizer plain = ppocr_recognizer();
+  std::vector<std::string> read;
+  for (const TextLine& line : plain.read(upside_down.view(), find_lines(upside_down.view()))) read.push_back(line.text);
+  const double unturned = double(edit_distance(joined(read), joined(reversed))) / code_points(joined(reversed)).size();
+  INFO("upside down, without the classifier: " << joined(read));
+  CHECK(unturned > 0.5);
+
+  garden::text::TextRecognizer turning = ppocr_recognizer();
+  turning.set_direction_classifier(direction_model());
+  CHECK(character_error_rate(turning, upside_down, reversed) <= rate);
+  CHECK(character_error_rate(turning, page, expected) <= rate);
+}
+
+TEST_CASE("the text recognizer reads an upside-down paragraph with the direction classifier", "[text_recognition][e2e]") {
+  check_upside_down_page(garden_test::read_raw_rgba(GARDEN_PARAGRAPH_RGBA), transcription("imageTextN.txt"), 0.02);
+}
+
+TEST_CASE("the text recognizer reads an upside-down scanned page with the direction classifier", "[text_recognition][e2e]") {
+  check_upside_down_page(garden_test::read_raw_rgba(GARDEN_PAGE_RGBA), transcription("page.txt"), 0.04);
+}
+
+TEST_CASE("a direction classifier needs two scores out", "[text_recognition]") {
+  garden::LoadOptions load;
+  load.input_height = garden::text::kRecognizerHeight;
+  load.input_width = 320;
+  garden::Model recognizer = garden::load_model_file(garden_test::fixture_path("ppocrv4_rec/model.onnx"), load);
+  CHECK(garden_test::error_code_of([&] { garden::text::DirectionClassifier classifier(std::move(recognizer)); }) ==
+        garden::ErrorCode::kUnsupportedModel);
+  garden::text::DirectionOptions options;
+  options.min_score = std::nanf("");
+  CHECK(garden_test::error_code_of([&] { garden::text::DirectionClassifier classifier(direction_model(), options); }) ==
+        garden::ErrorCode::kInvalidArgument);
 }

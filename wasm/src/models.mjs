@@ -36,6 +36,10 @@ export const TEXT_DETECTORS = Object.fromEntries(Object.entries(CATALOGUE.textDe
 export const TEXT_RECOGNIZERS = Object.fromEntries(Object.entries(CATALOGUE.textRecognizers).map(
   ([name, { file, dictionary, inputWidth }]) => [name, { file, url: null, dictionary, inputWidth }]));
 
+/** Text direction classifiers (PP-OCR's 0/180 degrees, shipped), for the text reader's `direction`. */
+export const TEXT_DIRECTIONS = Object.fromEntries(Object.entries(CATALOGUE.textDirections).map(
+  ([name, { file }]) => [name, { file, url: null }]));
+
 /**
  * Models by name: the file the package ships, or the official URL (neither:
  * no artifact to download), the integrity the official file must have where

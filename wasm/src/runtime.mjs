@@ -6,7 +6,8 @@ import { GardenError, asGardenError, checkKeys } from './errors.mjs';
 import { clearModelCache, fetchModel } from './fetch_model.mjs';
 import { IS_NODE, nodeBuiltin } from './node_builtins.mjs';
 import {
-  CLASSIFIERS, DEFAULT_CLASSIFIER, SEGMENTERS, TEXT_DETECTORS, TEXT_RECOGNIZERS, deeplabUrl, lookup, modelSource, packageFileUrl,
+  CLASSIFIERS, DEFAULT_CLASSIFIER, SEGMENTERS, TEXT_DETECTORS, TEXT_DIRECTIONS, TEXT_RECOGNIZERS, deeplabUrl, lookup, modelSource,
+  packageFileUrl,
 } from './models.mjs';
 import { toRgba } from './pixels.mjs';
 
@@ -293,12 +294,15 @@ export class LocalGarden {
    * A PP-OCR detector, a recognizer and its dictionary: each by name (the
    * shipped PP-OCRv4 pair, 'ppocr'), as bytes, or by URL (detectorUrl,
    * recognizerUrl, dictionaryUrl); a dictionary given directly is its text.
+   * `direction`: false (default), true or a name (the shipped PP-OCR
+   * direction classifier), bytes, or directionUrl: lines it finds upside
+   * down are turned before they are read.
    */
   async loadTextReader(options = {}) {
     const { detector = 'ppocr', detectorUrl, recognizer = 'ppocr', recognizerUrl, dictionary, dictionaryUrl,
-      inputSize = 640, recognizerWidth, minScore, warmup = true, ...fetchOptions } = checkKeys(options,
-      ['detector', 'detectorUrl', 'recognizer', 'recognizerUrl', 'dictionary', 'dictionaryUrl', 'inputSize',
-        'recognizerWidth', 'minScore', 'warmup', ...FETCH_KEYS], 'loadTextReader');
+      direction = false, directionUrl, inputSize = 640, recognizerWidth, minScore, warmup = true, ...fetchOptions } =
+      checkKeys(options, ['detector', 'detectorUrl', 'recognizer', 'recognizerUrl', 'dictionary', 'dictionaryUrl',
+        'direction', 'directionUrl', 'inputSize', 'recognizerWidth', 'minScore', 'warmup', ...FETCH_KEYS], 'loadTextReader');
     this.#alive();
     checkWarmup(warmup);
     const namedDetector = detectorUrl === undefined && typeof detector === 'string'
@@ -314,7 +318,9 @@ export class LocalGarden {
     if (!named && dictionary === undefined && dictionaryUrl === undefined) {
       throw new GardenError('INVALID_ARGUMENT', 'a recognizer given as bytes or a URL needs its dictionary (or dictionaryUrl)');
     }
+    const directionSource = this.#directionSource(direction, directionUrl);
     const models = {
+      ...(directionSource ? { direction: await this.#bytes(directionSource, fetchOptions) } : {}),
       detector: await this.#bytes(detectorUrl ?? (namedDetector ? modelSource(namedDetector, this.#baseUrl) : detector), fetchOptions),
       recognizer: await this.#bytes(recognizerUrl ?? (named ? modelSource(named, this.#baseUrl) : recognizer), fetchOptions),
       dictionary: dictionary ?? new TextDecoder().decode(
@@ -328,6 +334,16 @@ export class LocalGarden {
     // The detector at its input size; the recognizer only where lines are found.
     const frame = greyFrame(inputSize, inputSize);
     return this.#warmUp(reader, (n) => n.read(this.writeImage(frame)));
+  }
+
+  /** The text reader's direction classifier: none, by name (true: PP-OCR's), bytes or URL. */
+  #directionSource(direction, directionUrl) {
+    if (directionUrl !== undefined) return directionUrl;
+    if (direction === false) return null;
+    if (direction === true) return modelSource(TEXT_DIRECTIONS.ppocr, this.#baseUrl);
+    if (typeof direction === 'string') return modelSource(lookup(TEXT_DIRECTIONS, direction, 'text direction classifier'), this.#baseUrl);
+    if (direction instanceof Uint8Array || direction instanceof ArrayBuffer || ArrayBuffer.isView(direction)) return direction;
+    throw new GardenError('INVALID_ARGUMENT', 'direction must be true or false, a name, model bytes, or given as directionUrl');
   }
 
   /**

@@ -2,7 +2,7 @@
 // (models/text_recognition), in one call.
 //
 //   const reader = new Module.TextReader(
-//       { detector: detBytes, recognizer: recBytes, dictionary: keysText },
+//       { detector: detBytes, recognizer: recBytes, dictionary: keysText, direction: clsBytes /* optional */ },
 //       { inputSize: 640, recognizerWidth: 1280, minScore: 0.5, threads: 2 });
 //   reader.read(pixels);   // [{ text, score, box: [{x, y} x4] }] in reading order
 //
@@ -10,7 +10,8 @@
 // packed). The recognizer's input is 48 px high; it is opened at the width
 // buckets 320, 640, ... up to recognizerWidth (one SessionGroup: the packed
 // weights once), each line read at the narrowest that holds it, wider lines
-// scaled down into the widest.
+// scaled down into the widest. With `direction`, PP-OCR's direction
+// classifier turns lines it finds upside down before they are read.
 #include <emscripten/bind.h>
 
 #include <memory>
@@ -63,8 +64,13 @@ class JsTextReader : public JsHandle<TextReader> {
       garden::Model detector_model = load_model(copy_bytes(models["detector"]), input_size, input_size);
       const std::vector<uint8_t> recognizer_bytes = copy_bytes(models["recognizer"]);
       const auto at_width = [&](int width) { return load_model(recognizer_bytes, text::kRecognizerHeight, width); };
-      hold(std::make_unique<TextReader>(std::move(detector_model), detector_options, at_width, widths,
-                                        std::move(dictionary), recognizer_options));
+      auto reader = std::make_unique<TextReader>(std::move(detector_model), detector_options, at_width, widths,
+                                                 std::move(dictionary), recognizer_options);
+      if (is_set(models["direction"])) {
+        reader->recognizer.set_direction_classifier(
+            load_model(copy_bytes(models["direction"]), text::kDirectionHeight, text::kDirectionWidth));
+      }
+      hold(std::move(reader));
     });
   }
 

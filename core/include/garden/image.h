@@ -70,7 +70,11 @@ enum class Fit {
   kStretch,             // fill the whole tensor; aspect ratio may change
   kKeepAspect,          // largest aspect-preserving fit, placed at the top-left
   kKeepAspectCentered,  // largest aspect-preserving fit, centered
-  kKeepAspectNoUpscale  // like kKeepAspect but never enlarges (PaddleOCR's "max" limit)
+  kKeepAspectNoUpscale,  // like kKeepAspect but never enlarges (PaddleOCR's "max" limit)
+  // The tensor's full height; the width by the aspect ratio, rounded up, at
+  // most the tensor's (a wider image is squeezed); at the top-left. PaddleOCR's
+  // resize of a text line (resize_norm_img).
+  kTextLine
 };
 
 Letterbox fit_image(int source_width, int source_height, int tensor_width, int tensor_height,

@@ -73,6 +73,10 @@ Letterbox fit_image(int source_width, int source_height, int tensor_width, int t
   if (fit == Fit::kStretch) {
     box.content_width = tensor_width;
     box.content_height = tensor_height;
+  } else if (fit == Fit::kTextLine) {
+    box.content_height = tensor_height;
+    const double width = std::ceil(static_cast<double>(tensor_height) * source_width / source_height);
+    box.content_width = static_cast<int>(std::min(width, static_cast<double>(tensor_width)));
   } else {
     double scale = std::min(static_cast<double>(tensor_width) / source_width,
                             static_cast<double>(tensor_height) / source_height);
