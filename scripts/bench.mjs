@@ -19,6 +19,7 @@ import zlib from 'node:zlib';
 
 import { MODELS, PEER_NAMES, convertedPath, loadFixture, modelById } from './benchmark/models.mjs';
 import { TABLE_HEADER, lineRow, scalingLines } from './benchmark/report.mjs';
+import { OCR_PAGE_ID, measurePage, pageReport } from './benchmark/ocr_page.mjs';
 import { MIN_RUNS, TARGET_RUNS, TIMED_BUDGET_MS, measure } from './benchmark/runners.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -46,7 +47,7 @@ export function localPath(virtual) {
 const readLocal = async (virtual) => new Uint8Array(fs.readFileSync(localPath(virtual)));
 
 function parseArgs(argv) {
-  const options = { models: MODELS.map((m) => m.id), threads: [1, 2], runs: TARGET_RUNS, browser: false };
+  const options = { models: [...MODELS.map((m) => m.id), OCR_PAGE_ID], threads: [1, 2], runs: TARGET_RUNS, browser: false };
   for (let i = 0; i < argv.length; ++i) {
     const [flag, value] = [argv[i], argv[i + 1]];
     if (flag === '--models') { options.models = value.split(','); ++i; }
@@ -55,7 +56,7 @@ function parseArgs(argv) {
     else if (flag === '--browser') options.browser = true;
     else throw new Error(`unknown argument ${flag} (use --models a,b --threads 1,2 --runs N --browser)`);
   }
-  options.models.forEach(modelById);  // throws for unknown ids
+  options.models.filter((id) => id !== OCR_PAGE_ID).forEach(modelById);  // throws for unknown ids
   return options;
 }
 
@@ -95,7 +96,7 @@ const NODE_ENV = {
 /** Runs one measurement in a fresh worker thread and returns its result. */
 function measureInWorker(runtime, model, threads, runs) {
   return new Promise((resolve) => {
-    const worker = new Worker(new URL(import.meta.url), { workerData: { runtime, modelId: model.id, threads, runs } });
+    const worker = new Worker(new URL(import.meta.url), { workerData: { runtime, modelId: model?.id ?? OCR_PAGE_ID, threads, runs } });
     worker.once('message', (result) => {
       resolve(result);
       worker.terminate();  // ends the runtime's own worker threads with it
@@ -106,6 +107,10 @@ function measureInWorker(runtime, model, threads, runs) {
 
 async function workerMain() {
   const { runtime, modelId, threads, runs } = workerData;
+  if (modelId === OCR_PAGE_ID) {
+    parentPort.postMessage(await measurePage(runtime, await ocrPageInputs(), threads, runs, NODE_ENV));
+    return;
+  }
   const model = modelById(modelId);
   const fixture = await loadFixture(model, readLocal);
   const result = await measure(runtime, fixture, model, threads, runs, NODE_ENV);
@@ -118,6 +123,48 @@ const nodeMeasurer = {
   measure: measureInWorker,
   close: async () => {},
 };
+
+// ---------------------------------------------------------------- whole-page OCR
+
+const OCR_PAGE_DIR = path.join(ROOT, 'build/bench/ocr-page');
+const DET_SIZE = 640;
+
+/** skimage's page.png as RGBA (PIL decodes it) and the lines garden reads on it, each's recognizer input saved. */
+function prepareOcrPage(log) {
+  const images = path.join(CACHE, 'images');
+  const folder = fs.existsSync(images) ? fs.readdirSync(images).find((entry) => entry.startsWith('skimage')) : undefined;
+  if (!folder) throw new Error(`page.png is not under ${images}: run scripts/make-fixtures`);
+  const page = path.join(images, folder, 'page.png');
+  fs.rmSync(OCR_PAGE_DIR, { recursive: true, force: true });
+  fs.mkdirSync(OCR_PAGE_DIR, { recursive: true });
+  const script = 'import sys\nfrom PIL import Image\nimage = Image.open(sys.argv[1]).convert("RGBA")\n' +
+    'open(sys.argv[2], "wb").write(image.tobytes())\nprint(image.size[0], image.size[1])\n';
+  const [width, height] = execFileSync('/usr/bin/python3', ['-c', script, page, path.join(OCR_PAGE_DIR, 'page.rgba')],
+    { encoding: 'utf8' }).trim().split(' ').map(Number);
+  fs.writeFileSync(path.join(OCR_PAGE_DIR, 'page.json'), JSON.stringify({ width, height }));
+  log(`reading ${page} with garden ocr to save each line's recognizer input`);
+  execFileSync(path.join(ROOT, 'build/native/tools/garden'), ['ocr', page, '--save-inputs', OCR_PAGE_DIR],
+    { stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
+async function ocrPageInputs() {
+  const { width, height } = JSON.parse(fs.readFileSync(path.join(OCR_PAGE_DIR, 'page.json'), 'utf8'));
+  const floats = (file) => { const b = fs.readFileSync(file); return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.length)); };
+  const lineFiles = fs.readdirSync(OCR_PAGE_DIR).filter((f) => /^line-\d+\.f32$/.test(f))
+    .sort((a, b) => Number(a.match(/\d+/)[0]) - Number(b.match(/\d+/)[0]));
+  const detFixture = await loadFixture({ ...modelById('ppocrv4_det'), height: DET_SIZE, width: DET_SIZE }, readLocal);
+  const dictionaryText = fs.readFileSync(path.join(FOLDERS.fixtures, 'ppocrv4_rec/dict.txt'), 'utf8');
+  return {
+    page: { data: new Uint8Array(fs.readFileSync(path.join(OCR_PAGE_DIR, 'page.rgba'))), width, height },
+    detector: await readLocal('fixtures/ppocrv4_det/model.onnx'),
+    recognizer: await readLocal('fixtures/ppocrv4_rec/model.onnx'),
+    dictionaryText,
+    dictionary: dictionaryText.split('\n').filter((line, i, all) => i < all.length - 1 || line !== ''),
+    detSize: DET_SIZE,
+    detInput: detFixture.input,
+    lineInputs: lineFiles.map((file) => floats(path.join(OCR_PAGE_DIR, file))),
+  };
+}
 
 // ---------------------------------------------------------------- report
 
@@ -164,7 +211,7 @@ function downloadReport() {
   // The package's own modules (garden.mjs and what it imports) plus one wasm build.
   const modules = fs.readdirSync(GARDEN_PACKAGE).filter((f) => f.endsWith('.mjs'));
   const builds = [
-    ['garden (SIMD + threads)', inPackage(GARDEN_PACKAGE, [...modules, 'dist/garden_wasm.mjs', 'dist/garden_wasm.worker.js', 'dist/garden_wasm.wasm'])],
+    ['garden (SIMD + threads)', inPackage(GARDEN_PACKAGE, [...modules, 'dist/garden_wasm.mjs', 'dist/garden_wasm.worker.txt', 'dist/garden_wasm.wasm'])],
     ['garden (SIMD, single thread)', inPackage(GARDEN_PACKAGE, [...modules, 'dist/garden_wasm_st.mjs', 'dist/garden_wasm_st.wasm'])],
     ['onnxruntime-web', inPackage(ORT_PACKAGE, ['dist/ort.wasm.bundle.min.mjs', 'dist/ort-wasm-simd-threaded.wasm'])],
     ['tfjs-backend-wasm', [
@@ -235,6 +282,18 @@ async function main() {
   if (scaling.length) out(`Garden 1 thread / 2 threads median: ${scaling.join('; ')}.`);
   out(`Load average at the end: ${loadAverage()}.`);
   if (!options.browser) out(`Process peak RSS over the whole run: ${(process.resourceUsage().maxRSS / 2 ** 10).toFixed(0)} MB.`);
+  if (options.models.includes(OCR_PAGE_ID) && !options.browser) {
+    prepareOcrPage(log);
+    const results = [];
+    for (const threads of options.threads) {
+      log(`whole-page OCR, ${threads} thread(s) (load average ${loadAverage()})`);
+      results.push({ threads, garden: await nodeMeasurer.measure('garden', null, threads, options.runs),
+        ort: await nodeMeasurer.measure('ort', null, threads, options.runs) });
+    }
+    out('\n## Whole-page OCR (Node): PP-OCRv4 det + rec on page.png\n');
+    out(pageReport(results));
+    out('\nGarden: `reader.read(page)` on the 1000-px scan (fit into 640 x 640, detection, DB boxes, line crops, recognition at the width buckets, CTC). onnxruntime-web: the detector on a 640 x 640 input and the recognizer on each line\'s input as garden made it, decoded by greedy CTC in JS: no resizing, post-processing or cropping. Median of timed runs after one warm-up run.');
+  }
   out('\n## Runtime download size\n');
   out(downloadReport());
 }
