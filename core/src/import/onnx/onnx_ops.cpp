@@ -10,6 +10,10 @@ namespace {
 
 Translator wrap(void (*f)(ImportContext&, const Node&)) { return Translator(f); }
 
+Translator reduction(Reduction kind) {
+  return [kind](ImportContext& context, const Node& node) { translate_reduction(context, node, kind); };
+}
+
 }  // namespace
 
 const Translator* find_translator(const std::string& op_type) {
@@ -62,7 +66,13 @@ const Translator* find_translator(const std::string& op_type) {
       {"Transpose", wrap(translate_transpose)},
       {"Slice", wrap(translate_slice)},
       {"Pad", wrap(translate_pad)},
-      {"ReduceMean", wrap(translate_reduce_mean)},
+      {"ReduceMean", reduction(Reduction::kMean)},
+      {"ReduceSum", reduction(Reduction::kSum)},
+      {"ReduceSumSquare", reduction(Reduction::kSumSquare)},
+      {"ReduceL1", reduction(Reduction::kL1)},
+      {"ReduceL2", reduction(Reduction::kL2)},
+      {"ReduceLogSum", reduction(Reduction::kLogSum)},
+      {"ReduceLogSumExp", reduction(Reduction::kLogSumExp)},
       {"DepthToSpace", wrap(translate_depth_to_space)},
       {"Resize", wrap(translate_resize)},
       {"Upsample", wrap(translate_resize)},

@@ -131,44 +131,66 @@ void translate_pad(ImportContext& context, const Node& node) {
   emit_on_input(context, node, OpType::kPad, std::move(out), std::move(attrs));
 }
 
-void translate_reduce_mean(ImportContext& context, const Node& node) {
+void translate_reduction(ImportContext& context, const Node& node, Reduction reduction) {
   const Shape x = context.input(node, 0).shape;
   NodeAttributes attrs_in(node);
+  // Axes: an attribute, or (ReduceSum from opset 13, the others from 18) a constant input.
   std::vector<int64_t> axes = attrs_in.get_ints("axes");
-  if (context.opset() >= 18 && context.has_input(node, 1))
-    axes = context.constant_input(node, 1).to_ints(describe(node) + " axes");
+  if (context.has_input(node, 1)) axes = context.constant_input(node, 1).to_ints(describe(node) + " axes");
   if (axes.empty()) {
     require(attrs_in.get_int("noop_with_empty_axes", 0) == 0, ErrorCode::kUnsupportedModel,
             describe(node) + ": noop_with_empty_axes is not supported");
     for (size_t k = 0; k < x.size(); ++k) axes.push_back(static_cast<int64_t>(k));
   }
   std::vector<bool> reduced(x.size(), false);
+  int64_t count = 1;
   for (int64_t& a : axes) {
     a = normalize_axis(a, x.size(), describe(node));
     require(!reduced[static_cast<size_t>(a)], ErrorCode::kInvalidModel, describe(node) + ": axis listed twice");
     reduced[static_cast<size_t>(a)] = true;
+    count *= x[static_cast<size_t>(a)];
   }
   std::sort(axes.begin(), axes.end());
   Shape kept = x;
   for (int64_t a : axes) kept[static_cast<size_t>(a)] = 1;
   const bool keep_dims = attrs_in.get_int("keepdims", 1) != 0;
-  const bool spatial = x.size() == 4 && axes == std::vector<int64_t>{2, 3};
-  TensorId input = context.input_tensor(node, 0);
-  TensorId mean;
-  if (keep_dims) {
-    mean = context.define_output(node, kept);
-  } else {
-    mean = context.define_intermediate(context.output_name(node) + "_keepdims", kept);
-  }
-  Attributes attrs;
-  if (!spatial) attrs.ints = axes;
-  context.emit(spatial ? OpType::kGlobalAveragePool2D : OpType::kMean, node, {input}, {mean}, attrs);
-  if (keep_dims) return;
   Shape squeezed;
   for (size_t k = 0; k < x.size(); ++k)
     if (!reduced[k]) squeezed.push_back(x[k]);
-  TensorId output = context.define_output(node, squeezed);
-  context.emit(OpType::kReshape, node, {mean}, {output});
+
+  // Each step writes a new tensor; the last one is the node's output (a
+  // reshape dropping the reduced dimensions when keepdims is 0).
+  const std::string name = context.output_name(node);
+  int step = 0;
+  const auto next = [&](const Shape& shape) { return context.define_intermediate(name + "_" + std::to_string(step++), shape); };
+  TensorId value = context.input_tensor(node, 0);
+  const auto map = [&](OpType op, std::vector<TensorId> inputs, const Shape& shape, bool last) {
+    const TensorId out = last && keep_dims ? context.define_output(node, shape) : next(shape);
+    context.emit(op, node, std::move(inputs), {out});
+    value = out;
+  };
+  const bool squares = reduction == Reduction::kSumSquare || reduction == Reduction::kL2;
+  if (squares) map(OpType::kMul, {value, value}, x, false);
+  if (reduction == Reduction::kL1) map(OpType::kAbs, {value}, x, false);
+  if (reduction == Reduction::kLogSumExp) map(OpType::kExp, {value}, x, false);
+  // The mean over the axes (a global average pool for NCHW's spatial axes).
+  const bool spatial = x.size() == 4 && axes == std::vector<int64_t>{2, 3};
+  Attributes mean_attrs;
+  if (!spatial) mean_attrs.ints = axes;
+  const bool mean_last = reduction == Reduction::kMean;
+  const TensorId mean = mean_last && keep_dims ? context.define_output(node, kept) : next(kept);
+  context.emit(spatial ? OpType::kGlobalAveragePool2D : OpType::kMean, node, {value}, {mean}, mean_attrs);
+  value = mean;
+  if (!mean_last) {
+    // A sum is the mean times the count of values reduced.
+    const TensorId scale = context.constant_tensor(name + "_count", Constant::floats({1}, {static_cast<float>(count)}));
+    const bool sum_last = reduction == Reduction::kSum || reduction == Reduction::kSumSquare || reduction == Reduction::kL1;
+    map(OpType::kMul, {value, scale}, kept, sum_last);
+    if (reduction == Reduction::kL2) map(OpType::kSqrt, {value}, kept, true);
+    if (reduction == Reduction::kLogSum || reduction == Reduction::kLogSumExp) map(OpType::kLog, {value}, kept, true);
+  }
+  if (keep_dims) return;
+  context.emit(OpType::kReshape, node, {value}, {context.define_output(node, squeezed)});
 }
 
 void translate_depth_to_space(ImportContext& context, const Node& node) {

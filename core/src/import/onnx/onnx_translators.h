@@ -31,7 +31,12 @@ void translate_concat(ImportContext& context, const Node& node);
 void translate_transpose(ImportContext& context, const Node& node);
 void translate_slice(ImportContext& context, const Node& node);
 void translate_pad(ImportContext& context, const Node& node);
-void translate_reduce_mean(ImportContext& context, const Node& node);
+// ONNX's reductions that are a mean in disguise: ReduceMean, and ReduceSum,
+// ReduceSumSquare, ReduceL1, ReduceL2, ReduceLogSum and ReduceLogSumExp as
+// the mean times the count of values, with an element-wise map before it
+// (x * x, |x|, e^x) or after it (sqrt, log).
+enum class Reduction { kMean, kSum, kSumSquare, kL1, kL2, kLogSum, kLogSumExp };
+void translate_reduction(ImportContext& context, const Node& node, Reduction reduction);
 void translate_depth_to_space(ImportContext& context, const Node& node);
 
 // onnx_ops_resize.cpp
