@@ -10,7 +10,7 @@
 // output with the same greedy CTC rule in JS. So the peer does less (no
 // resizing, no post-processing, no cropping): only the runtimes and the
 // decoding are timed for it.
-import { MIN_RUNS, TIMED_BUDGET_MS } from './runners.mjs';
+import { timeRunner } from './runners.mjs';
 
 export const OCR_PAGE_ID = 'ocr-page';
 
@@ -77,34 +77,10 @@ class OrtPageReader {
 
 const READERS = { garden: GardenPageReader, ort: OrtPageReader };
 
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
-
-async function timed(action) {
-  const start = performance.now();
-  await action();
-  return performance.now() - start;
-}
-
-/** Load, first run, one warm-up run, then the timed runs; the lines read. */
-export async function measurePage(runtime, inputs, threads, targetRuns, env) {
+/** Load, first run, one warm-up run, then the timed runs (timeRunner); the lines read. */
+export function measurePage(runtime, inputs, threads, targetRuns, env) {
   const reader = new READERS[runtime]();
-  try {
-    const loadMs = await timed(() => reader.load(inputs, threads, env));
-    const firstMs = await timed(() => reader.run());
-    const warmMs = await timed(() => reader.run());
-    const runs = warmMs > 1000 ? Math.max(MIN_RUNS, Math.min(targetRuns, Math.floor(TIMED_BUDGET_MS / warmMs))) : targetRuns;
-    const times = [];
-    for (let i = 0; i < runs; ++i) times.push(await timed(() => reader.run()));
-    return { loadMs, firstMs, medianMs: median(times), runs, lines: reader.lines };
-  } catch (error) {
-    return { error: error.code ? `${error.code}: ${error.message}` : String(error.message ?? error) };
-  } finally {
-    reader.dispose();
-  }
+  return timeRunner(reader, () => reader.load(inputs, threads, env), targetRuns, undefined, (r) => ({ lines: r.lines }));
 }
 
 /** The report's table: garden and onnxruntime-web per thread count, and the lines each read. */

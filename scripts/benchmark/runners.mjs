@@ -137,31 +137,36 @@ async function timed(action) {
 }
 
 /**
- * Load, first run, one warm-up run, then the timed runs. `cpuUsage` (Node
- * only) measures how much CPU the runs got. Returns a plain object (errors
- * included) that can be posted between threads or out of a page.
+ * Times `runner` (load(), run(), dispose()): its load, its first run, one
+ * warm-up run, then the timed runs; `cpuUsage` (Node only) measures how much
+ * CPU the runs got. `report(runner, timing)` adds what the caller keeps from
+ * the runner. Returns a plain object (errors included) that can be posted
+ * between threads or out of a page; the runner is disposed of either way.
  */
-export async function measure(runtime, fixture, model, threads, targetRuns, env) {
-  const runner = new RUNNERS[runtime]();
+export async function timeRunner(runner, load, targetRuns, cpuUsage, report) {
   try {
-    const loadMs = await timed(() => runner.load(fixture, model, threads, env));
+    const loadMs = await timed(load);
     const firstMs = await timed(() => runner.run());
     const warmMs = await timed(() => runner.run());
     const runs = warmMs > 1000 ? Math.max(MIN_RUNS, Math.min(targetRuns, Math.floor(TIMED_BUDGET_MS / warmMs))) : targetRuns;
     const times = [];
-    const cpuStart = env.cpuUsage?.();
+    const cpuStart = cpuUsage?.();
     for (let i = 0; i < runs; ++i) times.push(await timed(() => runner.run()));
-    const cpu = env.cpuUsage?.(cpuStart);
+    const cpu = cpuUsage?.(cpuStart);
     const wall = times.reduce((a, b) => a + b, 0);
-    return {
-      loadMs, firstMs, medianMs: median(times), runs, requestedRuns: targetRuns,
-      cpuPerWall: cpu ? (cpu.user + cpu.system) / 1000 / wall : NaN,
-      heapBytes: await runner.heapBytes(),
-      output: Float32Array.from(runner.output()),
-    };
+    const timing = { loadMs, firstMs, medianMs: median(times), runs, requestedRuns: targetRuns,
+      cpuPerWall: cpu ? (cpu.user + cpu.system) / 1000 / wall : NaN };
+    return { ...timing, ...await report(runner) };
   } catch (error) {
     return { error: error.code ? `${error.code}: ${error.message}` : String(error.message ?? error) };
   } finally {
     runner.dispose();
   }
+}
+
+/** One runtime on one model: timeRunner with its heap size and output. */
+export function measure(runtime, fixture, model, threads, targetRuns, env) {
+  const runner = new RUNNERS[runtime]();
+  return timeRunner(runner, () => runner.load(fixture, model, threads, env), targetRuns, env.cpuUsage,
+    async (r) => ({ heapBytes: await r.heapBytes(), output: Float32Array.from(r.output()) }));
 }
