@@ -162,31 +162,26 @@ TEST_CASE("segmenter maps back to the image size with nearest sampling", "[segme
   const garden::Letterbox box = garden::fit_image(width, height, 513, 513, garden::Fit::kKeepAspect);
   REQUIRE(small.width == box.content_width);
   REQUIRE(small.height == 513);
-  size_t differing = 0;
-  for (int y = 0; y < height; ++y)
-    for (int x = 0; x < width; ++x) {
-      // The pixel center, in map pixels (the map has the tensor's size here).
-      const int mx = std::min(static_cast<int>((x + 0.5) * box.scale_x), small.width - 1);
-      const int my = std::min(static_cast<int>((y + 0.5) * box.scale_y), small.height - 1);
-      differing += big.class_map[static_cast<size_t>(y) * width + x] !=
-                   small.class_map[static_cast<size_t>(my) * small.width + mx];
-    }
-  CHECK(differing == 0);
+  // How many image pixels differ from the model-size map's pixel their center falls in.
+  const auto differing_from_nearest = [&](const auto& at_image, const auto& at_model) {
+    size_t differing = 0;
+    for (int y = 0; y < height; ++y)
+      for (int x = 0; x < width; ++x) {
+        // The pixel center, in map pixels (the map has the tensor's size here).
+        const int mx = std::min(static_cast<int>((x + 0.5) * box.scale_x), small.width - 1);
+        const int my = std::min(static_cast<int>((y + 0.5) * box.scale_y), small.height - 1);
+        differing += at_image[static_cast<size_t>(y) * width + x] != at_model[static_cast<size_t>(my) * small.width + mx];
+      }
+    return differing;
+  };
+  CHECK(differing_from_nearest(big.class_map, small.class_map) == 0);
   // A per-call request gives the same maps as the option, and the confidence samples like the classes.
-  const seg::SegmentationResult& requested = at_model_size.segment(image, {true, true});
+  const seg::SegmentationResult requested = at_model_size.segment(image, {true, true});  // a copy
   CHECK(requested.class_map == big.class_map);
   REQUIRE(requested.confidence.size() == big.class_map.size());
-  // (`big` is at_image_size's result, which the next call rewrites.)
-  const seg::SegmentationResult small_confidence = at_image_size.segment(image, {false, true});
-  size_t confidence_differing = 0;
-  for (int y = 0; y < height; ++y)
-    for (int x = 0; x < width; ++x) {
-      const int mx = std::min(static_cast<int>((x + 0.5) * box.scale_x), small.width - 1);
-      const int my = std::min(static_cast<int>((y + 0.5) * box.scale_y), small.height - 1);
-      confidence_differing += requested.confidence[static_cast<size_t>(y) * width + x] !=
-                              small_confidence.confidence[static_cast<size_t>(my) * small.width + mx];
-    }
-  CHECK(confidence_differing == 0);
+  const seg::SegmentationResult& small_confidence = at_model_size.segment(image, {false, true});
+  REQUIRE(small_confidence.class_map == small.class_map);
+  CHECK(differing_from_nearest(requested.confidence, small_confidence.confidence) == 0);
   // Nearest sampling only drops classes, never invents one.
   for (const seg::LegendEntry& entry : big.legend)
     CHECK(std::any_of(small.legend.begin(), small.legend.end(),
