@@ -270,6 +270,16 @@ export class LocalGarden {
   /** Model bytes as modelBytes gives them, fetched with the garden's fetch and cache folder. */
   #bytes(source, fetchOptions) { return modelBytes(source, { ...this.#fetchOptions, ...fetchOptions }); }
 
+  /**
+   * A catalogue model's bytes: its file in the package (under baseUrl, if
+   * given) or its official URL, checked against the catalogue's integrity
+   * unless the caller gives one.
+   */
+  #namedBytes(named, fetchOptions) {
+    const integrity = fetchOptions.integrity ?? named.integrity ?? undefined;
+    return this.#bytes(modelSource(named, this.#baseUrl), { ...fetchOptions, integrity });
+  }
+
   #threadsOption(threads = this.threads) {
     checkThreads(threads, this.threads);
     return threads;
@@ -281,7 +291,7 @@ export class LocalGarden {
     this.#alive();
     checkWarmup(warmup);
     const named = typeof model === 'string' ? lookup(TEXT_DETECTORS, model, 'text detector') : null;
-    const bytes = await this.#bytes(modelUrl ?? (named ? modelSource(named, this.#baseUrl) : model), fetchOptions);
+    const bytes = modelUrl === undefined && named ? await this.#namedBytes(named, fetchOptions) : await this.#bytes(modelUrl ?? model, fetchOptions);
     const settings = { kind: kind ?? named?.kind ?? 'ppocr', inputSize: inputSize ?? named?.inputSize ?? 640, threads: this.threads };
     const native = this.call((module) => new module.TextDetector(bytes, settings));
     const detector = this.#track(new TextDetector(this, native));
@@ -318,11 +328,11 @@ export class LocalGarden {
     if (!named && dictionary === undefined && dictionaryUrl === undefined) {
       throw new GardenError('INVALID_ARGUMENT', 'a recognizer given as bytes or a URL needs its dictionary (or dictionaryUrl)');
     }
-    const directionSource = this.#directionSource(direction, directionUrl);
+    const directionBytes = await this.#directionBytes(direction, directionUrl, fetchOptions);
     const models = {
-      ...(directionSource ? { direction: await this.#bytes(directionSource, fetchOptions) } : {}),
-      detector: await this.#bytes(detectorUrl ?? (namedDetector ? modelSource(namedDetector, this.#baseUrl) : detector), fetchOptions),
-      recognizer: await this.#bytes(recognizerUrl ?? (named ? modelSource(named, this.#baseUrl) : recognizer), fetchOptions),
+      ...(directionBytes ? { direction: directionBytes } : {}),
+      detector: namedDetector ? await this.#namedBytes(namedDetector, fetchOptions) : await this.#bytes(detectorUrl ?? detector, fetchOptions),
+      recognizer: named ? await this.#namedBytes(named, fetchOptions) : await this.#bytes(recognizerUrl ?? recognizer, fetchOptions),
       dictionary: dictionary ?? new TextDecoder().decode(
         await this.#bytes(dictionaryUrl ?? packageFileUrl(named.dictionary, this.#baseUrl), fetchOptions)),
     };
@@ -336,13 +346,13 @@ export class LocalGarden {
     return this.#warmUp(reader, (n) => n.read(this.writeImage(frame)));
   }
 
-  /** The text reader's direction classifier: none, by name (true: PP-OCR's), bytes or URL. */
-  #directionSource(direction, directionUrl) {
-    if (directionUrl !== undefined) return directionUrl;
+  /** The text reader's direction classifier: none (null), by name (true: PP-OCR's), bytes or URL. */
+  async #directionBytes(direction, directionUrl, fetchOptions) {
+    if (directionUrl !== undefined) return this.#bytes(directionUrl, fetchOptions);
     if (direction === false) return null;
-    if (direction === true) return modelSource(TEXT_DIRECTIONS.ppocr, this.#baseUrl);
-    if (typeof direction === 'string') return modelSource(lookup(TEXT_DIRECTIONS, direction, 'text direction classifier'), this.#baseUrl);
-    if (direction instanceof Uint8Array || direction instanceof ArrayBuffer || ArrayBuffer.isView(direction)) return direction;
+    if (direction === true) return this.#namedBytes(TEXT_DIRECTIONS.ppocr, fetchOptions);
+    if (typeof direction === 'string') return this.#namedBytes(lookup(TEXT_DIRECTIONS, direction, 'text direction classifier'), fetchOptions);
+    if (isModelBytes(direction)) return this.#bytes(direction, fetchOptions);
     throw new GardenError('INVALID_ARGUMENT', 'direction must be true or false, a name, model bytes, or given as directionUrl');
   }
 
@@ -361,8 +371,7 @@ export class LocalGarden {
     checkWarmup(warmup);
     const name = typeof model === 'string' ? model : undefined;
     const named = name && modelUrl === undefined ? lookup(CLASSIFIERS, name, 'classifier') : null;
-    const integrity = fetchOptions.integrity ?? named?.integrity ?? undefined;
-    const bytes = await this.#bytes(modelUrl ?? (named ? modelSource(named, this.#baseUrl) : model), { ...fetchOptions, integrity });
+    const bytes = named ? await this.#namedBytes(named, fetchOptions) : await this.#bytes(modelUrl ?? model, fetchOptions);
     const settings = { preset: preset ?? classifierPreset(name), inputSize, labels, threads: this.threads };
     const native = this.call((m) => new m.Classifier(bytes, settings));
     const classifier = this.#track(new Classifier(this, native));
@@ -389,9 +398,8 @@ export class LocalGarden {
     if (named && (options.base !== undefined || modelUrl !== undefined)) {
       throw new GardenError('INVALID_ARGUMENT', `segmenter '${model}' brings its own model and labels: give base and modelUrl without it`);
     }
-    const integrity = fetchOptions.integrity ?? named?.integrity ?? undefined;
-    const source = named ? modelSource(named, this.#baseUrl) : model ?? modelUrl ?? deeplabUrl(base, quantizationBytes);
-    const bytes = await this.#bytes(source, { ...fetchOptions, integrity });
+    const bytes = named ? await this.#namedBytes(named, fetchOptions)
+      : await this.#bytes(model ?? modelUrl ?? deeplabUrl(base, quantizationBytes), fetchOptions);
     const preset = named ? named.preset : base;
     const native = this.call((m) => new m.Segmenter(bytes, { base: preset, inputSize, threads: this.threads }));
     const segmenter = this.#track(new Segmenter(this, native));
