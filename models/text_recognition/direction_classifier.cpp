@@ -54,18 +54,17 @@ void DirectionClassifier::read_windows(const ImageView& crop) {
 
 float DirectionClassifier::upside_down_probability(const ImageView& crop) {
   read_windows(crop);
-  std::vector<float>& windows = windows_;
-  const size_t middle = windows.size() / 2;
-  std::nth_element(windows.begin(), windows.begin() + static_cast<std::ptrdiff_t>(middle), windows.end());
-  if (windows.size() % 2 == 1) return windows[middle];
-  const float upper = windows[middle];
-  const float lower = *std::max_element(windows.begin(), windows.begin() + static_cast<std::ptrdiff_t>(middle));
-  return (lower + upper) / 2.f;
+  const auto middle = windows_.begin() + static_cast<std::ptrdiff_t>(windows_.size() / 2);
+  std::nth_element(windows_.begin(), middle, windows_.end());
+  if (windows_.size() % 2 == 1) return *middle;
+  return (*std::max_element(windows_.begin(), middle) + *middle) / 2.f;
 }
 
 bool DirectionClassifier::upside_down(const ImageView& crop) {
+  // Most windows of a long line finding it upside down: their median over even odds.
+  constexpr float kMajority = 0.5f;
   const float probability = upside_down_probability(crop);
-  return windows_.size() == 1 ? probability > options_.min_score : probability > 0.5f;
+  return probability > (windows_.size() == 1 ? options_.min_score : kMajority);
 }
 
 }  // namespace text

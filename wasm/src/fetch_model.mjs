@@ -24,12 +24,11 @@ const DIGESTS = { sha256: 'SHA-256', sha384: 'SHA-384', sha512: 'SHA-512' };
 
 /** The SRI strings of an integrity value: space-separated, each "ALGO-BASE64"; any one may match. */
 function parseIntegrity(integrity) {
-  const hashes = String(integrity).trim().split(/\s+/).map((token) => {
+  return String(integrity).trim().split(/\s+/).map((token) => {
     const [, algorithm, digest] = /^(sha256|sha384|sha512)-([A-Za-z0-9+/]+={0,2})$/.exec(token) ?? [];
     if (!algorithm) throw new GardenError('INVALID_ARGUMENT', `integrity '${token}' is not "sha256-", "sha384-" or "sha512-" and a base64 digest`);
     return { algorithm, digest };
   });
-  return hashes;
 }
 
 /**
@@ -75,7 +74,7 @@ async function verify(bytes, integrity, target) {
 // -- caches: Cache Storage in browsers, a folder in Node ----------------------
 
 /** Where Node keeps downloaded models: $XDG_CACHE_HOME or ~/.cache, then model-garden/models. */
-export async function defaultCacheDir() {
+async function defaultCacheDir() {
   const { homedir } = await nodeBuiltin('node:os');
   const { join } = await nodeBuiltin('node:path');
   return join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'model-garden', 'models');
