@@ -1,7 +1,7 @@
 // garden-run: loads a model, runs it and times it.
 //
 //   garden-run MODEL [--input FILE] [--output FILE] [--threads N] [--runs N] [--profile]
-//                    [--input-size HxW]
+//                    [--input-size HxW] [--extra-output NAME]...
 //
 // --input   raw little-endian f32 for every input in order, in each input's
 //           declared shape and layout (default: seeded pseudo-random values in [-1, 1])
@@ -10,6 +10,8 @@
 // --runs    timed runs after the first one (default 10); the median is printed
 // --profile per-node times of the timed runs, slowest first
 // --input-size  height and width for models with dynamic input sizes (PP-OCR)
+// --extra-output  an internal tensor to output too, after the model's own, from
+//           the same run (a classifier's pooled features); repeatable
 //
 // Errors print one line, "garden-run: <CODE>: <message>", and exit with 1.
 #include <algorithm>
@@ -40,11 +42,12 @@ struct Options {
   int runs = 10;
   bool profile = false;
   garden::LoadOptions load;
+  std::vector<std::string> extra_outputs;
 };
 
 const char kUsage[] =
     "usage: garden-run MODEL [--input FILE] [--output FILE] [--threads N] [--runs N] [--profile] "
-    "[--input-size HxW]";
+    "[--input-size HxW] [--extra-output NAME]...";
 
 int parse_count(const std::string& flag, const std::string& text, int min, int max) {
   char* end = nullptr;
@@ -83,6 +86,8 @@ Options parse_options(int argc, char** argv) {
       parse_size(value(), options.load);
     } else if (arg == "--profile") {
       options.profile = true;
+    } else if (arg == "--extra-output") {
+      options.extra_outputs.push_back(value());
     } else if (arg.rfind("--", 0) == 0 || !options.model.empty()) {
       garden::fail(ErrorCode::kInvalidArgument, "unexpected argument '" + arg + "'. " + kUsage);
     } else {
@@ -191,7 +196,11 @@ int run(const Options& options) {
   const garden::Model model = garden::load_model_file(options.model, options.load);
   const double import_ms = milliseconds_since(start);
   start = std::chrono::steady_clock::now();
-  garden::Session session(model, {options.threads, options.profile});
+  garden::SessionOptions session_options;
+  session_options.threads = options.threads;
+  session_options.profile = options.profile;
+  session_options.extra_outputs = options.extra_outputs;
+  garden::Session session(model, session_options);
   const double session_ms = milliseconds_since(start);
   std::printf("model %s: %zu nodes, %zu input(s), %zu output(s), %d thread(s)\n",
               options.model.c_str(), model.graph.nodes.size(), session.input_count(),

@@ -29,6 +29,7 @@ struct ClassifierPreset {
   const char* labels;          // a label set (label_set)
   int label_offset;            // index of the first real class (1: class 0 is "background")
   bool output_is_logits;       // false: the graph ends in a softmax
+  const char* embedding_output;  // the tensor embed() returns; "": the classification head's input
 };
 
 // Where a segmenter's class colors come from.

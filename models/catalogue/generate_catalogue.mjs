@@ -122,7 +122,8 @@ function cppLabelSet(name, { file, names, colors }) {
 
 function cppClassifierPreset(preset, normalizations) {
   return `      {${cppString(preset.name)}, ${preset.input_size}, ${cppNormalization(normalizations[preset.normalization])}, ` +
-         `${cppString(preset.labels)}, ${preset.label_offset ?? 0}, ${cppBool(preset.output !== 'probabilities')}},`;
+         `${cppString(preset.labels)}, ${preset.label_offset ?? 0}, ${cppBool(preset.output !== 'probabilities')}, ` +
+         `${cppString(preset.embedding_output ?? '')}},`;
 }
 
 function cppSegmenterPreset(preset, normalizations) {

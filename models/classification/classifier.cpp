@@ -44,12 +44,24 @@ ClassifierOptions preset(const std::string& model_name) {
   options.preset_labels = catalogue::label_names(family.labels);
   options.label_offset = family.label_offset;
   options.output_is_logits = family.output_is_logits;
+  options.embedding_output = family.embedding_output;
   return options;
+}
+
+runner::RunnerOptions Classifier::with_embedding(const ClassifierOptions& options, const Graph& graph) {
+  runner::RunnerOptions runner_options = options;
+  std::string name = options.embedding_output;
+  if (name.empty()) {
+    const TensorId head_input = runner::classification_head_input(graph);
+    if (head_input >= 0) name = graph.tensor(head_input).name;
+  }
+  if (!name.empty()) runner_options.session.extra_outputs.push_back(name);
+  return runner_options;
 }
 
 Classifier::Classifier(runner::ModelRef model, const ClassifierOptions& options)
     : apply_softmax_(options.output_is_logits && !runner::ends_in_softmax(model.graph())),
-      runner_(model, kTask, options, imagenet_normalization()),
+      runner_(model, kTask, with_embedding(options, model.graph()), imagenet_normalization()),
       options_(options) {
   const TensorView output = runner_.output();
   const int64_t outputs = element_count(output.shape);
@@ -58,6 +70,17 @@ Classifier::Classifier(runner::ModelRef model, const ClassifierOptions& options)
               std::to_string(options_.label_offset));
   options_.labels = choose_labels(options, runner_.info(), outputs);
   probabilities_.resize(static_cast<size_t>(outputs - options_.label_offset));
+  if (runner_.output_count() > 1) embedding_.resize(static_cast<size_t>(element_count(runner_.output(1).shape)));
+}
+
+const std::vector<float>& Classifier::embed(const ImageView& image) {
+  require(!embedding_.empty(), ErrorCode::kUnsupportedModel,
+          "classifier: the model has no classification head (a FullyConnected layer) whose features to return: "
+          "name the tensor with embedding_output");
+  runner_.run(image, options_.fit);
+  const float* features = runner_.output(1).data;
+  std::copy(features, features + embedding_.size(), embedding_.begin());
+  return embedding_;
 }
 
 std::vector<Prediction> Classifier::classify(const ImageView& image, int top_k) {

@@ -30,6 +30,11 @@ struct ClassifierOptions : runner::RunnerOptions {
   // (TF-slim MobileNets have 1001 outputs), else 0. Labels that name every
   // output (the background too) are read from the same index.
   int label_offset = 0;
+  // The tensor embed() returns, by name (garden-run lists none: see the
+  // catalogue's presets for the ones known). Empty: the features the
+  // classification head reads (runner::classification_head_input), if the
+  // model has such a head.
+  std::string embedding_output;
 };
 
 // Options for a known model family: "efficientnet-b0".."b7", "efficientnet-lite0".."lite4",
@@ -52,14 +57,24 @@ class Classifier {
   Classifier(runner::ModelRef model, const ClassifierOptions& options);
   // top_k in [1, number of classes]; anything else is Error(kInvalidArgument).
   std::vector<Prediction> classify(const ImageView& image, int top_k);
+  // The image's embedding: the embedding tensor (see
+  // ClassifierOptions::embedding_output) of one run, as classify() computes
+  // it; valid until the next call. Error(kUnsupportedModel) for a model
+  // without one (embedding_size() == 0).
+  const std::vector<float>& embed(const ImageView& image);
+  size_t embedding_size() const { return embedding_.size(); }
   int input_width() const;
   int input_height() const;
 
  private:
+  // What the session is opened with: the options' session, exposing the embedding.
+  static runner::RunnerOptions with_embedding(const ClassifierOptions& options, const Graph& graph);
+
   bool apply_softmax_;  // read from the model before the runner takes it
   runner::ImageRunner runner_;
   ClassifierOptions options_;  // labels chosen, one per class after label_offset
   std::vector<float> probabilities_;
+  std::vector<float> embedding_;  // empty: the model has none
 };
 
 }  // namespace classification

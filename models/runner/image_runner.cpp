@@ -93,6 +93,32 @@ bool ends_in_softmax(const Graph& graph) {
   return false;
 }
 
+TensorId classification_head_input(const Graph& graph) {
+  if (graph.outputs.empty()) return -1;
+  TensorId tensor = graph.outputs[0];
+  for (auto node = graph.nodes.rbegin(); node != graph.nodes.rend(); ++node) {
+    if (node->outputs.empty() || node->outputs[0] != tensor) continue;
+    if (node->inputs.empty()) return -1;
+    const TensorId read = node->inputs[0];
+    const Tensor& features = graph.tensor(read);
+    const bool pointwise_on_one_pixel = node->op == OpType::kConv2D && node->inputs.size() >= 2 &&
+                                        graph.tensor(node->inputs[1]).shape.size() == 4 &&
+                                        graph.tensor(node->inputs[1]).shape[1] == 1 &&
+                                        graph.tensor(node->inputs[1]).shape[2] == 1 && !features.shape.empty() &&
+                                        element_count(features.shape) == features.shape.back();
+    if (node->op == OpType::kFullyConnected || pointwise_on_one_pixel) {
+      const bool computed = !features.is_constant() &&
+                            std::find(graph.inputs.begin(), graph.inputs.end(), read) == graph.inputs.end();
+      return computed ? read : -1;
+    }
+    const bool passes_scores_through = node->op == OpType::kSoftmax || node->op == OpType::kSigmoid ||
+                                       node->op == OpType::kReshape || node->op == OpType::kTranspose;
+    if (!passes_scores_through) return -1;
+    tensor = read;
+  }
+  return -1;
+}
+
 std::vector<std::string> choose_labels(const std::vector<std::string>& given, const ModelInfo& info) {
   return given.empty() ? info.labels : given;
 }

@@ -82,6 +82,13 @@ std::string shape_string(const Shape& shape);
 // probabilities already.
 bool ends_in_softmax(const Graph& graph);
 
+// The features a classification head reads: from the first output back
+// through Softmax, Sigmoid, Reshape and Transpose to the first
+// FullyConnected, or 1x1 Conv2D on a 1x1 map (TF-slim's logits), the tensor
+// that node reads. -1 when there is no such head, or what it reads is not
+// computed by the model (a graph input).
+TensorId classification_head_input(const Graph& graph);
+
 // The caller's labels, else the model's own (ModelInfo.labels).
 std::vector<std::string> choose_labels(const std::vector<std::string>& given, const ModelInfo& info);
 
@@ -98,7 +105,9 @@ class ImageRunner {
   const MapShape& input() const { return input_; }
   // The first output read as a map (see read_map_shape) no larger than the input.
   MapShape output_map(int channels);
-  TensorView output() { return session_.output(0); }
+  // The model's outputs, then RunnerOptions::session.extra_outputs.
+  TensorView output(size_t index = 0) { return session_.output(index); }
+  size_t output_count() const { return session_.output_count(); }
   // The first output's values after run(); the buffer lives as long as the runner.
   const float* output_data() const { return output_data_; }
   // The model's input as the last run() wrote it.

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -29,10 +30,10 @@ struct Run {
   std::string err;
 };
 
-// Runs `garden ARGS` with stdout and stderr captured in files.
-Run run_garden(const std::string& args) {
+// Runs `TOOL ARGS` (default: garden) with stdout and stderr captured in files.
+Run run_garden(const std::string& args, const char* tool = GARDEN_CLI) {
   const std::string command =
-      std::string("'") + GARDEN_CLI + "' " + args + " > cli_stdout.txt 2> cli_stderr.txt";
+      std::string("'") + tool + "' " + args + " > cli_stdout.txt 2> cli_stderr.txt";
   const int status = std::system(command.c_str());
   Run run;
   run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
@@ -229,6 +230,34 @@ TEST_CASE("garden: bad input ends in one error line and exit 1", "[cli]") {
   const std::string bytes = garden_test::read_text(GARDEN_PAGE_PNG);
   std::ofstream("truncated.png", std::ios::binary) << bytes.substr(0, bytes.size() / 2);
   check_one_line_error(run_garden("detect truncated.png"), "INVALID_ARGUMENT");
+}
+
+// nsfwjs' pooled features beside its probabilities, from one run.
+TEST_CASE("garden-run --extra-output writes an internal tensor after the outputs", "[cli]") {
+  const std::string model = quoted(garden_test::fixture_path("nsfwjs_mobilenet_v2/model.json"));
+  const std::string features =
+      "StatefulPartitionedCall/sequential/keras_layer/StatefulPartitionedCall/StatefulPartitionedCall/"
+      "StatefulPartitionedCall/predict/feature_vector/SpatialSqueeze";
+  std::remove("outputs.f32");
+  const Run run = run_garden(model + " --runs 1 --extra-output " + quoted(features) + " --output outputs.f32", GARDEN_RUN);
+  INFO("stderr: " << run.err);
+  REQUIRE(run.exit_code == 0);
+  CHECK(run.out.find("output 1 '" + features + "' [1,1792]") != std::string::npos);
+  const std::string bytes = garden_test::read_text("outputs.f32");
+  REQUIRE(bytes.size() == (5 + 1792) * sizeof(float));
+  std::vector<float> values(5 + 1792);
+  std::memcpy(values.data(), bytes.data(), bytes.size());
+  float probability_sum = 0.f;
+  for (size_t k = 0; k < 5; ++k) probability_sum += values[k];
+  CHECK(probability_sum == Approx(1.f).margin(1e-5));
+  // After a ReLU6 and a mean: in [0, 6], and not all zero.
+  CHECK(*std::min_element(values.begin() + 5, values.end()) >= 0.f);
+  CHECK(*std::max_element(values.begin() + 5, values.end()) <= 6.f);
+  CHECK(*std::max_element(values.begin() + 5, values.end()) > 0.f);
+
+  const Run unknown = run_garden(model + " --runs 1 --extra-output no/such/tensor", GARDEN_RUN);
+  CHECK(unknown.exit_code == 1);
+  CHECK(std::regex_match(unknown.err, std::regex("garden-run: INVALID_ARGUMENT: extra output 'no/such/tensor' [^\n]+\n")));
 }
 
 TEST_CASE("garden eval scores detections with the ICDAR 2015 metric", "[cli]") {

@@ -322,3 +322,75 @@ TEST_CASE("Sessions of one SessionGroup hold each packed block once", "[xnn][ses
     check_session(second, large, 21);
   }
 }
+
+namespace {
+
+// The reference values of internal tensors: the same graph with them as outputs too.
+std::vector<std::vector<float>> reference_values(Graph graph, const std::vector<TensorId>& tensors,
+                                                 const std::vector<float>& input) {
+  graph.outputs.insert(graph.outputs.end(), tensors.begin(), tensors.end());
+  return garden::evaluate(graph, {input});
+}
+
+}  // namespace
+
+// A classifier's pooled features come out of the run that computes its
+// scores: internal tensors as extra outputs, after the model's own. The
+// first depthwise output feeds a conv XNNPACK would otherwise fuse with it.
+TEST_CASE("Session exposes internal tensors as extra outputs of the same run", "[xnn][session]") {
+  const Graph graph = weights_model();
+  // The depthwise conv's output, and the flattened map the FC reads.
+  const std::vector<TensorId> internal = {graph.nodes[1].outputs[0], graph.nodes[graph.nodes.size() - 2].outputs[0]};
+  REQUIRE(graph.tensor(internal[0]).shape == Shape{1, 6, 6, 8});
+  REQUIRE(graph.tensor(internal[1]).shape == Shape{1, 432});
+  const auto input = random_values(6 * 6 * 4, 17);
+  const auto expected = reference_values(graph, internal, input);
+  garden::SessionOptions options;
+  options.extra_outputs = {graph.tensor(internal[0]).name, graph.tensor(internal[1]).name};
+  for (int threads : {1, 2}) {
+    for (bool handed_over : {false, true}) {
+      INFO("threads=" << threads << " model handed over: " << handed_over);
+      options.threads = threads;
+      garden::Model model{graph};
+      auto owner = handed_over ? std::make_unique<garden::Session>(std::move(model), options)
+                               : std::make_unique<garden::Session>(model, options);
+      garden::Session& session = *owner;
+      REQUIRE(session.output_count() == 3);
+      CHECK(session.output(1).name == options.extra_outputs[0]);
+      CHECK(session.output(1).shape == Shape{1, 6, 6, 8});
+      CHECK(session.output(2).shape == Shape{1, 432});
+      std::copy(input.begin(), input.end(), session.input(0).data);
+      session.run();
+      for (size_t o = 0; o < 3; ++o) {
+        const Difference d = compare(session.output(o).data, expected[o]);
+        INFO("output " << o << " max|diff|=" << d.max_diff << " max|ref|=" << d.max_ref);
+        CHECK(d.max_ref > 0.f);
+        CHECK(d.max_diff <= kTolerance * d.max_ref);
+      }
+    }
+  }
+}
+
+TEST_CASE("Session refuses extra outputs that are not computed tensors", "[xnn][session]") {
+  const Graph graph = weights_model();
+  const garden::Model model{graph};
+  const auto error_for = [&](const std::vector<std::string>& names) {
+    return error_code_of([&] {
+      garden::SessionOptions options;
+      options.extra_outputs = names;
+      garden::Session session(model, options);
+    });
+  };
+  const std::string input = graph.tensor(graph.inputs[0]).name;
+  const std::string output = graph.tensor(graph.outputs[0]).name;
+  const std::string weight = graph.tensor(graph.nodes[0].inputs[1]).name;
+  const std::string internal = graph.tensor(graph.nodes[0].outputs[0]).name;
+  CHECK(error_for({"no such tensor"}) == garden::ErrorCode::kInvalidArgument);
+  CHECK(error_for({input}) == garden::ErrorCode::kInvalidArgument);
+  CHECK(error_for({output}) == garden::ErrorCode::kInvalidArgument);
+  CHECK(error_for({weight}) == garden::ErrorCode::kInvalidArgument);
+  CHECK(error_for({internal, internal}) == garden::ErrorCode::kInvalidArgument);
+  garden::SessionOptions options;
+  options.extra_outputs = {internal};
+  CHECK_NOTHROW(garden::Session(model, options));
+}

@@ -73,6 +73,13 @@ struct SessionOptions {
   // The group whose weights and activation memory this session shares (see
   // SessionGroup); null: it keeps its own.
   std::shared_ptr<SessionGroup> group;
+  // Internal tensors, by name, exposed as outputs after the model's own
+  // (output(output_count() - extra_outputs.size() + i)), written by the
+  // same run(): a classifier's pooled features beside its scores. A 4-D
+  // tensor reads as the session computes it, NHWC. A name that is not a
+  // computed tensor of the model (unknown, a constant, an input, already an
+  // output, or fused away by the model's passes) is Error(kInvalidArgument).
+  std::vector<std::string> extra_outputs;
 
   static constexpr uint64_t kDefaultMaxActivationBytes = garden::kDefaultMaxActivationBytes;
 };

@@ -28,14 +28,41 @@ std::vector<Port> ports(const Graph& graph, const std::vector<TensorId>& ids) {
   return result;
 }
 
+// The model's outputs, then the internal tensors named by options.extra_outputs.
+std::vector<TensorId> session_outputs(const Graph& graph, const SessionOptions& options) {
+  std::vector<TensorId> outputs = graph.outputs;
+  for (const std::string& name : options.extra_outputs) {
+    TensorId found = -1;
+    for (size_t id = 0; id < graph.tensors.size() && found < 0; ++id)
+      if (graph.tensors[id].name == name) found = static_cast<TensorId>(id);
+    const auto refuse = [&](const std::string& why) {
+      fail(ErrorCode::kInvalidArgument, "extra output '" + name + "' " + why);
+    };
+    if (found < 0) refuse("is not a tensor of the model (the model's passes may have fused it into another node)");
+    if (graph.tensor(found).is_constant()) refuse("is a constant, not computed by a run");
+    for (TensorId id : graph.inputs)
+      if (id == found) refuse("is an input of the model");
+    for (TensorId id : outputs)
+      if (id == found) refuse("is already an output of the session");
+    bool produced = false;
+    for (const Node& node : graph.nodes)
+      for (TensorId id : node.outputs) produced = produced || id == found;
+    if (!produced) refuse("is not computed by any node of the model");
+    outputs.push_back(found);
+  }
+  return outputs;
+}
+
 }  // namespace
 
 struct Session::Impl {
   // `weights`: the graph's own constants, freed once packed (or nullptr to keep them).
   Impl(const Graph& graph, const SessionOptions& options, Graph* weights)
-      : runtime(graph, options, weights),
+      : Impl(graph, session_outputs(graph, options), options, weights) {}
+  Impl(const Graph& graph, const std::vector<TensorId>& output_ids, const SessionOptions& options, Graph* weights)
+      : runtime(graph, output_ids, options, weights),
         inputs(ports(graph, graph.inputs)),
-        outputs(ports(graph, graph.outputs)),
+        outputs(ports(graph, output_ids)),
         threads(options.threads) {}
 
   // A session on a graph of its own, freed once its weights are packed.

@@ -75,10 +75,10 @@ std::vector<bool> SubgraphBuilder::read_at_run_time(const Graph& graph) {
   return read;
 }
 
-SubgraphBuilder::SubgraphBuilder(const Graph& graph, StaticStore& store)
+SubgraphBuilder::SubgraphBuilder(const Graph& graph, const std::vector<TensorId>& outputs, StaticStore& store)
     : graph_(graph), store_(store), read_at_run_time_(read_at_run_time(graph)) {
   for (TensorId id : graph.inputs) external_id_of_.emplace(id, external_ids_++);
-  for (TensorId id : graph.outputs) {
+  for (TensorId id : outputs) {
     require(external_id_of_.count(id) == 0, ErrorCode::kUnsupportedModel,
             "tensor '" + graph.tensor(id).name + "' is both a graph input and output (or listed twice)");
     external_id_of_.emplace(id, external_ids_++);

@@ -37,8 +37,9 @@ void release_packing_buffers(StaticStore& store);
 
 class SubgraphBuilder {
  public:
-  // Graph inputs get external ids [0, inputs), outputs [inputs, inputs + outputs).
-  SubgraphBuilder(const Graph& graph, StaticStore& store);
+  // Graph inputs get external ids [0, inputs), `outputs` (the graph's, and
+  // any internal tensor the session exposes too) [inputs, inputs + outputs).
+  SubgraphBuilder(const Graph& graph, const std::vector<TensorId>& outputs, StaticStore& store);
   ~SubgraphBuilder();
   SubgraphBuilder(const SubgraphBuilder&) = delete;
   SubgraphBuilder& operator=(const SubgraphBuilder&) = delete;

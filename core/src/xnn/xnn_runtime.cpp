@@ -147,7 +147,8 @@ void free_constants(Graph& graph) {
 
 }  // namespace
 
-XnnRuntime::XnnRuntime(const Graph& graph, const SessionOptions& options, Graph* weights)
+XnnRuntime::XnnRuntime(const Graph& graph, const std::vector<TensorId>& outputs, const SessionOptions& options,
+                       Graph* weights)
     : profiling_(options.profile) {
   require(options.threads >= 1, ErrorCode::kInvalidArgument,
           "threads must be >= 1, got " + std::to_string(options.threads));
@@ -156,9 +157,9 @@ XnnRuntime::XnnRuntime(const Graph& graph, const SessionOptions& options, Graph*
     if (options.threads > 1) {
       threadpool_ = acquire_threadpool(options.threads);
     }
-    build(graph, options);
+    build(graph, outputs, options);
     if (weights != nullptr) free_constants(*weights);
-    bind(graph);
+    bind(graph, outputs);
   } catch (...) {
     release();  // the destructor does not run for a constructor that throws
     throw;
@@ -174,15 +175,15 @@ void XnnRuntime::release() {
   threadpool_ = nullptr;
 }
 
-void XnnRuntime::build(const Graph& graph, const SessionOptions& options) {
+void XnnRuntime::build(const Graph& graph, const std::vector<TensorId>& outputs, const SessionOptions& options) {
   require(!graph.outputs.empty(), ErrorCode::kInvalidModel, "the graph has no outputs");
   check_activation_bytes(declared_activation_bytes(graph), options.max_activation_bytes);
-  SubgraphBuilder builder(graph, static_data_);
+  SubgraphBuilder builder(graph, outputs, static_data_);
   for (const Node& node : graph.nodes) lower_node(builder, node);
   // Inputs nobody reads and outputs nobody writes still need their values.
   Node graph_io{OpType::kReshape, "graph inputs/outputs", {}, {}, {}};
   for (TensorId id : graph.inputs) builder.value(id, graph_io);
-  for (TensorId id : graph.outputs) {
+  for (TensorId id : outputs) {
     require(!graph.tensor(id).is_constant(), ErrorCode::kUnsupportedModel,
             "graph output '" + graph.tensor(id).name + "' is a constant");
     builder.value(id, graph_io);
@@ -212,13 +213,13 @@ void XnnRuntime::build(const Graph& graph, const SessionOptions& options) {
   release_packing_buffers(static_data_);
 }
 
-void XnnRuntime::bind(const Graph& graph) {
+void XnnRuntime::bind(const Graph& graph, const std::vector<TensorId>& outputs) {
   std::vector<xnn_external_value> externals;
   uint32_t external_id = 0;
   for (TensorId id : graph.inputs) {
     inputs_.push_back({id, external_id++, padded_buffer(graph.tensor(id))});
   }
-  for (TensorId id : graph.outputs) {
+  for (TensorId id : outputs) {
     outputs_.push_back({id, external_id++, padded_buffer(graph.tensor(id))});
   }
   for (auto* list : {&inputs_, &outputs_}) {

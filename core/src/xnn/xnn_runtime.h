@@ -33,7 +33,11 @@ class XnnRuntime {
   // activation memory is planned, so that memory can reuse theirs.
   // Error(kLimitExceeded) when the graph's activations exceed
   // options.max_activation_bytes, before any of them is allocated.
-  XnnRuntime(const Graph& graph, const SessionOptions& options, Graph* weights = nullptr);
+  // `outputs`: the tensors given external buffers, in order: the graph's
+  // outputs and any internal tensor the session exposes besides them
+  // (XNNPACK still computes through an external output: it never fuses it away).
+  XnnRuntime(const Graph& graph, const std::vector<TensorId>& outputs, const SessionOptions& options,
+             Graph* weights = nullptr);
   ~XnnRuntime();
   XnnRuntime(const XnnRuntime&) = delete;
   XnnRuntime& operator=(const XnnRuntime&) = delete;
@@ -48,8 +52,8 @@ class XnnRuntime {
   std::vector<NodeTime> profile() const;
 
  private:
-  void build(const Graph& graph, const SessionOptions& options);
-  void bind(const Graph& graph);
+  void build(const Graph& graph, const std::vector<TensorId>& outputs, const SessionOptions& options);
+  void bind(const Graph& graph, const std::vector<TensorId>& outputs);
   void release();
 
   StaticStore static_data_;
