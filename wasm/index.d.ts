@@ -151,6 +151,8 @@ export interface Garden {
 
   /** Bytes of the wasm heap now (it only grows). */
   heapBytes(): Promise<number>;
+  /** A classifier of your own classes, taught with a few examples (k nearest neighbours over `classifier.embed`). */
+  createFewShotClassifier(classifier: Classifier, options?: { k?: number }): FewShotClassifier;
   /** Empties the model cache (Cache Storage in browsers; cacheDir in Node). */
   clearCache(): Promise<void>;
   /** Frees every model of this garden and stops its threads and worker. */
@@ -187,6 +189,11 @@ export interface ClassifierOptions extends LoadOptions {
   inputSize?: number;
   /** Class names by output index (default: the model's own, such as a .tflite's packed labels, else the preset's, or "class N"). */
   labels?: string[];
+  /**
+   * The tensor embed() returns, by name (default: the catalogue's for a named
+   * model, else the features the model's classification head reads).
+   */
+  embeddingOutput?: string;
 }
 
 export interface ClassPrediction {
@@ -197,8 +204,52 @@ export interface ClassPrediction {
 export interface Classifier {
   /** The `topK` most likely classes (default 3), most likely first. */
   classify(image: ImageInput, topK?: number): Promise<ClassPrediction[]>;
+  /** The image's embedding (its pooled features), from one run of the model. */
+  embed(image: ImageInput): Promise<Float32Array>;
+  /** The length of embed()'s result; 0: the model has no embedding. */
+  readonly embeddingSize: number;
   dispose(): void;
 }
+
+/** An image, or an embedding of the classifier's (embeddingSize values). */
+export type ExampleInput = ImageInput | Float32Array | number[];
+
+export interface FewShotPrediction {
+  /** The class most of the k nearest examples have (ties: the more similar). */
+  label: string;
+  /** Each class's share of the k nearest examples' votes. */
+  confidences: Record<string, number>;
+  /** Cosine similarity of the nearest example: low for something unlike every example. */
+  similarity: number;
+}
+
+/** What FewShotClassifier.toJSON() saves (examples as base64 float32). */
+export interface SavedFewShotClassifier {
+  format: 'model-garden-few-shot';
+  version: 1;
+  dimension: number;
+  k: number;
+  classes: { label: string; examples: string }[];
+}
+
+export class FewShotClassifier {
+  constructor(classifier: Classifier, options?: { k?: number });
+  readonly dimension: number;
+  readonly labels: string[];
+  readonly exampleCount: number;
+  addExample(input: ExampleInput, label: string): Promise<void>;
+  /** k: how many nearest examples vote (default 3, or the save's). */
+  predict(input: ExampleInput, k?: number): Promise<FewShotPrediction>;
+  getClassExampleCount(): Record<string, number>;
+  removeClass(label: string): void;
+  clear(): void;
+  toJSON(): SavedFewShotClassifier;
+  /** Replaces the classes with a save (the object or its JSON text); a bad save changes nothing. */
+  fromJSON(saved: SavedFewShotClassifier | string): this;
+}
+
+/** Cosine similarity of two embeddings of the same length. */
+export function cosineSimilarity(a: Float32Array | number[], b: Float32Array | number[]): number;
 
 // -- segmentation -------------------------------------------------------------
 

@@ -32,6 +32,8 @@ export const readPage = () => decodePng(fs.readFileSync(pagePath()));
 /** skimage's chelsea.png (a photo of a cat, 451x300). */
 export const chelseaPath = () => imagePath('skimage', 'chelsea.png');
 export const readChelsea = () => decodePng(fs.readFileSync(chelseaPath()));
+/** A photo of skimage's data (astronaut.png, coffee.png, motorcycle_left.png, chelsea.png), decoded. */
+export const readSkimagePhoto = (name) => decodePng(fs.readFileSync(imagePath('skimage', name)));
 /** opencv-doc's imageTextN.png (a printed paragraph of 13 lines). */
 export const paragraphPath = () => imagePath('opencv-doc', 'imageTextN.png');
 export const readParagraph = () => decodePng(fs.readFileSync(paragraphPath()));

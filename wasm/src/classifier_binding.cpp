@@ -3,6 +3,7 @@
 //   const cls = new Module.Classifier(bytes, { preset: 'efficientnet-b0', threads: 2 });
 //   pixels.view(w, h).set(rgba);
 //   cls.classify(pixels, 5);   // [{ className, probability }], most likely first
+//   cls.embed(pixels);         // a Float32Array view of the embedding (the runner's buffer: copy it)
 #include <emscripten/bind.h>
 
 #include <string>
@@ -39,6 +40,8 @@ class JsClassifier : public JsHandle<cls::Classifier> {
       classifier_options.session.threads = threads_option(options);
       const std::vector<std::string> labels = string_list(option(options, "labels"));
       if (!labels.empty()) classifier_options.labels = labels;
+      classifier_options.embedding_output =
+          string_option(options, "embeddingOutput", classifier_options.embedding_output);
       const int size = input_size_option(options);
       load(bytes, size, size, classifier_options);
     });
@@ -51,10 +54,26 @@ class JsClassifier : public JsHandle<cls::Classifier> {
       });
     });
   }
+
+  val embed(const PixelBuffer& pixels) {
+    return call_guarded([&] {
+      const std::vector<float>& embedding = get().embed(pixels.image());
+      return val(emscripten::typed_memory_view(embedding.size(), embedding.data()));
+    });
+  }
+
+  // 0: the model has no embedding.
+  int embedding_size() const {
+    return call_guarded([&] { return static_cast<int>(get().embedding_size()); });
+  }
 };
 
 }  // namespace
 
-EMSCRIPTEN_BINDINGS(garden_classifier) { bind_class<JsClassifier>("Classifier", "classify", &JsClassifier::classify); }
+EMSCRIPTEN_BINDINGS(garden_classifier) {
+  bind_class<JsClassifier>("Classifier", "classify", &JsClassifier::classify)
+      .function("embed", &JsClassifier::embed)
+      .function("embeddingSize", &JsClassifier::embedding_size);
+}
 
 }  // namespace garden_js

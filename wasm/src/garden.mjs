@@ -15,10 +15,12 @@
 import { GardenError, checkKeys } from './errors.mjs';
 import { toTransferable } from './pixels.mjs';
 import { clearModelCache } from './fetch_model.mjs';
+import { FewShotClassifier } from './few_shot.mjs';
 import { IS_NODE, MAX_THREADS, createLocalGarden, gardenFetchOptions, hasSimd, isIsolated, modelArguments } from './runtime.mjs';
 
 export { GardenError, MAX_THREADS };
 export { blurBackground, drawMask, toBinaryMask } from './drawing.mjs';
+export { FewShotClassifier, cosineSimilarity } from './few_shot.mjs';
 
 const IS_PAGE = !IS_NODE && typeof window === 'object' && typeof document === 'object';
 
@@ -68,11 +70,12 @@ class RemoteHandle {
   #connection;
   #handle;
 
-  constructor(connection, { handle, inputs, outputs, labels }) {
+  constructor(connection, { handle, inputs, outputs, labels, embeddingSize }) {
     this.#connection = connection;
     this.#handle = handle;
     if (inputs) { this.inputs = inputs; this.outputs = outputs; }
     if (labels) this.labels = labels;
+    if (embeddingSize !== undefined) this.embeddingSize = embeddingSize;
   }
 
   async call(method, image, ...rest) {
@@ -97,6 +100,7 @@ class RemoteTextReader extends RemoteHandle {
 }
 class RemoteClassifier extends RemoteHandle {
   classify(image, topK) { return this.call('classify', image, topK); }
+  embed(image) { return this.call('embed', image); }
 }
 class RemoteSegmenter extends RemoteHandle {
   segment(image, options) { return this.call('segment', image, options); }
@@ -141,6 +145,8 @@ class WorkerGarden {
     return this.#load('loadModel', RemoteModel, [url], options);
   }
   heapBytes() { return this.#connection.request({ op: 'heapBytes' }); }
+  // It keeps its examples here, on the page: only embed() goes to the worker.
+  createFewShotClassifier(classifier, options) { return new FewShotClassifier(classifier, options); }
   // Cache Storage is the origin's: the page empties what its worker filled.
   clearCache() { return clearModelCache(); }
   dispose() { this.#connection.terminate(); }

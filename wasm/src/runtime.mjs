@@ -9,6 +9,7 @@ import {
   CLASSIFIERS, DEFAULT_CLASSIFIER, SEGMENTERS, TEXT_DETECTORS, TEXT_DIRECTIONS, TEXT_RECOGNIZERS, deeplabUrl, lookup, modelSource,
   packageFileUrl,
 } from './models.mjs';
+import { FewShotClassifier } from './few_shot.mjs';
 import { toRgba } from './pixels.mjs';
 
 export { IS_NODE };
@@ -361,18 +362,23 @@ export class LocalGarden {
    * checked against the catalogue's checksum where it has one), as bytes, or
    * by modelUrl; `model` names the preset of a modelUrl. Models given as
    * bytes or a URL without a name run with efficientnet-b0's pre-processing
-   * unless `preset` says otherwise.
+   * unless `preset` says otherwise. `embeddingOutput` names the tensor
+   * embed() returns (default: the catalogue's, else the features the
+   * model's classification head reads).
    */
   async loadClassifier(options = {}) {
-    const { model = DEFAULT_CLASSIFIER, preset, modelUrl, inputSize, labels, warmup = true, ...fetchOptions } =
-      checkKeys(options, ['model', 'preset', 'modelUrl', 'inputSize', 'labels', 'warmup', ...FETCH_KEYS], 'loadClassifier');
+    const { model = DEFAULT_CLASSIFIER, preset, modelUrl, inputSize, labels, embeddingOutput, warmup = true, ...fetchOptions } =
+      checkKeys(options, ['model', 'preset', 'modelUrl', 'inputSize', 'labels', 'embeddingOutput', 'warmup', ...FETCH_KEYS], 'loadClassifier');
     const module = this.#alive();
     if (!module.Classifier) throw new GardenError('UNSUPPORTED_MODEL', 'this build has no classification runner');
     checkWarmup(warmup);
     const name = typeof model === 'string' ? model : undefined;
     const named = name && modelUrl === undefined ? lookup(CLASSIFIERS, name, 'classifier') : null;
     const bytes = named ? await this.#namedBytes(named, fetchOptions) : await this.#bytes(modelUrl ?? model, fetchOptions);
-    const settings = { preset: preset ?? classifierPreset(name), inputSize, labels, threads: this.threads };
+    if (embeddingOutput !== undefined && typeof embeddingOutput !== 'string') {
+      throw new GardenError('INVALID_ARGUMENT', 'embeddingOutput must be the name of a tensor of the model');
+    }
+    const settings = { preset: preset ?? classifierPreset(name), inputSize, labels, embeddingOutput, threads: this.threads };
     const native = this.call((m) => new m.Classifier(bytes, settings));
     const classifier = this.#track(new Classifier(this, native));
     if (!warmup) return classifier;
@@ -424,6 +430,9 @@ export class LocalGarden {
   }
 
   async heapBytes() { return this.#alive().HEAPU8.buffer.byteLength; }
+
+  /** A classifier of your own classes, taught with examples (few_shot.mjs). */
+  createFewShotClassifier(classifier, options) { return new FewShotClassifier(classifier, options); }
 
   /** Empties the model cache (Cache Storage in browsers; the cache folder in Node). */
   async clearCache() { await clearModelCache(this.#fetchOptions); }
@@ -477,10 +486,21 @@ class TextReader extends ImageHandle {
 }
 
 class Classifier extends ImageHandle {
+  constructor(garden, native) {
+    super(garden, native);
+    /** The length of embed()'s result; 0: the model has no embedding. */
+    this.embeddingSize = garden.call(() => native.embeddingSize());
+  }
+
   async classify(image, topK = 3) {
     this.native();
     if (!Number.isInteger(topK)) throw new GardenError('INVALID_ARGUMENT', `topK must be an integer, got ${topK}`);
     return this.onImage(image, (native, pixels) => native.classify(pixels, topK));
+  }
+
+  /** The image's embedding (see loadClassifier's embeddingOutput), from one run of the model. */
+  async embed(image) {
+    return this.onImage(image, (native, pixels) => new Float32Array(native.embed(pixels)));
   }
 }
 

@@ -10,7 +10,7 @@ const objects = new Map();  // handle id -> TextDetector | TextReader | Classifi
 let nextHandle = 1;
 
 const LOADERS = ['loadTextDetector', 'loadTextReader', 'loadClassifier', 'loadSegmenter', 'loadModel'];
-const METHODS = ['detect', 'read', 'classify', 'segment', 'run', 'profile'];
+const METHODS = ['detect', 'read', 'classify', 'embed', 'segment', 'run', 'profile'];
 
 function object(handle) {
   const found = objects.get(handle);
@@ -24,6 +24,7 @@ function transferablesOf(result) {
     return [result.segmentationMap, result.classIds, result.confidence].filter(Boolean).map((array) => array.buffer);
   }
   if (Array.isArray(result) && result[0] instanceof Float32Array) return result.map((array) => array.buffer);
+  if (result instanceof Float32Array) return [result.buffer];
   return [];
 }
 
@@ -40,7 +41,7 @@ async function handle({ id, op, method, handle: handleId, args = [] }) {
       if (options.onProgress) options.onProgress = (progress) => postMessage({ id, progress });
       const loaded = await garden[method](...args.slice(0, -1), options);
       objects.set(nextHandle, loaded);
-      return { handle: nextHandle++, inputs: loaded.inputs, outputs: loaded.outputs, labels: loaded.labels };
+      return { handle: nextHandle++, inputs: loaded.inputs, outputs: loaded.outputs, labels: loaded.labels, embeddingSize: loaded.embeddingSize };
     }
     case 'call': {
       if (!METHODS.includes(method)) throw new GardenError('INVALID_ARGUMENT', `unknown method ${method}`);
