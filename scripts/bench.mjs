@@ -20,6 +20,7 @@ import zlib from 'node:zlib';
 import { MODELS, PEER_NAMES, convertedPath, loadFixture, modelById } from './benchmark/models.mjs';
 import { TABLE_HEADER, lineRow, scalingLines } from './benchmark/report.mjs';
 import { OCR_PAGE_ID, measurePage, pageReport } from './benchmark/ocr_page.mjs';
+import { FEW_SHOT_ID, fewShotReport, measureFewShot } from './benchmark/few_shot.mjs';
 import { MIN_RUNS, TARGET_RUNS, TIMED_BUDGET_MS, measure } from './benchmark/runners.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -47,7 +48,7 @@ export function localPath(virtual) {
 const readLocal = async (virtual) => new Uint8Array(fs.readFileSync(localPath(virtual)));
 
 function parseArgs(argv) {
-  const options = { models: [...MODELS.map((m) => m.id), OCR_PAGE_ID], threads: [1, 2], runs: TARGET_RUNS, browser: false };
+  const options = { models: [...MODELS.map((m) => m.id), OCR_PAGE_ID, FEW_SHOT_ID], threads: [1, 2], runs: TARGET_RUNS, browser: false };
   for (let i = 0; i < argv.length; ++i) {
     const [flag, value] = [argv[i], argv[i + 1]];
     if (flag === '--models') { options.models = value.split(','); ++i; }
@@ -56,7 +57,7 @@ function parseArgs(argv) {
     else if (flag === '--browser') options.browser = true;
     else throw new Error(`unknown argument ${flag} (use --models a,b --threads 1,2 --runs N --browser)`);
   }
-  options.models.filter((id) => id !== OCR_PAGE_ID).forEach(modelById);  // throws for unknown ids
+  options.models.filter((id) => id !== OCR_PAGE_ID && id !== FEW_SHOT_ID).forEach(modelById);  // throws for unknown ids
   return options;
 }
 
@@ -96,7 +97,8 @@ const NODE_ENV = {
 /** Runs one measurement in a fresh worker thread and returns its result. */
 function measureInWorker(runtime, model, threads, runs) {
   return new Promise((resolve) => {
-    const worker = new Worker(new URL(import.meta.url), { workerData: { runtime, modelId: model?.id ?? OCR_PAGE_ID, threads, runs } });
+    const modelId = typeof model === 'string' ? model : model?.id ?? OCR_PAGE_ID;
+    const worker = new Worker(new URL(import.meta.url), { workerData: { runtime, modelId, threads, runs } });
     worker.once('message', (result) => {
       resolve(result);
       worker.terminate();  // ends the runtime's own worker threads with it
@@ -109,6 +111,10 @@ async function workerMain() {
   const { runtime, modelId, threads, runs } = workerData;
   if (modelId === OCR_PAGE_ID) {
     parentPort.postMessage(await measurePage(runtime, await ocrPageInputs(), threads, runs, NODE_ENV));
+    return;
+  }
+  if (modelId === FEW_SHOT_ID) {
+    parentPort.postMessage(await measureFewShot(NODE_ENV, threads, runs));
     return;
   }
   const model = modelById(modelId);
@@ -293,6 +299,16 @@ async function main() {
     out('\n## Whole-page OCR (Node): PP-OCRv4 det + rec on page.png\n');
     out(pageReport(results));
     out('\nGarden: `reader.read(page)` on the 1000-px scan (fit into 640 x 640, detection, DB boxes, line crops, recognition at the width buckets, CTC). onnxruntime-web: the detector on a 640 x 640 input and the recognizer on each line\'s input as garden made it, decoded by greedy CTC in JS: no resizing, post-processing or cropping. Median of timed runs after one warm-up run.');
+  }
+  if (options.models.includes(FEW_SHOT_ID) && !options.browser) {
+    const results = [];
+    for (const threads of options.threads) {
+      log(`few-shot, ${threads} thread(s) (load average ${loadAverage()})`);
+      results.push({ threads, ...await nodeMeasurer.measure('garden', FEW_SHOT_ID, threads, options.runs) });
+    }
+    out('\n## Teaching your own classes (Node): embed() and the few-shot classifier\n');
+    out(fewShotReport(results));
+    out('\nnsfwjs (shipped) on a 224 x 224 frame: `classify(frame, 5)` and `embed(frame)`, medians after 3 warm-up runs; `predict(embedding)` of `createFewShotClassifier` holding 1,000 examples of 10 classes, the median of 10 x runs (the search runs in the package's SIMD128 search module, on the calling thread).');
   }
   out('\n## Runtime download size\n');
   out(downloadReport());

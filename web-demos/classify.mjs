@@ -1,11 +1,13 @@
-// Classify: the five most likely classes, with probability bars.
+// Classify: the five most likely classes, with probability bars; or, in
+// teach mode, the user's own classes, taught from the camera or uploads.
 import { sampleFile, startDemo } from './common/demo.mjs';
+import { Teacher } from './teach.mjs';
 
 const TOP_K = 5;
 
-function show(element, predictions) {
+function show(element, predictions, title = `Top ${predictions.length}`) {
   const heading = document.createElement('h2');
-  heading.textContent = `Top ${predictions.length}`;
+  heading.textContent = title;
   const list = document.createElement('ol');
   list.className = 'predictions';
   for (const { className, probability } of predictions) {
@@ -32,7 +34,8 @@ function show(element, predictions) {
   element.replaceChildren(heading, list);
 }
 
-startDemo({
+let teacher;  // made once startDemo has built the page's controls
+const demo = startDemo({
   samples: [
     { label: 'Cat (chelsea.png)', url: sampleFile('chelsea.png') },
     { label: 'Person (person.jpg)', url: sampleFile('person.jpg') },
@@ -40,7 +43,13 @@ startDemo({
   load: (garden, options) => garden.loadClassifier(options),
   // A URL model keeps the chosen model's pre-processing and labels.
   urlOptions: (model, url) => ({ preset: model.options.model, modelUrl: url }),
-  infer: (classifier, image) => classifier.classify(image, TOP_K),
+  infer: (classifier, image) => (teacher.active ? teacher.infer(classifier, image) : classifier.classify(image, TOP_K)),
   render: () => {},  // the image is the whole picture; the bars are below it
-  show,
+  show: (element, result) => {
+    if (!result.taught) { show(element, result); return; }
+    if (result.predictions.length > 0) show(element, result.predictions, 'Your classes');
+    else element.replaceChildren(Object.assign(document.createElement('p'), { className: 'empty', textContent: result.hint }));
+  },
 });
+teacher = new Teacher({ rerun: () => demo.rerun(), cameraRunning: () => demo.cameraRunning });
+window.teacher = teacher;  // read by the browser tests

@@ -73,3 +73,71 @@ test('the camera updates the bars frame after frame without blocking the page', 
   await screenshot(page, 'classify-camera');
   assert.deepEqual(errors, []);
 });
+
+/** Waits for `count` more results than the page had drawn when `before` was read. */
+async function framesAfter(page, before, count = 1) {
+  await waitForFrames(page, before + count);
+}
+const framesNow = (page) => page.evaluate(() => window.demo.frames);
+
+test('teach mode: classes taught from uploads and the camera, predicted, saved and reloaded', async () => {
+  const { page, errors } = await openPage(env.browser.context, `${env.server.url}classify.html`);
+  await waitForFrames(page, 1);
+  let before = await framesNow(page);
+  await page.selectOption('#classes-mode', 'teach');
+  await framesAfter(page, before);
+  assert.match(await page.textContent('#results'), /Add a class and record/);
+
+  // "person": three presses on the uploaded person.jpg, one example each.
+  await uploadAndWait(page, sampleImage('person.jpg'));
+  await page.fill('#teach-label', 'person');
+  await page.click('#teach-add');
+  for (let i = 0; i < 3; ++i) {
+    before = await framesNow(page);
+    await page.click('li[data-label="person"] .record');
+    await framesAfter(page, before);
+  }
+
+  // "cat": held down while the camera (chelsea.png) runs, an example a frame.
+  await page.fill('#teach-label', 'cat');
+  await page.click('#teach-add');
+  await runCamera(page, 2);
+  await page.hover('li[data-label="cat"] .record');
+  await page.mouse.down();
+  await framesAfter(page, await framesNow(page), 4);
+  await page.mouse.up();
+  const counts = await page.evaluate(() => window.teacher.counts);
+  assert.equal(counts.person, 3);
+  assert.ok(counts.cat >= 3, `${counts.cat} examples of cat recorded while held`);
+  assert.match(await page.textContent('li[data-label="cat"] .count'), new RegExp(`^${counts.cat} examples$`));
+
+  // The camera still shows the cat: all k nearest examples are cats.
+  await framesAfter(page, await framesNow(page), 2);
+  let rows = await shownPredictions(page);
+  assert.equal(rows[0].name, 'cat');
+  assert.equal(rows[0].probability, 1);
+  assert.match(await page.textContent('#results h2'), /Your classes/);
+  await screenshot(page, 'classify-teach');
+
+  // Saved in localStorage, loaded again by a new visit.
+  await page.click('#teach-save');
+  assert.match(await page.textContent('#teach-status'), /^Saved \d+ examples of 2 classes/);
+  await page.click('#camera-stop');
+  const saved = await page.evaluate(() => localStorage.getItem('model-garden-teach'));
+  await page.reload();
+  await waitForFrames(page, 1);
+  before = await framesNow(page);
+  await page.selectOption('#classes-mode', 'teach');
+  await framesAfter(page, before);
+  before = await framesNow(page);
+  await page.click('#teach-load');
+  await framesAfter(page, before);
+  assert.deepEqual(await page.evaluate(() => window.teacher.counts), counts);
+  assert.equal(await page.evaluate(() => localStorage.getItem('model-garden-teach')), saved);
+  // The sample shown at load is chelsea.png: a cat; the uploaded person is a person.
+  assert.equal((await shownPredictions(page))[0].name, 'cat');
+  await uploadAndWait(page, sampleImage('person.jpg'));
+  rows = await shownPredictions(page);
+  assert.equal(rows[0].name, 'person');
+  assert.deepEqual(errors, []);
+});

@@ -10,8 +10,11 @@
 // It lives on the calling thread (the page), whichever thread the
 // classifier runs on: only embed() goes to the runtime, and predicting from
 // an embedding, saving and loading need no round trip. Examples are kept as
-// given (so a save reloads bit for bit) with the inverse of their norm.
+// given (so a save reloads bit for bit) with the inverse of their norm, in
+// the memory of a small search module of their own (models/few_shot,
+// SIMD128), which scores them all against a query.
 import { GardenError } from './errors.mjs';
+import { FEW_SHOT_SEARCH_WASM } from './few_shot_search.mjs';
 
 const FORMAT = 'model-garden-few-shot';
 const VERSION = 1;
@@ -35,18 +38,10 @@ function checkLabel(label) {
   return label;
 }
 
-/** The dot product; four sums so the engine can keep them in flight together. */
-function dot(a, aOffset, b, length) {
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-  let i = 0;
-  for (; i + 3 < length; i += 4) {
-    s0 += a[aOffset + i] * b[i];
-    s1 += a[aOffset + i + 1] * b[i + 1];
-    s2 += a[aOffset + i + 2] * b[i + 2];
-    s3 += a[aOffset + i + 3] * b[i + 3];
-  }
-  for (; i < length; ++i) s0 += a[aOffset + i] * b[i];
-  return (s0 + s1) + (s2 + s3);
+function dot(a, b) {
+  let sum = 0;
+  for (let i = 0; i < a.length; ++i) sum += a[i] * b[i];
+  return sum;
 }
 
 /** 1 / |v| of the `length` values at `offset`; a vector of zeros or non-finite values has no direction to compare. */
@@ -64,7 +59,7 @@ export function cosineSimilarity(a, b) {
   if (!isEmbedding(a) || !isEmbedding(b) || a.length !== b.length || a.length === 0) {
     throw new GardenError('INVALID_ARGUMENT', 'cosineSimilarity takes two embeddings (Float32Array or number arrays) of the same length');
   }
-  return dot(a, 0, b, a.length) * inverseNorm(a, 0, a.length) * inverseNorm(b, 0, b.length);
+  return dot(a, b) * inverseNorm(a, 0, a.length) * inverseNorm(b, 0, b.length);
 }
 
 function toBase64(floats) {
@@ -87,16 +82,89 @@ function fromBase64(text, what) {
   return new Float32Array(bytes.buffer);
 }
 
+let searchModule = null;
+
+/** A new instance of the search module (compiled once: it is small enough to compile synchronously). */
+function searchInstance() {
+  if (!searchModule) searchModule = new WebAssembly.Module(Uint8Array.from(atob(FEW_SHOT_SEARCH_WASM), (c) => c.charCodeAt(0)));
+  const instance = new WebAssembly.Instance(searchModule, {});
+  instance.exports._initialize?.();
+  return instance.exports;
+}
+
+/**
+ * The examples (capacity x dimension floats), their inverse norms, a query
+ * and its scores, laid out in a search module's memory past its own data.
+ * Growing the memory detaches every view, so all are made again together.
+ */
+class ExampleStore {
+  #search = searchInstance();
+  #base = (this.#search.__heap_base.value + 15) & ~15;
+  capacity = 0;
+
+  constructor(dimension, capacity) {
+    this.dimension = dimension;
+    this.resize(capacity, 0);
+  }
+
+  /** Room for `capacity` examples, keeping the first `keep`. */
+  resize(capacity, keep) {
+    const kept = keep > 0 ? [this.examples.slice(0, keep * this.dimension), this.inverseNorms.slice(0, keep)] : null;
+    const { memory } = this.#search;
+    const bytes = this.#base + 4 * (capacity * (this.dimension + 2) + this.dimension);
+    if (bytes > memory.buffer.byteLength) {
+      try {
+        memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / 65536));
+      } catch {
+        throw new GardenError('LIMIT_EXCEEDED', `no memory for ${capacity} examples of ${this.dimension} values`);
+      }
+    }
+    let offset = this.#base;
+    const view = (length) => {
+      const array = new Float32Array(memory.buffer, offset, length);
+      offset += 4 * length;
+      return array;
+    };
+    this.examples = view(capacity * this.dimension);
+    this.inverseNorms = view(capacity);
+    this.query = view(this.dimension);
+    this.scores = view(capacity);
+    if (kept) { this.examples.set(kept[0]); this.inverseNorms.set(kept[1]); }
+    this.capacity = capacity;
+  }
+
+  /** scores[i] = cosine similarity of example i (of the first `count`) and the query. */
+  score(count, queryInverseNorm) {
+    this.#search.garden_cosine_scores(this.examples.byteOffset, this.inverseNorms.byteOffset, count, this.dimension,
+      this.query.byteOffset, queryInverseNorm, this.scores.byteOffset);
+    return this.scores;
+  }
+}
+
+/** The `k` indices of the highest of the first `count` scores, highest first. */
+function nearestOf(similarities, count, k) {
+  const best = [];
+  for (let i = 0; i < count; ++i) {
+    const s = similarities[i];
+    if (best.length === k) {
+      if (s <= similarities[best[k - 1]]) continue;
+      best.pop();
+    }
+    let at = best.length;
+    while (at > 0 && similarities[best[at - 1]] < s) at -= 1;
+    best.splice(at, 0, i);
+  }
+  return best;
+}
+
 export class FewShotClassifier {
   #classifier;
   #dimension;
   #k;
   #labels = [];           // class names, in the order they were first taught
-  #examples;              // count x dimension floats, as given
-  #inverseNorms;          // one per example
+  #store;                 // the examples as given, and one inverse norm each
   #classOf;               // class index per example
   #count = 0;
-  #similarities = new Float32Array(0);  // scratch of predict(), grown with the examples
 
   constructor(classifier, { k = DEFAULT_K } = {}) {
     const dimension = classifier?.embeddingSize;
@@ -109,6 +177,7 @@ export class FewShotClassifier {
     this.#classifier = classifier;
     this.#dimension = dimension;
     this.#k = checkK(k);
+    this.#store = new ExampleStore(dimension, 0);
     this.#allocate(16);
   }
 
@@ -133,14 +202,14 @@ export class FewShotClassifier {
     if ((this.#count + 1) * this.#dimension > MAX_FLOATS) {
       throw new GardenError('LIMIT_EXCEEDED', `at most ${Math.floor(MAX_FLOATS / this.#dimension)} examples of this classifier`);
     }
-    if (this.#count === this.#inverseNorms.length) this.#allocate(this.#count * 2);
+    if (this.#count === this.#store.capacity) this.#allocate(this.#count * 2);
     let classIndex = this.#labels.indexOf(label);
     if (classIndex < 0) {
       if (this.#labels.length === MAX_CLASSES) throw new GardenError('LIMIT_EXCEEDED', `at most ${MAX_CLASSES} classes`);
       classIndex = this.#labels.push(label) - 1;
     }
-    this.#examples.set(embedding, this.#count * this.#dimension);
-    this.#inverseNorms[this.#count] = inverse;
+    this.#store.examples.set(embedding, this.#count * this.#dimension);
+    this.#store.inverseNorms[this.#count] = inverse;
     this.#classOf[this.#count] = classIndex;
     this.#count += 1;
   }
@@ -154,11 +223,9 @@ export class FewShotClassifier {
     const embedding = await this.#embedding(input);
     if (this.#count === 0) throw new GardenError('INVALID_ARGUMENT', 'add examples before predicting');
     const queryInverse = inverseNorm(embedding, 0, embedding.length);
-    const similarities = this.#similarities;
-    for (let i = 0; i < this.#count; ++i) {
-      similarities[i] = dot(this.#examples, i * this.#dimension, embedding, this.#dimension) * this.#inverseNorms[i] * queryInverse;
-    }
-    const nearest = this.#nearest(Math.min(k, this.#count));
+    this.#store.query.set(embedding);
+    const similarities = this.#store.score(this.#count, queryInverse);
+    const nearest = nearestOf(similarities, this.#count, Math.min(k, this.#count));
     const votes = new Array(this.#labels.length).fill(0);
     const sums = new Array(this.#labels.length).fill(0);
     for (const i of nearest) {
@@ -177,12 +244,13 @@ export class FewShotClassifier {
   removeClass(label) {
     const classIndex = this.#labels.indexOf(checkLabel(label));
     if (classIndex < 0) throw new GardenError('INVALID_ARGUMENT', `no class '${label}' (classes: ${this.#labels.join(', ')})`);
+    const { examples, inverseNorms } = this.#store;
     let kept = 0;
     for (let i = 0; i < this.#count; ++i) {
       const c = this.#classOf[i];
       if (c === classIndex) continue;
-      this.#examples.copyWithin(kept * this.#dimension, i * this.#dimension, (i + 1) * this.#dimension);
-      this.#inverseNorms[kept] = this.#inverseNorms[i];
+      examples.copyWithin(kept * this.#dimension, i * this.#dimension, (i + 1) * this.#dimension);
+      inverseNorms[kept] = inverseNorms[i];
       this.#classOf[kept] = c > classIndex ? c - 1 : c;
       kept += 1;
     }
@@ -194,7 +262,6 @@ export class FewShotClassifier {
   clear() {
     this.#labels = [];
     this.#count = 0;
-    this.#allocate(16);
   }
 
   /** What JSON.stringify saves: the classes and their examples (base64 float32), exactly. */
@@ -208,7 +275,7 @@ export class FewShotClassifier {
         const rows = [];
         for (let i = 0; i < this.#count; ++i) if (this.#classOf[i] === c) rows.push(i);
         const examples = new Float32Array(rows.length * this.#dimension);
-        rows.forEach((row, r) => examples.set(this.#examples.subarray(row * this.#dimension, (row + 1) * this.#dimension), r * this.#dimension));
+        rows.forEach((row, r) => examples.set(this.#store.examples.subarray(row * this.#dimension, (row + 1) * this.#dimension), r * this.#dimension));
         return { label, examples: toBase64(examples) };
       }),
     };
@@ -257,10 +324,10 @@ export class FewShotClassifier {
     this.#k = k;
     this.#labels = classes.map(({ label }) => label);
     this.#count = 0;
-    this.#allocate(Math.max(16, total));
+    if (total > this.#store.capacity) this.#allocate(total);
     classes.forEach(({ floats, inverses }, c) => {
-      this.#examples.set(floats, this.#count * this.#dimension);
-      this.#inverseNorms.set(inverses, this.#count);
+      this.#store.examples.set(floats, this.#count * this.#dimension);
+      this.#store.inverseNorms.set(inverses, this.#count);
       this.#classOf.fill(c, this.#count, this.#count + inverses.length);
       this.#count += inverses.length;
     });
@@ -269,35 +336,10 @@ export class FewShotClassifier {
 
   /** Room for `capacity` examples, keeping the ones there are. */
   #allocate(capacity) {
-    const examples = new Float32Array(capacity * this.#dimension);
-    const inverseNorms = new Float32Array(capacity);
+    this.#store.resize(capacity, this.#count);
     const classOf = new Uint16Array(capacity);
-    if (this.#count > 0) {
-      examples.set(this.#examples.subarray(0, this.#count * this.#dimension));
-      inverseNorms.set(this.#inverseNorms.subarray(0, this.#count));
-      classOf.set(this.#classOf.subarray(0, this.#count));
-    }
-    this.#examples = examples;
-    this.#inverseNorms = inverseNorms;
+    if (this.#count > 0) classOf.set(this.#classOf.subarray(0, this.#count));
     this.#classOf = classOf;
-    this.#similarities = new Float32Array(capacity);
-  }
-
-  /** The k examples most similar to the last query, most similar first. */
-  #nearest(k) {
-    const similarities = this.#similarities;
-    const best = [];
-    for (let i = 0; i < this.#count; ++i) {
-      const s = similarities[i];
-      if (best.length === k) {
-        if (s <= similarities[best[k - 1]]) continue;
-        best.pop();
-      }
-      let at = best.length;
-      while (at > 0 && similarities[best[at - 1]] < s) at -= 1;
-      best.splice(at, 0, i);
-    }
-    return best;
   }
 
   async #embedding(input) {

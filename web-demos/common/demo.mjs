@@ -322,6 +322,13 @@ class Demo {
     document.body.dataset.frames = String(this.frames);
   }
 
+  /** Runs the model on the still image again (a taught example, a changed option). */
+  rerun() {
+    return this.#image && !this.#camera.running ? this.#process(this.#image) : this.#chain;
+  }
+
+  get cameraRunning() { return this.#camera.running; }
+
   /** Draws the still image and its last result again (after a display option changed). */
   redraw() {
     if (this.#image && this.lastResult && !this.#camera.running) this.#draw(this.#image, this.lastResult);
