@@ -308,7 +308,7 @@ async function main() {
     }
     out('\n## Teaching your own classes (Node): embed() and the few-shot classifier\n');
     out(fewShotReport(results));
-    out('\nnsfwjs (shipped) on a 224 x 224 frame: `classify(frame, 5)` and `embed(frame)`, medians after 3 warm-up runs; `predict(embedding)` of `createFewShotClassifier` holding 1,000 examples of 10 classes, the median of 10 x runs (the search runs in the package's SIMD128 search module, on the calling thread).');
+    out('\nnsfwjs (shipped) on a 224 x 224 frame: `classify(frame, 5)` and `embed(frame)`, medians after 3 warm-up runs; `predict(embedding)` of `createFewShotClassifier` holding 1,000 examples of 10 classes, the median of 10 x runs (the search runs in the package\'s SIMD128 search module, on the calling thread).');
   }
   out('\n## Runtime download size\n');
   out(downloadReport());
