@@ -350,3 +350,61 @@ test('baseUrl moves the wasm, the workers and the shipped models', { timeout: 18
     await cdn.close();
   }
 });
+
+// The few-shot classifier in a page, its classifier in the runtime worker:
+// taught with 5 augmented crops of each of four real photos, it must name at
+// least 95 % of 15 other crops of each (as in Node, test/node/few_shot.test.mjs).
+test('a few-shot classifier taught in a page names held-out crops of four photos', { timeout: 300_000 }, async () => {
+  const photos = path.dirname(chelseaPath());
+  const server = await serve({ '/pkg/': PACKAGE, '/photos/': photos }, { isolated: true, pages: PAGES });
+  const page = await browser.newPage();
+  const errors = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  try {
+    await page.goto(`${server.url}/index.html`);
+    const result = await page.evaluate(`(async () => {
+      const { createGarden } = await import('/pkg/garden.mjs');
+      let state = 20261207;
+      const next = () => {  // mulberry32
+        state = (state + 0x6d2b79f5) >>> 0;
+        let t = state;
+        t = Math.imul(t ^ (t >>> 15), t | 1);
+        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+      };
+      const canvas = new OffscreenCanvas(224, 224);
+      const context = canvas.getContext('2d', { willReadFrequently: true });
+      const crop = (photo) => {  // a square of 45-85 % of the shorter side, maybe mirrored, brightness 0.8-1.2
+        const side = Math.floor(Math.min(photo.width, photo.height) * (0.45 + 0.4 * next()));
+        const left = Math.floor((photo.width - side) * next()), top = Math.floor((photo.height - side) * next());
+        const mirror = next() < 0.5, gain = 0.8 + 0.4 * next();
+        context.setTransform(mirror ? -1 : 1, 0, 0, 1, mirror ? 224 : 0, 0);
+        context.filter = 'brightness(' + gain + ')';
+        context.drawImage(photo, left, top, side, side, 0, 0, 224, 224);
+        return context.getImageData(0, 0, 224, 224);
+      };
+      const garden = await createGarden();
+      const classifier = await garden.loadClassifier({ model: 'nsfwjs' });
+      const fewShot = garden.createFewShotClassifier(classifier);
+      const heldOut = [];
+      for (const [label, file] of Object.entries({ cat: 'chelsea.png', astronaut: 'astronaut.png', coffee: 'coffee.png', motorcycle: 'motorcycle_left.png' })) {
+        const photo = await createImageBitmap(await (await fetch('/photos/' + file)).blob(), { colorSpaceConversion: 'none' });
+        for (let i = 0; i < 5; ++i) await fewShot.addExample(crop(photo), label);
+        for (let i = 0; i < 15; ++i) heldOut.push({ label, image: crop(photo) });
+      }
+      let correct = 0;
+      for (const { label, image } of heldOut) if ((await fewShot.predict(image)).label === label) correct += 1;
+      const result = { inWorker: garden.inWorker, correct, total: heldOut.length, counts: fewShot.getClassExampleCount() };
+      garden.dispose();
+      return result;
+    })()`);
+    console.log(`# few-shot in Chromium: ${result.correct}/${result.total} held-out crops named correctly`);
+    assert.equal(result.inWorker, true);
+    assert.deepEqual(result.counts, { cat: 5, astronaut: 5, coffee: 5, motorcycle: 5 });
+    assert.ok(result.correct >= Math.ceil(0.95 * result.total), `${result.correct} of ${result.total}`);
+    assert.deepEqual(errors, []);
+  } finally {
+    await page.close();
+    await server.close();
+  }
+});

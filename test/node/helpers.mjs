@@ -77,7 +77,7 @@ export async function installPackedPackage(folder) {
   const [{ filename, files }] = JSON.parse(stdout);
   const packed = files.map((file) => file.path);
   for (const needed of ['garden.mjs', 'worker.mjs', 'drawing.mjs', 'index.d.ts', 'dist/garden_wasm.mjs', 'dist/garden_wasm.wasm',
-    'dist/garden_wasm.worker.js', 'dist/garden_wasm.worker.txt', 'dist/garden_wasm_st.mjs', 'dist/garden_wasm_st.wasm', 'models/ppocr_det.onnx',
+    'dist/garden_wasm.worker.js', 'dist/garden_wasm.worker.txt', 'dist/garden_wasm_st.mjs', 'dist/garden_wasm_st.wasm', 'few_shot.mjs', 'few_shot_search.mjs', 'models/ppocr_det.onnx',
     'models/ppocr_rec.onnx', 'models/ppocr_keys_v1.txt', 'models/ppocr_cls.onnx', 'models/selfie.tflite', 'models/nsfwjs.tfjs']) {
     assert.ok(packed.includes(needed), `${needed} is in the tarball`);
   }
