@@ -1,8 +1,13 @@
-// garden-convert IN OUT.garden [--input-size HxW]
+// garden-convert IN OUT.garden [--input-size HxW] [--quantize fp16|int8]
 //
 // Imports a model (any format load_model_file reads), runs the standard passes
 // and writes the optimized graph as a .garden file (save_model_file: a failed
 // conversion never leaves a partial OUT behind).
+//
+// --quantize fp16  every f32 weight stored as float16 (half the bytes)
+// --quantize int8  convolution and fully connected weights as per-channel
+//                  int8, run in int8 (quantize_weights in garden/model.h);
+//                  the layers that keep float weights are listed, with why
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -21,9 +26,16 @@ struct Arguments {
   std::string input;
   std::string output;
   garden::LoadOptions load;
+  garden::WeightStorage storage = garden::WeightStorage::kF32;
 };
 
-const char kUsage[] = "usage: garden-convert IN OUT.garden [--input-size HxW]";
+const char kUsage[] = "usage: garden-convert IN OUT.garden [--input-size HxW] [--quantize fp16|int8]";
+
+garden::WeightStorage parse_storage(const std::string& text) {
+  if (text == "fp16") return garden::WeightStorage::kF16;
+  if (text == "int8") return garden::WeightStorage::kInt8;
+  garden::fail(ErrorCode::kInvalidArgument, "--quantize expects fp16 or int8, got '" + text + "'");
+}
 
 int64_t parse_dimension(const std::string& text, const std::string& whole) {
   char* end = nullptr;
@@ -52,6 +64,9 @@ Arguments parse_arguments(int argc, char** argv) {
       parse_input_size(argv[++i], args.load);
     } else if (arg.rfind("--input-size=", 0) == 0) {
       parse_input_size(arg.substr(13), args.load);
+    } else if (arg == "--quantize") {
+      require(i + 1 < argc, ErrorCode::kInvalidArgument, "--quantize needs a value; " + std::string(kUsage));
+      args.storage = parse_storage(argv[++i]);
     } else {
       require(arg.empty() || arg[0] != '-', ErrorCode::kInvalidArgument,
               "unknown option '" + arg + "'; " + kUsage);
@@ -73,7 +88,18 @@ size_t weight_bytes(const garden::Graph& graph) {
 int convert(int argc, char** argv) {
   const auto start = std::chrono::steady_clock::now();
   const Arguments args = parse_arguments(argc, argv);
-  const garden::Model model = garden::load_model_file(args.input, args.load);
+  garden::Model model = garden::load_model_file(args.input, args.load);
+  if (args.storage != garden::WeightStorage::kF32) {
+    const garden::QuantizationReport report = garden::quantize_weights(model, args.storage);
+    std::printf("weights: %zu bytes -> %zu bytes", report.bytes_before, report.bytes_after);
+    if (args.storage == garden::WeightStorage::kInt8) {
+      std::printf("; %d layers in int8, %zu keep float weights%s\n", report.int8_layers, report.float_layers.size(),
+                  report.float_layers.empty() ? "" : ":");
+      for (const std::string& layer : report.float_layers) std::printf("  %s\n", layer.c_str());
+    } else {
+      std::printf("\n");
+    }
+  }
   const size_t file_bytes = garden::save_model_file(model, args.output);
   const double ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();

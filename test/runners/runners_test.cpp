@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "classification/classifier.h"
+#include "garden/model.h"
 #include "garden/session.h"
 #include "icdar_eval.h"
 #include "image_io.h"
@@ -46,9 +47,11 @@ garden::Model load_ppocr_for(const garden::tools::RgbaImage& image) {
 }
 
 // PP-OCRv4's detector with boxes scored over the region itself (as the
-// `garden` CLI runs it).
-std::vector<TextBox> detect_text(const garden::tools::RgbaImage& image) {
-  const garden::Model model = load_ppocr_for(image);
+// `garden` CLI runs it), its weights stored as `storage` says.
+std::vector<TextBox> detect_text(const garden::tools::RgbaImage& image,
+                                 garden::WeightStorage storage = garden::WeightStorage::kF32) {
+  garden::Model model = load_ppocr_for(image);
+  garden::quantize_weights(model, storage);
   garden::text::TextDetectorOptions options;
   options.session.threads = 2;
   options.db.score_mode = garden::text::ScoreMode::kSlow;
@@ -115,6 +118,25 @@ TEST_CASE("PP-OCRv4 DB boxes each of the 13 printed lines of imageTextN.png", "[
     // Top to bottom, and never two boxes on one line: each centre is below
     // the previous box's bottom edge.
     CHECK(lines[i].center_y() > lines[i - 1].bottom);
+  }
+}
+
+// garden-convert --quantize: the boxes of the int8 and fp16 detectors against
+// the f32 detector's, as ICDAR 2015 scores them (IoU > 0.5), on the printed
+// page, the scanned page and the street sign; the issue's bar is F >= 0.98.
+TEST_CASE("PP-OCRv4 DB in int8 and fp16 finds the lines f32 finds", "[runners][text_detection][quantize]") {
+  for (const char* path : {GARDEN_IMAGE_TEXT_PNG, GARDEN_PAGE_PNG, GARDEN_SCENETEXT_JPG}) {
+    const garden::tools::RgbaImage image = read_image(path);
+    std::vector<garden::eval::GroundTruth> f32_lines;
+    for (const TextBox& box : detect_text(image)) f32_lines.push_back({polygon_of(box), false});
+    for (garden::WeightStorage storage : {garden::WeightStorage::kInt8, garden::WeightStorage::kF16}) {
+      std::vector<garden::eval::Polygon> found;
+      for (const TextBox& box : detect_text(image, storage)) found.push_back(polygon_of(box));
+      const garden::eval::ImageEvaluation result = garden::eval::evaluate_image(f32_lines, found);
+      INFO(path << (storage == garden::WeightStorage::kInt8 ? " int8" : " fp16") << ": " << found.size()
+                << " boxes, f32 " << f32_lines.size() << ", F " << result.scores.hmean);
+      CHECK(result.scores.hmean >= 0.98);
+    }
   }
 }
 

@@ -59,15 +59,18 @@ size_t edit_distance(const std::string& read, const std::string& expected) {
   return row[b.size()];
 }
 
-// PP-OCRv4's recognizer at the catalogue's width buckets (320 ... 1280).
-garden::text::TextRecognizer ppocr_recognizer() {
+// PP-OCRv4's recognizer at the catalogue's width buckets (320 ... 1280),
+// its weights stored as `storage` says (garden-convert --quantize).
+garden::text::TextRecognizer ppocr_recognizer(garden::WeightStorage storage = garden::WeightStorage::kF32) {
   garden::text::TextRecognizerOptions options;
   options.session.threads = 2;
-  const auto at_width = [](int width) {
+  const auto at_width = [storage](int width) {
     garden::LoadOptions load;
     load.input_height = garden::text::kRecognizerHeight;
     load.input_width = width;
-    return garden::load_model_file(garden_test::fixture_path("ppocrv4_rec/model.onnx"), load);
+    garden::Model model = garden::load_model_file(garden_test::fixture_path("ppocrv4_rec/model.onnx"), load);
+    garden::quantize_weights(model, storage);
+    return model;
   };
   return garden::text::TextRecognizer(
       at_width, garden::text::recognizer_widths(1280),
@@ -133,6 +136,17 @@ TEST_CASE("PP-OCRv4 reads a scanned page line by line, in reading order", "[text
   CHECK(lines[0].text == expected[0]);
   CHECK(lines[1].text == expected[1]);
   CHECK(lines[3].text == expected[3]);
+}
+
+// garden-convert --quantize int8: the recognizer's convolutions and fully
+// connected layers in int8 read both pages as well as f32 does (measured:
+// the paragraph 0 edits, the page 10, as f32).
+TEST_CASE("PP-OCRv4's recognizer in int8 reads both pages as f32 does", "[text_recognition][e2e][quantize]") {
+  garden::text::TextRecognizer recognizer = ppocr_recognizer(garden::WeightStorage::kInt8);
+  const garden_test::RawImage paragraph = garden_test::read_raw_rgba(GARDEN_PARAGRAPH_RGBA);
+  CHECK(character_error_rate(recognizer, paragraph, transcription("imageTextN.txt")) <= 0.02);
+  const garden_test::RawImage page = garden_test::read_raw_rgba(GARDEN_PAGE_RGBA);
+  CHECK(character_error_rate(recognizer, page, transcription("page.txt")) <= 0.04);
 }
 
 // The width buckets are one model at four input sizes: the packed weights

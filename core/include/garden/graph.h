@@ -32,6 +32,11 @@ enum class DType : uint8_t {
   kF16 = 1,  // storage only: constants may be f16; activations are f32
   kI32 = 2,
   kI64 = 3,
+  // Storage only, for the weights of convolutions and fully connected
+  // layers: int8 with one scale per output channel (axis 0), zero point 0;
+  // value = q * scales[channel]. Backends run such layers in int8
+  // (activations quantized per image at run time) or widen them to f32.
+  kQI8 = 4,
 };
 
 size_t dtype_size(DType dtype);
@@ -53,6 +58,8 @@ struct Tensor {
   Layout layout = Layout::kAny;
   // Non-empty for constants: raw little-endian bytes, element_count * dtype_size.
   std::vector<uint8_t> data;
+  // kQI8: one scale per index of axis 0 (shape[0] of them, each a positive normal float).
+  std::vector<float> scales;
 
   bool is_constant() const { return !data.empty(); }
   const float* f32() const { return reinterpret_cast<const float*>(data.data()); }

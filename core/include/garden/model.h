@@ -58,6 +58,31 @@ Model load_tfjs_model(const std::string& model_json, const std::vector<std::vect
 // Runs the standard pass pipeline on an imported graph.
 Model optimize(Graph graph);
 
+// How a model's weights are stored (garden-convert --quantize).
+enum class WeightStorage {
+  kF32,
+  // Every f32 constant as float16: half the bytes, widened at load; the
+  // arithmetic stays f32.
+  kF16,
+  // The weights of convolutions (groups 1) and fully connected layers as
+  // int8, one scale per output channel: a quarter of the bytes, and those
+  // layers run in int8 (their input quantized per image at run time).
+  // Other weights stay as they are.
+  kInt8,
+};
+
+struct QuantizationReport {
+  size_t bytes_before = 0;   // constants' bytes
+  size_t bytes_after = 0;
+  int int8_layers = 0;       // layers whose weights became int8
+  // Layers with weights that stay in floating point, and why ("Conv2D
+  // 'name': depthwise (no int8 kernel)").
+  std::vector<std::string> float_layers;
+};
+
+// Rewrites the model's weights for `storage` (kF32: nothing changes).
+QuantizationReport quantize_weights(Model& model, WeightStorage storage);
+
 // The model as a .garden file, which load_model_bytes(kGarden) reads back to
 // the same graph. Error(kInvalidModel) for a graph the format's checks refuse,
 // Error(kLimitExceeded) beyond the format's bounds.

@@ -3,6 +3,7 @@
 // that indexes something (tensor ids, weight ranges, dims, enums, attribute
 // tables) is checked before it is used, and the finished Graph is checked with
 // the same per-op contracts the writer applied.
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -63,9 +64,24 @@ DType read_dtype(const fb::Tensor& t, const std::string& name) {
   const bool quantized = dtype == fb::DType::QInt8PerChannel || dtype == fb::DType::QUInt8PerTensor;
   check(quantized == (t.quantization() != nullptr),
         "tensor '" + name + "' has quantization parameters that do not match its dtype");
-  require(!quantized, ErrorCode::kUnsupportedModel,
-          "tensor '" + name + "' is quantized; this runtime does not run quantized models yet");
+  require(dtype != fb::DType::QUInt8PerTensor, ErrorCode::kUnsupportedModel,
+          "tensor '" + name + "' is uint8 per tensor; this runtime reads int8 per channel only");
   return static_cast<DType>(dtype);
+}
+
+// An int8 tensor's scales: one per index of axis 0, zero points 0 (the
+// symmetric per-channel int8 garden-convert writes).
+std::vector<float> read_scales(const fb::Quantization& q, const Tensor& tensor) {
+  const std::string what = "int8 tensor '" + tensor.name + "'";
+  require(q.axis() == 0, ErrorCode::kUnsupportedModel, what + " is quantized along axis " + std::to_string(q.axis()) + ", not 0");
+  if (q.zero_point())
+    for (int64_t zero : *q.zero_point())
+      require(zero == 0, ErrorCode::kUnsupportedModel, what + " has a non-zero zero point");
+  check(q.scale() && !tensor.shape.empty() && q.scale()->size() == static_cast<size_t>(tensor.shape[0]),
+        what + " needs one scale per index of its first axis");
+  std::vector<float> scales(q.scale()->begin(), q.scale()->end());
+  for (float scale : scales) check(scale > 0.f && std::isnormal(scale), what + " has a scale that is not a positive normal float");
+  return scales;
 }
 
 std::vector<uint8_t> read_weight(const fb::WeightRef& ref, const WeightSection& section,
@@ -96,6 +112,10 @@ Tensor read_tensor(const fb::Tensor& t, size_t index, const WeightSection& weigh
   }
   check_shape_limits(tensor.shape, tensor.name, ErrorCode::kInvalidModel);
   if (t.weight()) tensor.data = read_weight(*t.weight(), weights, tensor);
+  if (tensor.dtype == DType::kQI8) {
+    check(tensor.is_constant(), "int8 tensor '" + tensor.name + "' is not a constant");
+    tensor.scales = read_scales(*t.quantization(), tensor);
+  }
   return tensor;
 }
 

@@ -46,9 +46,13 @@ Offset<fb::Tensor> write_tensor(FlatBufferBuilder& b, const Tensor& tensor, size
   const auto name = b.CreateString(tensor.name);
   const auto shape = b.CreateVector(tensor.shape);
   const fb::WeightRef weight(weight_offset, tensor.data.size());
+  // Per-channel int8 along axis 0, symmetric (no zero points stored: all 0).
+  const auto quantization = tensor.dtype == DType::kQI8
+                                ? fb::CreateQuantization(b, b.CreateVector(tensor.scales), 0, 0)
+                                : Offset<fb::Quantization>();
   return fb::CreateTensor(b, name, static_cast<fb::DType>(tensor.dtype), shape,
                           static_cast<fb::Layout>(tensor.layout),
-                          tensor.is_constant() ? &weight : nullptr);
+                          tensor.is_constant() ? &weight : nullptr, quantization);
 }
 
 Offset<fb::Node> write_node(FlatBufferBuilder& b, const Node& node) {

@@ -1,5 +1,6 @@
 #include "garden/graph.h"
 
+#include <cmath>
 #include <string>
 
 #include "garden/error.h"
@@ -26,6 +27,7 @@ size_t dtype_size(DType dtype) {
     case DType::kF16: return 2;
     case DType::kI32: return 4;
     case DType::kI64: return 8;
+    case DType::kQI8: return 1;
   }
   return 0;
 }
@@ -64,6 +66,12 @@ void Graph::validate() const {
     if (t.is_constant()) {
       require(t.data.size() == static_cast<size_t>(element_count(t.shape)) * dtype_size(t.dtype),
               ErrorCode::kInvalidModel, "constant '" + t.name + "' has the wrong byte count");
+      if (t.dtype == DType::kQI8) {
+        bool positive = !t.shape.empty() && t.scales.size() == static_cast<size_t>(t.shape[0]);
+        for (float scale : t.scales) positive = positive && scale > 0.f && std::isnormal(scale);
+        require(positive, ErrorCode::kInvalidModel,
+                "int8 constant '" + t.name + "' needs one positive normal float scale per index of its first axis");
+      }
       defined[i] = true;
     }
   }

@@ -14,6 +14,8 @@ std::vector<float> constant_as_f32(const Tensor& tensor) {
   const size_t count = static_cast<size_t>(element_count(tensor.shape));
   require(tensor.data.size() == count * dtype_size(tensor.dtype), ErrorCode::kInvalidModel,
           "constant '" + tensor.name + "' has the wrong byte count");
+  require(tensor.dtype != DType::kQI8 || (!tensor.scales.empty() && count % tensor.scales.size() == 0),
+          ErrorCode::kInvalidModel, "int8 constant '" + tensor.name + "' has no scale per channel");
   std::vector<float> values(count);
   const uint8_t* bytes = tensor.data.data();
   for (size_t i = 0; i < count; ++i) {
@@ -35,6 +37,11 @@ std::vector<float> constant_as_f32(const Tensor& tensor) {
         int64_t v;
         std::memcpy(&v, bytes + 8 * i, 8);
         values[i] = static_cast<float>(v);
+        break;
+      }
+      case DType::kQI8: {
+        const size_t per_channel = count / tensor.scales.size();
+        values[i] = static_cast<float>(static_cast<int8_t>(bytes[i])) * tensor.scales[i / per_channel];
         break;
       }
     }

@@ -1,4 +1,5 @@
 // Conv2D, ConvTranspose2D and FullyConnected.
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -62,6 +63,47 @@ void lower_depthwise(SubgraphBuilder& b, const Node& node, const ConvShape& s) {
             node, "depthwise convolution");
 }
 
+// Whether a convolution (groups 1) or fully connected layer runs in int8:
+// its weights are stored so (DType::kQI8). Its input is then quantized per
+// image at run time; the output stays f32.
+bool runs_in_int8(SubgraphBuilder& b, const Node& node) { return b.input(node, 1).dtype == DType::kQI8; }
+
+std::vector<int8_t> int8_values(const Tensor& t) {
+  std::vector<int8_t> values(t.data.size());
+  std::memcpy(values.data(), t.data.data(), t.data.size());
+  return values;
+}
+
+// The XNNPACK value of a convolution's or fully connected layer's weights
+// (input 1): per-channel int8 for an int8 layer, else f32.
+uint32_t weights_value(SubgraphBuilder& b, const Node& node) {
+  const Tensor& w = b.input(node, 1);
+  if (!runs_in_int8(b, node)) return b.input_value(node, 1);
+  return b.channelwise_int8_value(w.shape, int8_values(w), w.scales, node);
+}
+
+// The input of an int8 layer: quantized per `nonbatch_dims` trailing dims.
+uint32_t data_value(SubgraphBuilder& b, const Node& node, size_t nonbatch_dims) {
+  const uint32_t x = b.input_value(node, 0);
+  return runs_in_int8(b, node) ? b.quantized_at_run_time(x, b.input(node, 0).shape, nonbatch_dims, node) : x;
+}
+
+// OHWI weights of `kernel_h` x `kernel_w` taps: the rows [row_first, ..] and
+// columns [col_first, ..] of `rows` x `cols` taps (elements of any type).
+template <typename T>
+std::vector<T> live_weights(const std::vector<T>& weights, int64_t out_channels, int64_t kernel_h, int64_t kernel_w,
+                            int64_t channels, int64_t row_first, int64_t rows, int64_t col_first, int64_t cols) {
+  std::vector<T> kept;
+  kept.reserve(static_cast<size_t>(out_channels * rows * cols * channels));
+  for (int64_t o = 0; o < out_channels; ++o) {
+    for (int64_t y = row_first; y < row_first + rows; ++y) {
+      const auto row = weights.begin() + ((o * kernel_h + y) * kernel_w + col_first) * channels;
+      kept.insert(kept.end(), row, row + cols * channels);
+    }
+  }
+  return kept;
+}
+
 // The kernel taps [first, last] along one axis that read the input for at
 // least one output position; the others only ever read padding.
 struct LiveTaps {
@@ -105,18 +147,18 @@ bool define_trimmed_conv(SubgraphBuilder& b, const Node& node, const ConvShape& 
   const int64_t right = a.pad[3] - (s.kernel_w - 1 - cols.last) * a.dilation[1];
   if (top < 0 || left < 0 || bottom < 0 || right < 0) return false;
   // OHWI weights: keep the live rows and columns.
-  const std::vector<float> weights = b.constant_f32(node, 1);
   const int64_t channels = s.weight_in;
-  std::vector<float> trimmed;
-  trimmed.reserve(static_cast<size_t>(s.out_channels * kernel_h * kernel_w * channels));
-  for (int64_t o = 0; o < s.out_channels; ++o) {
-    for (int64_t y = rows.first; y <= rows.last; ++y) {
-      const auto row = weights.begin() + ((o * s.kernel_h + y) * s.kernel_w + cols.first) * channels;
-      trimmed.insert(trimmed.end(), row, row + kernel_w * channels);
-    }
-  }
-  const uint32_t filter = b.static_value({s.out_channels, kernel_h, kernel_w, channels}, std::move(trimmed),
-                                         node, StaticUse::kPacking);
+  const Shape trimmed_shape = {s.out_channels, kernel_h, kernel_w, channels};
+  const bool int8 = runs_in_int8(b, node);
+  const uint32_t filter =
+      int8 ? b.channelwise_int8_value(trimmed_shape,
+                                      live_weights(int8_values(b.input(node, 1)), s.out_channels, s.kernel_h,
+                                                   s.kernel_w, channels, rows.first, kernel_h, cols.first, kernel_w),
+                                      b.input(node, 1).scales, node)
+           : b.static_value(trimmed_shape,
+                            live_weights(b.constant_f32(node, 1), s.out_channels, s.kernel_h, s.kernel_w, channels,
+                                         rows.first, kernel_h, cols.first, kernel_w),
+                            node, StaticUse::kPacking);
   const int64_t groups = a.groups;
   // With one tap along an axis its dilation no longer matters; 1 lets XNNPACK
   // take its plain GEMM path for 1x1 convolutions.
@@ -124,8 +166,8 @@ bool define_trimmed_conv(SubgraphBuilder& b, const Node& node, const ConvShape& 
                 b.get(), top, right, bottom, left, kernel_h, kernel_w, a.stride[0], a.stride[1],
                 kernel_h == 1 ? 1 : a.dilation[0], kernel_w == 1 ? 1 : a.dilation[1], groups,
                 s.in_channels / groups, s.out_channels / groups, a.activation_min, a.activation_max,
-                b.input_value(node, 0), filter, b.optional_input_value(node, 2), b.output_value(node), 0),
-            node, "convolution (dead kernel taps trimmed)");
+                data_value(b, node, 3), filter, b.optional_input_value(node, 2), b.output_value(node), 0),
+            node, int8 ? "int8 convolution (dead kernel taps trimmed)" : "convolution (dead kernel taps trimmed)");
   return true;
 }
 
@@ -140,13 +182,14 @@ void lower_conv2d(SubgraphBuilder& b, const Node& node) {
   if (depthwise) return lower_depthwise(b, node, s);
   require_groups(node, s, groups > 0 ? s.in_channels / groups : 0,
                  groups > 0 ? s.out_channels / groups : 0);
+  if (runs_in_int8(b, node) && groups != 1) unsupported(node, "int8 weights need groups = 1 (or a depthwise convolution)");
   if (define_trimmed_conv(b, node, s)) return;
   b.defined(xnn_define_convolution_2d(
                 b.get(), a.pad[0], a.pad[3], a.pad[2], a.pad[1], s.kernel_h, s.kernel_w, a.stride[0],
                 a.stride[1], a.dilation[0], a.dilation[1], groups, s.in_channels / groups,
-                s.out_channels / groups, a.activation_min, a.activation_max, b.input_value(node, 0),
-                b.input_value(node, 1), b.optional_input_value(node, 2), b.output_value(node), 0),
-            node, "convolution");
+                s.out_channels / groups, a.activation_min, a.activation_max, data_value(b, node, 3),
+                weights_value(b, node), b.optional_input_value(node, 2), b.output_value(node), 0),
+            node, runs_in_int8(b, node) ? "int8 convolution" : "convolution");
 }
 
 void lower_conv_transpose2d(SubgraphBuilder& b, const Node& node) {
@@ -185,11 +228,15 @@ void lower_fully_connected(SubgraphBuilder& b, const Node& node) {
     if (y.shape.size() != 2) unsupported(node, "output must keep the input rank or be 2-D");
     flags = XNN_FLAG_TENSORFLOW_RESHAPE_2D;
   }
-  b.defined(xnn_define_fully_connected(b.get(), node.attrs.activation_min,
-                                       node.attrs.activation_max, b.input_value(node, 0),
-                                       b.input_value(node, 1), b.optional_input_value(node, 2),
-                                       b.output_value(node), flags),
-            node, "fully connected");
+  // An int8 layer's input is quantized per row of I values: the last axis,
+  // or, flattened, all but the first (whose rows must then be the output's).
+  const size_t row_dims = same_rank ? 1 : x.shape.size() - 1;
+  if (runs_in_int8(b, node) && !same_rank && x.shape[0] != y.shape[0])
+    unsupported(node, "int8 weights need the input's rows to be the output's");
+  b.defined(xnn_define_fully_connected(b.get(), node.attrs.activation_min, node.attrs.activation_max,
+                                       data_value(b, node, row_dims), weights_value(b, node),
+                                       b.optional_input_value(node, 2), b.output_value(node), flags),
+            node, runs_in_int8(b, node) ? "int8 fully connected" : "fully connected");
 }
 
 // Both operands may be activations (attention's Q x K^T); XNNPACK broadcasts

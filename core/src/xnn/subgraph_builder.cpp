@@ -2,7 +2,7 @@
 
 #include <cstring>
 
-#include "graph/half.h"
+#include "graph/graph_utils.h"
 
 namespace garden {
 namespace xnn {
@@ -135,7 +135,7 @@ uint32_t SubgraphBuilder::value(TensorId id, const Node& user) {
   const Tensor& t = graph_.tensor(id);
   uint32_t xnn_id;
   if (t.is_constant()) {
-    if (t.dtype != DType::kF32 && t.dtype != DType::kF16) {
+    if (t.dtype == DType::kI32 || t.dtype == DType::kI64) {
       unsupported(user, "integer constant '" + t.name + "' used as data");
     }
     const bool run_time = static_cast<size_t>(id) >= read_at_run_time_.size() || read_at_run_time_[id];
@@ -180,24 +180,41 @@ uint32_t SubgraphBuilder::static_value(const Shape& shape, std::vector<float> da
   return define(t, store_.back().data.data(), XNN_INVALID_VALUE_ID, 0, user);
 }
 
+uint32_t SubgraphBuilder::channelwise_int8_value(const Shape& shape, std::vector<int8_t> values,
+                                                 std::vector<float> scales, const Node& user) {
+  require(!shape.empty() && static_cast<int64_t>(values.size()) == element_count(shape) &&
+              static_cast<int64_t>(scales.size()) == shape[0],
+          ErrorCode::kInvalidModel, describe(user) + ": int8 weights do not match their shape");
+  values.reserve(values.size() + XNN_EXTRA_BYTES);
+  store_.push_back({std::move(scales), StaticUse::kPacking, std::move(values)});
+  const std::vector<size_t> dims = xnn_dims(shape, user);
+  uint32_t id = XNN_INVALID_VALUE_ID;
+  check_status(xnn_define_channelwise_quantized_tensor_value(subgraph_, xnn_datatype_qcint8, store_.back().data.data(),
+                                                             dims.size(), 0, dims.data(), store_.back().int8.data(),
+                                                             XNN_INVALID_VALUE_ID, 0, &id),
+               user, "int8 weights");
+  return id;
+}
+
+uint32_t SubgraphBuilder::quantized_at_run_time(uint32_t f32_value, const Shape& shape, size_t nonbatch_dims,
+                                                const Node& user) {
+  const std::vector<size_t> dims = xnn_dims(shape, user);
+  // One byte per value, and far less than an f32 tensor of the same shape.
+  activation_bytes_ = saturating_add(activation_bytes_, f32_bytes(shape) / 4);
+  uint32_t id = XNN_INVALID_VALUE_ID;
+  check_status(xnn_define_dynamically_quantized_tensor_value(subgraph_, xnn_datatype_qdint8, dims.size(), nonbatch_dims,
+                                                             dims.data(), XNN_INVALID_VALUE_ID, 0, &id),
+               user, "a dynamically quantized input");
+  defined(xnn_define_unary(subgraph_, xnn_unary_convert, nullptr, f32_value, id, 0), user, "int8 conversion");
+  return id;
+}
+
 std::vector<float> SubgraphBuilder::to_f32(const Tensor& t) {
-  const size_t count = static_cast<size_t>(element_count(t.shape));
-  require(t.data.size() == count * dtype_size(t.dtype), ErrorCode::kInvalidModel,
-          "constant '" + t.name + "' holds " + std::to_string(t.data.size()) +
-              " bytes, its shape needs " + std::to_string(count * dtype_size(t.dtype)));
-  std::vector<float> values(count);
-  values.reserve(count + XNN_EXTRA_BYTES / sizeof(float));
-  if (t.dtype == DType::kF32) {
-    std::memcpy(values.data(), t.data.data(), count * sizeof(float));
-  } else if (t.dtype == DType::kF16) {
-    for (size_t i = 0; i < count; ++i) {
-      uint16_t bits;
-      std::memcpy(&bits, t.data.data() + 2 * i, sizeof bits);
-      values[i] = half_to_float(bits);
-    }
-  } else {
+  if (t.dtype == DType::kI32 || t.dtype == DType::kI64)
     fail(ErrorCode::kUnsupportedModel, "constant '" + t.name + "' is not floating point");
-  }
+  // f16 and int8 widened; checked against the shape there.
+  std::vector<float> values = constant_as_f32(t);
+  values.reserve(values.size() + XNN_EXTRA_BYTES / sizeof(float));
   return values;
 }
 

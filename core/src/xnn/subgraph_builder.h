@@ -26,8 +26,9 @@ enum class StaticUse { kPacking, kRunTime };
 // (a list never moves its elements); those read at run time must outlive the
 // runtime, the others can go once it is created (release_packing_buffers).
 struct StaticBuffer {
-  std::vector<float> data;
+  std::vector<float> data;  // f32 values, or the scales of `int8`
   StaticUse use;
+  std::vector<int8_t> int8;  // per-channel int8 weights (data: one scale per channel)
 };
 using StaticStore = std::list<StaticBuffer>;
 
@@ -66,8 +67,17 @@ class SubgraphBuilder {
   // A new static f32 value holding `data` (moved into the store).
   uint32_t static_value(const Shape& shape, std::vector<float> data, const Node& user,
                         StaticUse use = StaticUse::kRunTime);
-  // A constant input as f32 values (f16 converted); kUnsupportedModel if not constant.
+  // A constant input as f32 values (f16 and int8 widened); kUnsupportedModel if not constant.
   std::vector<float> constant_f32(const Node& node, size_t index) const;
+
+  // Per-channel int8 weights (channel = axis 0) as an XNNPACK qcint8 static
+  // value of `shape`, for packing: `values` one byte each, `scales` one per channel.
+  uint32_t channelwise_int8_value(const Shape& shape, std::vector<int8_t> values, std::vector<float> scales,
+                                  const Node& user);
+  // A new qdint8 value holding `f32_value` (of `shape`) quantized at run time,
+  // with one scale and zero point per batch: the leading dims before the
+  // last `nonbatch_dims`. The input of an int8 convolution or fully connected layer.
+  uint32_t quantized_at_run_time(uint32_t f32_value, const Shape& shape, size_t nonbatch_dims, const Node& user);
 
   // Checks the status of an xnn_define_<op> call that added `xnn_nodes` XNNPACK
   // nodes for `node`; remembers which graph node they belong to (for profiles).
