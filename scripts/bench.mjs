@@ -63,17 +63,22 @@ function parseArgs(argv) {
 
 // ---------------------------------------------------------------- preparing
 
-/** Converts each TF.js model to .garden with garden-convert (once; redone when older than its inputs). */
-function convertTfjsModels(models, log) {
-  for (const model of models.filter((m) => m.peer === 'tfjs')) {
-    const source = localPath(`${model.modelDir}/${model.modelJson}`);
+/**
+ * Converts each TF.js model, and each model garden runs quantized, to .garden
+ * with garden-convert (once; redone when older than its inputs).
+ */
+function convertModels(models, log) {
+  for (const model of models.filter((m) => m.peer === 'tfjs' || m.quantize)) {
+    const source = localPath(model.peer === 'tfjs' ? `${model.modelDir}/${model.modelJson}` : `fixtures/${model.fixture}/model.onnx`);
     const target = localPath(convertedPath(model));
     const fresh = fs.existsSync(target) && fs.statSync(target).mtimeMs > Math.max(
       fs.statSync(source).mtimeMs, fs.statSync(GARDEN_CONVERT).mtimeMs);
     if (fresh) continue;
-    log(`converting ${source} with ${GARDEN_CONVERT}`);
+    log(`converting ${source} with ${GARDEN_CONVERT}${model.quantize ? ` --quantize ${model.quantize}` : ''}`);
     fs.mkdirSync(path.dirname(target), { recursive: true });
-    execFileSync(GARDEN_CONVERT, [source, target], { stdio: ['ignore', 'ignore', 'inherit'] });
+    const options = [...(model.quantize ? ['--quantize', model.quantize] : []),
+      ...(model.dynamic ? ['--input-size', `${model.height}x${model.width}`] : [])];
+    execFileSync(GARDEN_CONVERT, [source, target, ...options], { stdio: ['ignore', 'ignore', 'inherit'] });
   }
 }
 
@@ -212,6 +217,42 @@ function brotliSize(files) {
   return { raw, compressed };
 }
 
+/** For each quantized model measured with its f32 twin: f32 median / quantized median, per thread count. */
+function quantizedLines(models, gardenResults) {
+  const lines = [];
+  for (const quantized of models.filter((m) => m.quantize)) {
+    const f32 = models.find((m) => !m.quantize && m.modelName === quantized.modelName);
+    if (!f32) continue;
+    const ratios = [...gardenResults.get(quantized.label)].flatMap(([threads, result]) => {
+      const base = gardenResults.get(f32.label).get(threads);
+      return result.error || !base || base.error ? [] : [`${(base.medianMs / result.medianMs).toFixed(2)}x at ${threads}T`];
+    });
+    if (ratios.length) lines.push(`${quantized.label} ${ratios.join(', ')}`);
+  }
+  return lines;
+}
+
+/** Each measured model's file as garden loads it and as its peer does, raw and brotli. */
+function modelSizeReport(models) {
+  const rows = ['| model | garden file | garden MB (brotli) | peer files | peer MB (brotli) |', '|---|---|---|---|---|'];
+  const size = (files) => {
+    const { raw, compressed } = brotliSize(files);
+    return `${(raw / 1e6).toFixed(2)} (${(compressed / 1e6).toFixed(2)})`;
+  };
+  for (const model of models) {
+    const gardenFile = localPath(model.peer === 'tfjs' || model.quantize ? convertedPath(model) : `fixtures/${model.fixture}/model.onnx`);
+    let peerFiles;
+    if (model.peer === 'tfjs') {
+      const json = JSON.parse(fs.readFileSync(localPath(`${model.modelDir}/${model.modelJson}`), 'utf8'));
+      peerFiles = [`${model.modelDir}/${model.modelJson}`, ...json.weightsManifest.flatMap((g) => g.paths.map((p) => `${model.modelDir}/${p}`))].map(localPath);
+    } else {
+      peerFiles = [localPath(`fixtures/${model.fixture}/model.onnx`)];
+    }
+    rows.push(`| ${model.label} | ${path.basename(gardenFile)} | ${size([gardenFile])} | ${peerFiles.map((f) => path.basename(f)).join(', ')} | ${size(peerFiles)} |`);
+  }
+  return rows.join('\n');
+}
+
 function downloadReport() {
   const inPackage = (dir, files) => files.map((f) => path.join(dir, f)).filter((f) => fs.existsSync(f));
   // The package's own modules (garden.mjs and what it imports) plus one wasm build.
@@ -241,7 +282,7 @@ async function main() {
   const out = (line = '') => process.stdout.write(`${line}\n`);
   const log = (line) => process.stderr.write(`[bench] ${line}\n`);
   const models = MODELS.filter((m) => options.models.includes(m.id));
-  convertTfjsModels(models, log);
+  convertModels(models, log);
 
   let measurer = nodeMeasurer;
   let environment = `Node ${process.version} (wasm SIMD; each measurement in its own worker thread)`;
@@ -286,6 +327,8 @@ async function main() {
   out('CPU/wall = process CPU time over wall time during the timed runs (≈ threads actually busy; Node only).');
   const scaling = scalingLines(gardenResults);
   if (scaling.length) out(`Garden 1 thread / 2 threads median: ${scaling.join('; ')}.`);
+  const quantized = quantizedLines(models, gardenResults);
+  if (quantized.length) out(`Garden f32 / quantized median (how much faster the quantized model runs): ${quantized.join('; ')}.`);
   out(`Load average at the end: ${loadAverage()}.`);
   if (!options.browser) out(`Process peak RSS over the whole run: ${(process.resourceUsage().maxRSS / 2 ** 10).toFixed(0)} MB.`);
   if (options.models.includes(OCR_PAGE_ID) && !options.browser) {
@@ -309,6 +352,10 @@ async function main() {
     out('\n## Teaching your own classes (Node): embed() and the few-shot classifier\n');
     out(fewShotReport(results));
     out('\nnsfwjs (shipped) on a 224 x 224 frame: `classify(frame, 5)` and `embed(frame)`, medians after 3 warm-up runs; `predict(embedding)` of `createFewShotClassifier` holding 1,000 examples of 10 classes, the median of 10 x runs (the search runs in the package\'s SIMD128 search module, on the calling thread).');
+  }
+  if (models.length) {
+    out('\n## Model files (MB, raw and brotli q11)\n');
+    out(modelSizeReport(models));
   }
   out('\n## Runtime download size\n');
   out(downloadReport());

@@ -30,12 +30,13 @@ const posix = {
  * output from `fixture_dir` (default: the model file's folder).
  */
 function benchModel(entry, models) {
-  const { id, label, peer, dynamic, model_file: modelFile, fixture_dir: fixtureDir, expected } = entry;
+  const { id, label, peer, dynamic, model_file: modelFile, fixture_dir: fixtureDir, expected, quantize, fixture } = entry;
   const model = models.find(({ name }) => name === entry.model);
   // An entry may run a dynamic model at a size of its own.
   const [height, width] = entry.input_size ?? model.input_size;
-  const bench = { id, label, height, width, peer };
+  const bench = { id, label, height, width, peer, fixture: fixture ?? id, modelName: entry.model };
   if (dynamic) bench.dynamic = true;
+  if (quantize) bench.quantize = quantize;
   if (peer === 'tfjs') {
     const file = modelFile ?? `fixtures/${model.fixture}`;
     bench.modelDir = posix.dirname(file);
@@ -57,7 +58,7 @@ export function modelById(id) {
   return model;
 }
 
-/** Where garden-convert writes the .garden twin of a TF.js model. */
+/** Where garden-convert writes the .garden twin of a TF.js model, or a model's quantized .garden. */
 export function convertedPath(model) { return `converted/${model.id}.garden`; }
 
 function floats(bytes) {
@@ -82,14 +83,14 @@ function resampleNchw(data, [, channels, height, width], outHeight, outWidth) {
 }
 
 async function onnxFixture(model, read) {
-  const dir = `fixtures/${model.id}`;
+  const dir = `fixtures/${model.fixture}`;
   const meta = JSON.parse(text(await read(`${dir}/meta.json`)));
   const shape = meta.inputs[0].shape;
   const input = floats(await read(`${dir}/input.bin`));
   const atFixtureSize = shape[2] === model.height && shape[3] === model.width;
   const bytes = await read(`${dir}/model.onnx`);
   return {
-    gardenBytes: bytes,
+    gardenBytes: model.quantize ? await read(convertedPath(model)) : bytes,
     onnxBytes: bytes,
     inputShape: [1, shape[1], model.height, model.width],
     input: atFixtureSize ? input : resampleNchw(input, shape, model.height, model.width),
