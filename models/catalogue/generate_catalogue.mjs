@@ -70,8 +70,9 @@ function checkModels(manifest, models) {
   }
   for (const [page, entries] of Object.entries(manifest.demos)) {
     byName(entries.map(({ id }) => ({ name: id })), `demo '${page}' entry`);
-    for (const { id, model, from } of entries) {
+    for (const { id, model, from, quantize } of entries) {
       const found = models.get(model);
+      check(quantize === undefined || quantize === 'int8', `demo '${page}/${id}': quantize must be 'int8'`);
       check(found, `demo '${page}/${id}': unknown model '${model}'`);
       check(from === 'fixture' ? found.fixture : from === 'package' && found.package,
             `demo '${page}/${id}': model '${model}' has no ${from}`);
@@ -262,11 +263,11 @@ const DEMO_OPTIONS = {
 
 function demos(manifest) {
   return Object.fromEntries(Object.entries(manifest.demos).map(([page, entries]) => [page,
-    entries.map(({ id, model: name, from, label, note }) => {
+    entries.map(({ id, model: name, from, label, note, quantize }) => {
       const model = manifest.byName.get(name);
       const fromPackage = from === 'package';
-      return { id, model: name, label, note, options: DEMO_OPTIONS[model.task](model, fromPackage),
-        fixture: fromPackage ? null : model.fixture };
+      const options = { ...DEMO_OPTIONS[model.task](model, fromPackage), ...(quantize ? { quantize } : {}) };
+      return { id, model: name, label, note, options, fixture: fromPackage ? null : model.fixture };
     })]));
 }
 

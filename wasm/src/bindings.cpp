@@ -56,7 +56,7 @@ class JsModel : public JsHandle<garden::Session> {
       garden::SessionOptions session_options;
       session_options.threads = threads_option(options);
       session_options.profile = has_options(options) && options["profile"].isTrue();
-      load(bytes, int_option(options, "inputHeight", 0), int_option(options, "inputWidth", 0), session_options);
+      load(bytes, int_option(options, "inputHeight", 0), int_option(options, "inputWidth", 0), session_options, options);
     });
   }
 

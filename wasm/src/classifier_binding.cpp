@@ -43,7 +43,7 @@ class JsClassifier : public JsHandle<cls::Classifier> {
       classifier_options.embedding_output =
           string_option(options, "embeddingOutput", classifier_options.embedding_output);
       const int size = input_size_option(options);
-      load(bytes, size, size, classifier_options);
+      load(bytes, size, size, classifier_options, options);
     });
   }
 

@@ -44,12 +44,13 @@ class JsHandle {
   explicit JsHandle(const char* name) : name_(name) {}
 
   // Loads the model in `bytes` (dynamic input dims set to height x width,
-  // or left when both are 0) and builds Held(model, options) on it.
+  // or left when both are 0; its weights quantized as `js_options.quantize`
+  // says) and builds Held(model, options) on it.
   template <typename Options>
-  void load(const val& bytes, int input_height, int input_width, const Options& options) {
+  void load(const val& bytes, int input_height, int input_width, const Options& options, const val& js_options) {
     // A statement of its own: the copied file bytes are freed at its end,
     // before the graph moves into the runner, which frees its weights once packed.
-    garden::Model model = load_model(copy_bytes(bytes), input_height, input_width);
+    garden::Model model = load_model(copy_bytes(bytes), input_height, input_width, quantize_option(js_options));
     held_ = std::make_unique<Held>(std::move(model), options);
   }
 

@@ -131,8 +131,20 @@ async function modelBytes(source, fetchOptions) {
   throw new GardenError('INVALID_ARGUMENT', 'a model must be a Uint8Array, an ArrayBuffer or a URL');
 }
 
-// What every loader takes about fetching its model (fetchModel's options).
+// What every loader takes about fetching its model (fetchModel's options),
+// and `quantize`: 'int8' runs the model's convolutions and fully connected
+// layers in int8, their weights quantized per channel at load (as
+// garden-convert --quantize int8 does ahead of time, for a smaller file).
 const FETCH_KEYS = ['onProgress', 'cache', 'integrity'];
+const LOAD_KEYS = [...FETCH_KEYS, 'quantize'];
+
+/** The quantize option, checked: undefined or 'int8'. */
+function checkQuantize(quantize) {
+  if (quantize !== undefined && quantize !== 'int8') {
+    throw new GardenError('INVALID_ARGUMENT', `quantize must be 'int8' (or left out), got ${quantize}`);
+  }
+  return quantize;
+}
 
 /** createGarden's fetch and cacheDir: checked once, then given to every fetch. */
 export function gardenFetchOptions({ fetch, cacheDir }) {
@@ -287,13 +299,15 @@ export class LocalGarden {
   }
 
   async loadTextDetector(options = {}) {
-    const { model = 'ppocr', modelUrl, kind, inputSize, warmup = true, ...fetchOptions } =
-      checkKeys(options, ['model', 'modelUrl', 'kind', 'inputSize', 'warmup', ...FETCH_KEYS], 'loadTextDetector');
+    const { model = 'ppocr', modelUrl, kind, inputSize, warmup = true, quantize, ...fetchOptions } =
+      checkKeys(options, ['model', 'modelUrl', 'kind', 'inputSize', 'warmup', ...LOAD_KEYS], 'loadTextDetector');
     this.#alive();
     checkWarmup(warmup);
+    checkQuantize(quantize);
     const named = typeof model === 'string' ? lookup(TEXT_DETECTORS, model, 'text detector') : null;
     const bytes = modelUrl === undefined && named ? await this.#namedBytes(named, fetchOptions) : await this.#bytes(modelUrl ?? model, fetchOptions);
-    const settings = { kind: kind ?? named?.kind ?? 'ppocr', inputSize: inputSize ?? named?.inputSize ?? 640, threads: this.threads };
+    const settings = { kind: kind ?? named?.kind ?? 'ppocr', inputSize: inputSize ?? named?.inputSize ?? 640, threads: this.threads,
+      quantize };
     const native = this.call((module) => new module.TextDetector(bytes, settings));
     const detector = this.#track(new TextDetector(this, native));
     if (!warmup) return detector;
@@ -311,11 +325,12 @@ export class LocalGarden {
    */
   async loadTextReader(options = {}) {
     const { detector = 'ppocr', detectorUrl, recognizer = 'ppocr', recognizerUrl, dictionary, dictionaryUrl,
-      direction = false, directionUrl, inputSize = 640, recognizerWidth, minScore, warmup = true, ...fetchOptions } =
+      direction = false, directionUrl, inputSize = 640, recognizerWidth, minScore, warmup = true, quantize, ...fetchOptions } =
       checkKeys(options, ['detector', 'detectorUrl', 'recognizer', 'recognizerUrl', 'dictionary', 'dictionaryUrl',
-        'direction', 'directionUrl', 'inputSize', 'recognizerWidth', 'minScore', 'warmup', ...FETCH_KEYS], 'loadTextReader');
+        'direction', 'directionUrl', 'inputSize', 'recognizerWidth', 'minScore', 'warmup', ...LOAD_KEYS], 'loadTextReader');
     this.#alive();
     checkWarmup(warmup);
+    checkQuantize(quantize);
     const namedDetector = detectorUrl === undefined && typeof detector === 'string'
       ? lookup(TEXT_DETECTORS, detector, 'text detector') : null;
     if (namedDetector && namedDetector.kind !== 'ppocr') {
@@ -338,7 +353,8 @@ export class LocalGarden {
         await this.#bytes(dictionaryUrl ?? packageFileUrl(named.dictionary, this.#baseUrl), fetchOptions)),
     };
     // Unset for a recognizer given as bytes or a URL: the binding's default.
-    const settings = { inputSize, recognizerWidth: recognizerWidth ?? named?.inputWidth, minScore, threads: this.threads };
+    const settings = { inputSize, recognizerWidth: recognizerWidth ?? named?.inputWidth, minScore, threads: this.threads,
+      quantize };
     const native = this.call((module) => new module.TextReader(models, settings));
     const reader = this.#track(new TextReader(this, native));
     if (!warmup) return reader;
@@ -367,18 +383,20 @@ export class LocalGarden {
    * model's classification head reads).
    */
   async loadClassifier(options = {}) {
-    const { model = DEFAULT_CLASSIFIER, preset, modelUrl, inputSize, labels, embeddingOutput, warmup = true, ...fetchOptions } =
-      checkKeys(options, ['model', 'preset', 'modelUrl', 'inputSize', 'labels', 'embeddingOutput', 'warmup', ...FETCH_KEYS], 'loadClassifier');
+    const { model = DEFAULT_CLASSIFIER, preset, modelUrl, inputSize, labels, embeddingOutput, warmup = true, quantize, ...fetchOptions } =
+      checkKeys(options, ['model', 'preset', 'modelUrl', 'inputSize', 'labels', 'embeddingOutput', 'warmup', ...LOAD_KEYS], 'loadClassifier');
     const module = this.#alive();
     if (!module.Classifier) throw new GardenError('UNSUPPORTED_MODEL', 'this build has no classification runner');
     checkWarmup(warmup);
+    checkQuantize(quantize);
     const name = typeof model === 'string' ? model : undefined;
     const named = name && modelUrl === undefined ? lookup(CLASSIFIERS, name, 'classifier') : null;
     const bytes = named ? await this.#namedBytes(named, fetchOptions) : await this.#bytes(modelUrl ?? model, fetchOptions);
     if (embeddingOutput !== undefined && typeof embeddingOutput !== 'string') {
       throw new GardenError('INVALID_ARGUMENT', 'embeddingOutput must be the name of a tensor of the model');
     }
-    const settings = { preset: preset ?? classifierPreset(name), inputSize, labels, embeddingOutput, threads: this.threads };
+    const settings = { preset: preset ?? classifierPreset(name), inputSize, labels, embeddingOutput, threads: this.threads,
+      quantize };
     const native = this.call((m) => new m.Classifier(bytes, settings));
     const classifier = this.#track(new Classifier(this, native));
     if (!warmup) return classifier;
@@ -392,11 +410,12 @@ export class LocalGarden {
    * shipped), model bytes or a modelUrl run with the `base` preset.
    */
   async loadSegmenter(options = {}) {
-    const { base = 'pascal', quantizationBytes = 2, modelUrl, model, inputSize, warmup = true, ...fetchOptions } =
-      checkKeys(options, ['base', 'quantizationBytes', 'modelUrl', 'model', 'inputSize', 'warmup', ...FETCH_KEYS], 'loadSegmenter');
+    const { base = 'pascal', quantizationBytes = 2, modelUrl, model, inputSize, warmup = true, quantize, ...fetchOptions } =
+      checkKeys(options, ['base', 'quantizationBytes', 'modelUrl', 'model', 'inputSize', 'warmup', ...LOAD_KEYS], 'loadSegmenter');
     const module = this.#alive();
     if (!module.Segmenter) throw new GardenError('UNSUPPORTED_MODEL', 'this build has no segmentation runner');
     checkWarmup(warmup);
+    checkQuantize(quantize);
     if (![1, 2, 4].includes(quantizationBytes)) {
       throw new GardenError('INVALID_ARGUMENT', `quantizationBytes must be 1, 2 or 4, got ${quantizationBytes}`);
     }
@@ -407,7 +426,7 @@ export class LocalGarden {
     const bytes = named ? await this.#namedBytes(named, fetchOptions)
       : await this.#bytes(model ?? modelUrl ?? deeplabUrl(base, quantizationBytes), fetchOptions);
     const preset = named ? named.preset : base;
-    const native = this.call((m) => new m.Segmenter(bytes, { base: preset, inputSize, threads: this.threads }));
+    const native = this.call((m) => new m.Segmenter(bytes, { base: preset, inputSize, threads: this.threads, quantize }));
     const segmenter = this.#track(new Segmenter(this, native));
     if (!warmup) return segmenter;
     const frame = greyFrame(WARMUP_SIDE, WARMUP_SIDE);
@@ -417,11 +436,12 @@ export class LocalGarden {
   /** loadModel({ model | modelUrl, ...options }) or loadModel(bytesOrUrl, options). */
   async loadModel(first, second) {
     const { source, options } = modelArguments(first, second);
-    const { inputHeight, inputWidth, threads, profile = false, warmup = true, ...fetchOptions } =
-      checkKeys(options, ['inputHeight', 'inputWidth', 'threads', 'profile', 'warmup', ...FETCH_KEYS], 'loadModel');
+    const { inputHeight, inputWidth, threads, profile = false, warmup = true, quantize, ...fetchOptions } =
+      checkKeys(options, ['inputHeight', 'inputWidth', 'threads', 'profile', 'warmup', ...LOAD_KEYS], 'loadModel');
     this.#alive();
     checkWarmup(warmup);
-    const settings = { inputHeight, inputWidth, profile, threads: this.#threadsOption(threads) };
+    checkQuantize(quantize);
+    const settings = { inputHeight, inputWidth, profile, threads: this.#threadsOption(threads), quantize };
     const bytes = await this.#bytes(source, fetchOptions);
     const native = this.call((module) => new module.Model(bytes, settings));
     const model = this.#track(new Model(this, native));

@@ -38,7 +38,7 @@ class JsSegmenter : public JsHandle<seg::Segmenter> {
       seg::SegmenterOptions segmenter_options = seg::preset(string_option(options, "base", "pascal"));
       segmenter_options.session.threads = threads_option(options);
       const int size = input_size_option(options);
-      load(bytes, size, size, segmenter_options);
+      load(bytes, size, size, segmenter_options, options);
     });
   }
 

@@ -92,7 +92,7 @@ class JsTextDetector : public JsHandle<TextDetector> {
       settings_ = read_settings(val::undefined(), kind_);
       TextDetectorOptions detector_options = postprocess_options(settings_);
       detector_options.session.threads = threads_option(options);
-      load(bytes, input_size, input_size, detector_options);
+      load(bytes, input_size, input_size, detector_options, options);
     });
   }
 
