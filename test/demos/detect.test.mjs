@@ -100,3 +100,15 @@ test('the camera shows boxes frame after frame, redacted, without blocking the p
   await screenshot(page, 'detect-camera');
   assert.deepEqual(errors, []);
 });
+
+// The picker's int8 entry: the same shipped models, quantized at load.
+test('the int8 text reader finds and reads the same 7 lines', async () => {
+  const { page, errors } = await openPage(env.browser.context, `${env.server.url}detect.html?model=ppocr-int8`);
+  await waitForFrames(page, 1);
+  assert.match(await page.textContent('#model-note'), /int8/);
+  await uploadAndWait(page, sampleImage('page.png'));
+  const texts = await page.evaluate(() => [...document.querySelectorAll('ol.boxes li')].map((item) => item.textContent));
+  assert.equal(texts.length, 7);
+  assert.equal(texts[1], 'Let us first determine markers of the coins and the');
+  assert.deepEqual(errors, []);
+});
