@@ -120,10 +120,11 @@ test('demo lists: each page\'s models in the manifest\'s order, run by the names
     const shown = CATALOGUE.demos[page];
     assert.deepEqual(shown.map(({ id, label, note }) => ({ id, label, note })),
                      entries.map(({ id, label, note }) => ({ id, label, note })), page);
-    for (const [index, { id, model: name, from }] of entries.entries()) {
+    for (const [index, { id, model: name, from, quantize }] of entries.entries()) {
       const model = modelNamed(name);
-      const { options, fixture } = shown[index];
+      const { options: { quantize: shownQuantize, ...options }, fixture } = shown[index];
       assert.equal(fixture, from === 'fixture' ? model.fixture : null, id);
+      assert.equal(shownQuantize, quantize, `${id}: quantize`);
       const names = [model.preset, model.package?.name, model.package?.kind];
       for (const value of Object.values(options)) assert.ok(names.includes(value), `${id}: ${value}`);
       if (from === 'package') assert.ok(Object.values(options).includes(model.package.name), id);
