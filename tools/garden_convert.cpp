@@ -4,7 +4,8 @@
 // and writes the optimized graph as a .garden file (save_model_file: a failed
 // conversion never leaves a partial OUT behind).
 //
-// --quantize fp16  every f32 weight stored as float16 (half the bytes)
+// --quantize fp16  convolution and fully connected weights stored as float16
+//                  (close to half the bytes; the arithmetic stays f32)
 // --quantize int8  convolution and fully connected weights as per-channel
 //                  int8, run in int8 (quantize_weights in garden/model.h);
 //                  the layers that keep float weights are listed, with why

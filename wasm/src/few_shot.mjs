@@ -102,9 +102,8 @@ class ExampleStore {
   #base = (this.#search.__heap_base.value + 15) & ~15;
   capacity = 0;
 
-  constructor(dimension, capacity) {
+  constructor(dimension) {
     this.dimension = dimension;
-    this.resize(capacity, 0);
   }
 
   /** Room for `capacity` examples, keeping the first `keep`. */
@@ -177,7 +176,7 @@ export class FewShotClassifier {
     this.#classifier = classifier;
     this.#dimension = dimension;
     this.#k = checkK(k);
-    this.#store = new ExampleStore(dimension, 0);
+    this.#store = new ExampleStore(dimension);
     this.#allocate(16);
   }
 

@@ -61,8 +61,8 @@ Model optimize(Graph graph);
 // How a model's weights are stored (garden-convert --quantize).
 enum class WeightStorage {
   kF32,
-  // Every f32 constant as float16: half the bytes, widened at load; the
-  // arithmetic stays f32.
+  // The f32 weights of convolutions and fully connected layers as float16
+  // (close to half the bytes), widened at load; the arithmetic stays f32.
   kF16,
   // The weights of convolutions (groups 1) and fully connected layers as
   // int8, one scale per output channel: a quarter of the bytes, and those

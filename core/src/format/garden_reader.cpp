@@ -3,7 +3,6 @@
 // that indexes something (tensor ids, weight ranges, dims, enums, attribute
 // tables) is checked before it is used, and the finished Graph is checked with
 // the same per-op contracts the writer applied.
-#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -69,19 +68,17 @@ DType read_dtype(const fb::Tensor& t, const std::string& name) {
   return static_cast<DType>(dtype);
 }
 
-// An int8 tensor's scales: one per index of axis 0, zero points 0 (the
-// symmetric per-channel int8 garden-convert writes).
+// An int8 tensor's scales, quantized along axis 0 with zero points 0 (the
+// symmetric per-channel int8 garden-convert writes). Their count and values
+// are Graph::validate's to check, as for a graph made in memory.
 std::vector<float> read_scales(const fb::Quantization& q, const Tensor& tensor) {
   const std::string what = "int8 tensor '" + tensor.name + "'";
   require(q.axis() == 0, ErrorCode::kUnsupportedModel, what + " is quantized along axis " + std::to_string(q.axis()) + ", not 0");
   if (q.zero_point())
     for (int64_t zero : *q.zero_point())
       require(zero == 0, ErrorCode::kUnsupportedModel, what + " has a non-zero zero point");
-  check(q.scale() && !tensor.shape.empty() && q.scale()->size() == static_cast<size_t>(tensor.shape[0]),
-        what + " needs one scale per index of its first axis");
-  std::vector<float> scales(q.scale()->begin(), q.scale()->end());
-  for (float scale : scales) check(scale > 0.f && std::isnormal(scale), what + " has a scale that is not a positive normal float");
-  return scales;
+  check(q.scale() != nullptr, what + " has no scales");
+  return std::vector<float>(q.scale()->begin(), q.scale()->end());
 }
 
 std::vector<uint8_t> read_weight(const fb::WeightRef& ref, const WeightSection& section,

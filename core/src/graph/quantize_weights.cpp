@@ -53,6 +53,13 @@ void store_as_int8(Tensor& tensor) {
 
 constexpr int64_t kMinInt8InputChannels = 16;
 
+// Convolutions and fully connected layers: their input 1 is their weights.
+bool has_weights(const Node& node) {
+  const bool weighted = node.op == OpType::kConv2D || node.op == OpType::kConvTranspose2D ||
+                        node.op == OpType::kFullyConnected;
+  return weighted && node.inputs.size() >= 2;
+}
+
 // Why a layer with weights keeps them in floating point, or "" when they can be int8.
 std::string float_reason(const Graph& graph, const Node& node, const std::vector<int>& readers) {
   const Tensor& w = graph.tensor(node.inputs[1]);
@@ -79,9 +86,7 @@ QuantizationReport quantize_weights(Model& model, WeightStorage storage) {
     // constants keep f32 (they are a few percent of the bytes, and a bias
     // rounded to f16 shifts a whole channel).
     for (const Node& node : graph.nodes) {
-      const bool has_weights = node.op == OpType::kConv2D || node.op == OpType::kConvTranspose2D ||
-                               node.op == OpType::kFullyConnected;
-      if (!has_weights || node.inputs.size() < 2) continue;
+      if (!has_weights(node)) continue;
       Tensor& w = graph.tensor(node.inputs[1]);
       if (w.is_constant() && w.dtype == DType::kF32) store_as_f16(w);
     }
@@ -91,9 +96,7 @@ QuantizationReport quantize_weights(Model& model, WeightStorage storage) {
       for (TensorId id : node.inputs)
         if (id >= 0) ++readers[static_cast<size_t>(id)];
     for (const Node& node : graph.nodes) {
-      const bool has_weights = node.op == OpType::kConv2D || node.op == OpType::kConvTranspose2D ||
-                               node.op == OpType::kFullyConnected;
-      if (!has_weights || node.inputs.size() < 2) continue;
+      if (!has_weights(node)) continue;
       const std::string reason = float_reason(graph, node, readers);
       if (!reason.empty()) {
         report.float_layers.push_back(std::string(op_name(node.op)) + " '" + node.name + "': " + reason);
