@@ -2,6 +2,8 @@
 // the same model (nsfwjs' MobileNetV2, 1,792 features) and frame, and a
 // few-shot classifier's predict() over 1,000 stored examples, given the
 // query's embedding so only the nearest-neighbour search is timed.
+import { mulberry32 } from '../lib/seeded_random.mjs';
+
 export const FEW_SHOT_ID = 'few-shot';
 const EXAMPLES = 1000;
 const CLASSES = 10;
@@ -20,18 +22,6 @@ async function medianMs(body, runs) {
   return median(times);
 }
 
-/** A seeded generator of numbers in [0, 1) (mulberry32). */
-function random(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function gradientFrame(side) {
   const data = new Uint8ClampedArray(side * side * 4);
   for (let i = 0; i < side * side; ++i) data.set([i % side, (i / side) & 255, (i * 7) & 255, 255], 4 * i);
@@ -47,7 +37,7 @@ export async function measureFewShot(env, threads, runs) {
     const classifyMs = await medianMs(() => classifier.classify(frame, 5), runs);
     const embedMs = await medianMs(() => classifier.embed(frame), runs);
     const fewShot = garden.createFewShotClassifier(classifier);
-    const next = random(1000);
+    const next = mulberry32(1000);
     const embedding = () => Float32Array.from({ length: classifier.embeddingSize }, next);
     for (let i = 0; i < EXAMPLES; ++i) await fewShot.addExample(embedding(), `class ${i % CLASSES}`);
     const query = embedding();

@@ -10,7 +10,7 @@ import { after, before, test } from 'node:test';
 
 import fs from 'node:fs';
 
-import { FIXTURES, PACKAGE, chelseaPath, pagePath } from '../node/helpers.mjs';
+import { FIXTURES, PACKAGE, ROOT, chelseaPath, pagePath } from '../node/helpers.mjs';
 import { CATALOGUE, integrityOf, localFile } from '../node/official_urls.mjs';
 import { launchChromium, serve } from './browser.mjs';
 
@@ -356,7 +356,8 @@ test('baseUrl moves the wasm, the workers and the shipped models', { timeout: 18
 // least 95 % of 15 other crops of each (as in Node, test/node/few_shot.test.mjs).
 test('a few-shot classifier taught in a page names held-out crops of four photos', { timeout: 300_000 }, async () => {
   const photos = path.dirname(chelseaPath());
-  const server = await serve({ '/pkg/': PACKAGE, '/photos/': photos }, { isolated: true, pages: PAGES });
+  const seededRandom = path.join(ROOT, 'scripts/lib/seeded_random.mjs');
+  const server = await serve({ '/pkg/': PACKAGE, '/photos/': photos, '/seeded_random.mjs': seededRandom }, { isolated: true, pages: PAGES });
   const page = await browser.newPage();
   const errors = [];
   page.on('pageerror', (error) => errors.push(error.message));
@@ -364,14 +365,8 @@ test('a few-shot classifier taught in a page names held-out crops of four photos
     await page.goto(`${server.url}/index.html`);
     const result = await page.evaluate(`(async () => {
       const { createGarden } = await import('/pkg/garden.mjs');
-      let state = 20261207;
-      const next = () => {  // mulberry32
-        state = (state + 0x6d2b79f5) >>> 0;
-        let t = state;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-      };
+      const { mulberry32 } = await import('/seeded_random.mjs');
+      const next = mulberry32(20261207);
       const canvas = new OffscreenCanvas(224, 224);
       const context = canvas.getContext('2d', { willReadFrequently: true });
       const crop = (photo) => {  // a square of 45-85 % of the shorter side, maybe mirrored, brightness 0.8-1.2

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 
 import { loadGraphModel, tf } from '../../scripts/fixtures/tfjs_reference.mjs';
+import { mulberry32 } from '../../scripts/lib/seeded_random.mjs';
 import { FIXTURES, importPackage, readChelsea, readSkimagePhoto, rejection } from './helpers.mjs';
 
 const { createGarden, cosineSimilarity } = await importPackage();
@@ -14,18 +15,6 @@ const { createGarden, cosineSimilarity } = await importPackage();
 const FEATURES = 'StatefulPartitionedCall/sequential/keras_layer/StatefulPartitionedCall/StatefulPartitionedCall/' +
   'StatefulPartitionedCall/predict/feature_vector/SpatialSqueeze';
 const SIDE = 224;  // nsfwjs' input: an image of this size is not resized
-
-/** A seeded generator of numbers in [0, 1) (mulberry32). */
-function random(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * A crop of `photo` (RGBA) scaled to size x size by nearest sampling: a square
@@ -67,7 +56,7 @@ test('embed() is nsfwjs\' feature vector as TF.js computes it; classify() is unc
   try {
     const classifier = await garden.loadClassifier({ model: 'nsfwjs' });
     assert.equal(classifier.embeddingSize, 1792);
-    const crop = augmentedCrop(readChelsea(), random(3));
+    const crop = augmentedCrop(readChelsea(), mulberry32(3));
     const embedding = await classifier.embed(crop);
     const ranked = await classifier.classify(crop, 5);
 
@@ -113,7 +102,7 @@ test('taught with 5 crops of each of 4 photos, it names at least 95 % of 60 held
     const classifier = await garden.loadClassifier({ model: 'nsfwjs' });
     const fewShot = garden.createFewShotClassifier(classifier);
     assert.equal(fewShot.dimension, 1792);
-    const next = random(20261207);
+    const next = mulberry32(20261207);
     const heldOut = [];
     for (const [label, file] of Object.entries(PHOTOS)) {
       const photo = readSkimagePhoto(file);
