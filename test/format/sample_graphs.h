@@ -64,7 +64,7 @@ inline Graph every_op_graph() {
   elu.alpha = 0.7f;
   TensorId lr = g.node(OpType::kElu, {leaky_out}, {1, 8, 8, 4}, elu);
   for (OpType op : {OpType::kAbs, OpType::kNeg, OpType::kExp, OpType::kLog, OpType::kSqrt, OpType::kFloor,
-                    OpType::kCeil, OpType::kRound, OpType::kSign, OpType::kReciprocal})
+                    OpType::kCeil, OpType::kRound, OpType::kSign, OpType::kReciprocal, OpType::kSin, OpType::kCos})
     lr = g.node(op, {lr}, {1, 8, 8, 4});
   for (OpType op : {OpType::kMaximum, OpType::kMinimum, OpType::kPow, OpType::kPRelu, OpType::kSquaredDifference})
     lr = g.node(op, {lr, g.constant({4}, {0.5f, 1.f, 2.f, 3.f})}, {1, 8, 8, 4});
@@ -120,6 +120,15 @@ inline Graph every_op_graph() {
   Attributes mean;
   mean.ints = {2, 1};
   const TensorId mn = g.node(OpType::kMean, {sl}, {1, 1, 1, 8}, Layout::kNHWC, mean);
+  Attributes channels;
+  channels.ints = {3};
+  const TensorId rmax = g.node(OpType::kReduceMax, {mn}, {1, 1, 1, 1}, Layout::kNHWC, channels);
+  Attributes rows;
+  rows.ints = {1};
+  const TensorId rmin = g.node(OpType::kReduceMin, {sl}, {1, 1, 9, 8}, Layout::kNHWC, rows);
+  Attributes all;
+  all.ints = {0, 1, 2, 3};
+  const TensorId rprod = g.node(OpType::kReduceProd, {rmin}, {1, 1, 1, 1}, Layout::kNHWC, all);
 
   Attributes d2s;
   d2s.block_size = 2;
@@ -133,7 +142,7 @@ inline Graph every_op_graph() {
   g.pattern_constant("int32_table", {3}, DType::kI32);
   g.pattern_constant("int64_scalar", {}, DType::kI64);
 
-  g.graph().outputs = {d1, sm, gap, tr, mn, ds, mm2};
+  g.graph().outputs = {d1, sm, gap, tr, mn, ds, mm2, rmax, rprod};
   garden::ModelInfo& info = g.graph().info;
   info.task = "classification";
   info.source = "hand-built test graph";

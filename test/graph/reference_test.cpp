@@ -226,6 +226,11 @@ TEST_CASE("Unary activations", "[reference][unary]") {
     b.output(b.node(op, {in}, {5}, Layout::kAny, attrs));
     return run(b, x);
   };
+  auto apply_to = [&](OpType op, const std::vector<float>& values) {
+    GraphBuilder b;
+    b.output(b.node(op, {b.input({5}, Layout::kAny)}, {5}, Layout::kAny));
+    return run(b, values);
+  };
   require_values(apply(OpType::kHardSwish), {0.f, -1.f / 3, 0.f, 2.f / 3, 4.f});
   Attributes hs;
   hs.alpha = 0.2f;
@@ -250,6 +255,10 @@ TEST_CASE("Unary activations", "[reference][unary]") {
   GraphBuilder r;
   r.output(r.node(OpType::kReciprocal, {r.input({5}, Layout::kAny)}, {5}, Layout::kAny));
   require_values(run(r, {-4, -1, 0.5f, 1, 4}), {-0.25f, -1.f, 2.f, 1.f, 0.25f});
+  const float pi = 3.14159265358979f;
+  const std::vector<float> angles{-pi / 2, 0.f, pi / 6, pi / 3, pi};
+  require_values(apply_to(OpType::kSin, angles), {-1.f, 0.f, 0.5f, std::sqrt(3.f) / 2, 0.f});
+  require_values(apply_to(OpType::kCos, angles), {0.f, 1.f, std::sqrt(3.f) / 2, 0.5f, -1.f});
 }
 
 TEST_CASE("Pooling by hand", "[reference][pool]") {
@@ -357,6 +366,24 @@ TEST_CASE("Softmax and Mean", "[reference][reduce]") {
   const float e2 = std::exp(2.f);
   require_values(out[0], {0.5f, 1 / (1 + e2), 0.5f, 0.5f, e2 / (1 + e2), 0.5f});
   require_values(out[1], {1.f, 5.f / 3});
+}
+
+TEST_CASE("ReduceMax, ReduceMin and ReduceProd by hand", "[reference][reduce]") {
+  // x = [[[1, -2], [3, 0.5]], [[-1, 4], [2, -3]]], shape [2, 2, 2].
+  const std::vector<float> x{1, -2, 3, 0.5f, -1, 4, 2, -3};
+  auto reduce = [&](OpType op, std::vector<int64_t> axes, const Shape& out) {
+    GraphBuilder b;
+    Attributes a;
+    a.ints = std::move(axes);
+    b.output(b.node(op, {b.input({2, 2, 2}, Layout::kAny)}, out, Layout::kAny, a));
+    return run(b, x);
+  };
+  require_values(reduce(OpType::kReduceMax, {2}, {2, 2, 1}), {1, 3, 4, 2});
+  require_values(reduce(OpType::kReduceMax, {0, 2}, {1, 2, 1}), {4, 3});
+  require_values(reduce(OpType::kReduceMin, {1}, {2, 1, 2}), {1, -2, -1, -3});
+  require_values(reduce(OpType::kReduceMin, {0, 1, 2}, {1, 1, 1}), {-3});
+  require_values(reduce(OpType::kReduceProd, {0}, {1, 2, 2}), {-1, -8, 6, -1.5f});
+  require_values(reduce(OpType::kReduceProd, {}, {2, 2, 2}), x);
 }
 
 TEST_CASE("BatchNorm per channel in both layouts", "[reference][batch_norm]") {

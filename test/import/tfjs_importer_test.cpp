@@ -205,7 +205,7 @@ TEST_CASE("TF.js element-wise unary ops become their graph ops", "[tfjs]") {
       {"Abs", OpType::kAbs},   {"Neg", OpType::kNeg},     {"Exp", OpType::kExp},     {"Log", OpType::kLog},
       {"Sqrt", OpType::kSqrt}, {"Floor", OpType::kFloor}, {"Ceil", OpType::kCeil},   {"Round", OpType::kRound},
       {"Elu", OpType::kElu},   {"LeakyRelu", OpType::kLeakyRelu}, {"Sign", OpType::kSign},
-      {"Reciprocal", OpType::kReciprocal}};
+      {"Reciprocal", OpType::kReciprocal}, {"Sin", OpType::kSin}, {"Cos", OpType::kCos}};
   for (const auto& [name, op] : ops) {
     ModelBuilder b;
     b.input("x", {1, 4, 4, 2});
@@ -216,6 +216,25 @@ TEST_CASE("TF.js element-wise unary ops become their graph ops", "[tfjs]") {
     CHECK(g.nodes[0].op == op);
     if (op == OpType::kLeakyRelu) CHECK(g.nodes[0].attrs.alpha == 0.3f);
     if (op == OpType::kElu) CHECK(g.nodes[0].attrs.alpha == 1.f);
+  }
+}
+
+TEST_CASE("TF.js Mean, Max, Min and Prod become reductions over their axes", "[tfjs]") {
+  const std::vector<std::pair<std::string, OpType>> ops = {
+      {"Mean", OpType::kMean}, {"Max", OpType::kReduceMax}, {"Min", OpType::kReduceMin}, {"Prod", OpType::kReduceProd}};
+  for (const auto& [name, op] : ops) {
+    for (bool keep_dims : {true, false}) {
+      ModelBuilder b;
+      b.input("x", {1, 4, 4, 2});
+      b.int32s("axes", {2}, {-1, 2});
+      b.node("y", name, {"x", "axes"}, {{"keep_dims", {{"b", keep_dims}}}});
+      const Graph g = b.import();
+      INFO(name << " keep_dims " << keep_dims);
+      REQUIRE(g.nodes.size() == (keep_dims ? 1u : 2u));
+      CHECK(g.nodes[0].op == op);
+      CHECK(g.nodes[0].attrs.ints == std::vector<int64_t>{2, 3});
+      CHECK(g.tensor(g.outputs[0]).shape == (keep_dims ? Shape{1, 4, 1, 1} : Shape{1, 4}));
+    }
   }
 }
 

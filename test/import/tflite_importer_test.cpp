@@ -27,8 +27,8 @@ using namespace garden_test;
 
 namespace {
 
-constexpr int8_t kFloat32 = 0, kFloat16 = 1, kInt8 = 9;
-constexpr int32_t kOpConv2D = 3, kOpDepthwise = 4, kOpDequantize = 6, kOpCustom = 32, kOpSin = 66;
+constexpr int8_t kFloat32 = 0, kFloat16 = 1, kInt32 = 2, kInt8 = 9;
+constexpr int32_t kOpConv2D = 3, kOpDepthwise = 4, kOpDequantize = 6, kOpCustom = 32, kOpLshProjection = 15;
 constexpr uint8_t kConv2DOptions = 1, kDepthwiseOptions = 2;
 
 // Input [1,5,5,2] -> DEQUANTIZE(f16 weights) -> DEPTHWISE_CONV_2D (multiplier 2,
@@ -177,7 +177,8 @@ TEST_CASE("TFLite: a model at an unaligned address loads as it does aligned", "[
 TEST_CASE("TFLite: element-wise unary builtins become their graph ops", "[tflite]") {
   const std::vector<std::pair<int32_t, OpType>> builtins = {
       {8, OpType::kFloor}, {47, OpType::kExp},   {59, OpType::kNeg}, {73, OpType::kLog},  {75, OpType::kSqrt},
-      {101, OpType::kAbs}, {104, OpType::kCeil}, {111, OpType::kElu}, {116, OpType::kRound}};
+      {101, OpType::kAbs}, {104, OpType::kCeil}, {111, OpType::kElu}, {116, OpType::kRound}, {66, OpType::kSin},
+      {108, OpType::kCos}};
   for (const auto& [code, op] : builtins) {
     SmallModel small;
     small.model.ops[2] = TfliteOp{code, "", {4}, {7}};
@@ -194,6 +195,28 @@ TEST_CASE("TFLite: element-wise unary builtins become their graph ops", "[tflite
   const Model model = load(build_tflite(small.model));
   REQUIRE(model.graph.nodes.back().op == OpType::kLeakyRelu);
   CHECK(model.graph.nodes.back().attrs.alpha == 0.3f);
+}
+
+TEST_CASE("TFLite: MEAN, REDUCE_MAX, REDUCE_MIN and REDUCE_PROD become reductions over their axes", "[tflite]") {
+  const std::vector<std::pair<int32_t, OpType>> builtins = {
+      {40, OpType::kMean}, {82, OpType::kReduceMax}, {89, OpType::kReduceMin}, {81, OpType::kReduceProd}};
+  for (const auto& [code, op] : builtins) {
+    for (bool keep_dims : {true, false}) {
+      SmallModel small;
+      const std::vector<int32_t> axes{-1, 1};
+      small.model.tensors.push_back({{2}, kInt32, bytes_of(axes)});  // 8: the axes
+      small.model.ops[2] = TfliteOp{code, "", {4, 8}, {7}, 27, [keep_dims](flatbuffers::FlatBufferBuilder& b) {
+                                      return tfl::CreateReducerOptions(b, keep_dims).Union();
+                                    }};
+      small.model.tensors[7].shape = keep_dims ? std::vector<int32_t>{1, 1, 3, 1} : std::vector<int32_t>{1, 3};
+      const Model model = load(build_tflite(small.model));
+      INFO("builtin " << code << " keep_dims " << keep_dims);
+      const garden::Node& reduction = model.graph.nodes[keep_dims ? model.graph.nodes.size() - 1 : model.graph.nodes.size() - 2];
+      REQUIRE(reduction.op == op);
+      CHECK(reduction.attrs.ints == std::vector<int64_t>{1, 3});
+      CHECK(model.graph.tensor(model.graph.outputs[0]).shape == (keep_dims ? Shape{1, 1, 3, 1} : Shape{1, 3}));
+    }
+  }
 }
 
 TEST_CASE("TFLite: element-wise binary builtins become their graph ops", "[tflite]") {
@@ -226,10 +249,10 @@ TEST_CASE("TFLite: element-wise binary builtins become their graph ops", "[tflit
 
 TEST_CASE("TFLite: unsupported ops are named", "[tflite]") {
   SmallModel small;
-  small.model.ops[2] = TfliteOp{kOpSin, "", {4}, {7}};
+  small.model.ops[2] = TfliteOp{kOpLshProjection, "", {4}, {7}};
   small.model.tensors[7].shape = {1, 3, 3, 4};
   require_error([&] { load(build_tflite(small.model)); }, ErrorCode::kUnsupportedOp,
-                "unsupported TFLite op 'builtin op 66' (operator 2)");
+                "unsupported TFLite op 'builtin op 15' (operator 2)");
   small.model.ops[2] = TfliteOp{kOpCustom, "MyCustomOp", {4}, {7}};
   require_error([&] { load(build_tflite(small.model)); }, ErrorCode::kUnsupportedOp,
                 "unsupported TFLite custom op 'MyCustomOp' (operator 2)");

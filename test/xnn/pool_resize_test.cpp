@@ -61,6 +61,37 @@ TEST_CASE("Pooling matches the reference", "[xnn][pool]") {
   }
 }
 
+TEST_CASE("ReduceMax, ReduceMin and ReduceProd match the reference", "[xnn][reduce]") {
+  // Each reduction is a tree of binary operators over the reduced values
+  // padded to a power of two: lengths 7 (padded), 8 (not), 30 and 1000 after
+  // moving the axes last, 1 (a copy), and every axis at once.
+  struct Case {
+    Shape in;
+    std::vector<int64_t> axes;
+  };
+  const Case cases[] = {
+      {{1, 5, 6, 7}, {3}}, {{1, 5, 6, 8}, {3}}, {{1, 5, 6, 7}, {1, 2}}, {{3, 1000}, {1}},
+      {{1, 5, 6, 7}, {0}}, {{2, 3, 4, 5}, {0, 1, 2, 3}}, {{4, 3, 2}, {0, 2}},
+  };
+  for (OpType op : {OpType::kReduceMax, OpType::kReduceMin, OpType::kReduceProd}) {
+    for (const Case& c : cases) {
+      INFO(garden::op_name(op) << " over " << c.axes.size() << " axes of a rank-" << c.in.size() << " input");
+      Shape out = c.in;
+      for (int64_t a : c.axes) out[static_cast<size_t>(a)] = 1;
+      GraphBuilder m(c.in.size() == 4 ? Layout::kNHWC : Layout::kAny);
+      TensorId x = m.input(c.in);
+      // Products of values near 1, so that a thousand of them stay finite.
+      if (op == OpType::kReduceProd)
+        x = m.node(OpType::kAdd, {m.node(OpType::kMul, {x, m.constant({1}, {0.01f})}, c.in), m.constant({1}, {1.f})},
+                   c.in);
+      Attributes a;
+      a.ints = c.axes;
+      m.output(m.node(op, {x}, out, a));
+      check_against_reference(m.graph());
+    }
+  }
+}
+
 TEST_CASE("Resize2D matches the reference", "[xnn][resize]") {
   SECTION("bilinear half_pixel x2") {
     run_single(OpType::kResize2D, {1, 5, 6, 3}, {1, 10, 12, 3},

@@ -129,7 +129,15 @@ enum class OpType : uint8_t {
   // inputs: a [..., M, K], b [..., K, N] (either may be an activation); the
   // leading (batch) dimensions broadcast like numpy's matmul. Output [..., M, N].
   kBatchMatMul = 43,
-  kLast = kBatchMatMul,  // the highest value: the op card table is checked against it
+  // Reductions like Mean (inputs: x; attrs: ints = axes reduced, kept as
+  // size-1 dims), by maximum, minimum and product.
+  kReduceMax = 44,
+  kReduceMin = 45,
+  kReduceProd = 46,
+  // Element-wise unary math, continued (radians)
+  kSin = 47,
+  kCos = 48,
+  kLast = kCos,  // the highest value: the op card table is checked against it
 };
 
 const char* op_name(OpType op);

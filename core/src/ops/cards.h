@@ -49,6 +49,8 @@ extern const OpCard kPReluCard;
 extern const OpCard kSquaredDifferenceCard;
 extern const OpCard kSignCard;
 extern const OpCard kReciprocalCard;
+extern const OpCard kSinCard;
+extern const OpCard kCosCard;
 
 // spatial.cpp
 extern const OpCard kAveragePool2DCard;
@@ -65,6 +67,9 @@ extern const OpCard kSoftmaxCard;
 extern const OpCard kPadCard;
 extern const OpCard kSliceCard;
 extern const OpCard kMeanCard;
+extern const OpCard kReduceMaxCard;
+extern const OpCard kReduceMinCard;
+extern const OpCard kReduceProdCard;
 
 // A 4-D activation's dimensions and element strides, per its layout.
 struct ImageView {

@@ -66,6 +66,8 @@ float round_up(float x, const Attributes&) { return std::ceil(x); }
 float round_to_even(float x, const Attributes&) { return std::nearbyint(x); }
 float sign(float x, const Attributes&) { return x > 0.f ? 1.f : x < 0.f ? -1.f : x; }
 float reciprocal(float x, const Attributes&) { return 1.f / x; }
+float sine(float x, const Attributes&) { return std::sin(x); }
+float cosine(float x, const Attributes&) { return std::cos(x); }
 float hard_swish(float x, const Attributes&) { return x * std::min(std::max(x + 3.f, 0.f), 6.f) / 6.f; }
 float swish(float x, const Attributes&) { return x * sigmoid(x); }
 float hyperbolic_tangent(float x, const Attributes&) { return std::tanh(x); }
@@ -140,6 +142,8 @@ const OpCard kSquaredDifferenceCard =
     binary_card(OpType::kSquaredDifference, "SquaredDifference", binary<squared_difference>);
 const OpCard kSignCard = unary_card(OpType::kSign, "Sign", unary<sign>);
 const OpCard kReciprocalCard = unary_card(OpType::kReciprocal, "Reciprocal", unary<reciprocal>);
+const OpCard kSinCard = unary_card(OpType::kSin, "Sin", unary<sine>);
+const OpCard kCosCard = unary_card(OpType::kCos, "Cos", unary<cosine>);
 const OpCard kBatchNormCard{OpType::kBatchNorm, "BatchNorm", 5, 5, AttrTable::kBatchNorm, LayoutRule::kLayoutAware,
                             false, check_batch_norm, batch_norm};
 

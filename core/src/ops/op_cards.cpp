@@ -22,6 +22,8 @@ const OpCard* const kCards[] = {
     &kFloorCard,         &kCeilCard,            &kRoundCard,          &kEluCard,
     &kMaximumCard,       &kMinimumCard,         &kPowCard,            &kPReluCard,
     &kSquaredDifferenceCard, &kSignCard,        &kReciprocalCard,     &kBatchMatMulCard,
+    &kReduceMaxCard,     &kReduceMinCard,       &kReduceProdCard,     &kSinCard,
+    &kCosCard,
 };
 static_assert(std::size(kCards) == static_cast<size_t>(OpType::kLast) + 1, "every OpType needs its card");
 

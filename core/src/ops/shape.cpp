@@ -1,5 +1,6 @@
 // The cards of the data-movement and reduction ops, which work on literal
-// shapes: Concat, Reshape, Transpose, Softmax, Pad, Slice, Mean.
+// shapes: Concat, Reshape, Transpose, Softmax, Pad, Slice, and the reductions
+// Mean, ReduceMax, ReduceMin and ReduceProd.
 #include <algorithm>
 #include <cmath>
 #include <string>
@@ -204,7 +205,9 @@ std::vector<bool> reduced_axes(const Node& node, size_t rank) {
   return reduced;
 }
 
-void check_mean(const NodeTensors& node) {
+// Mean, ReduceMax, ReduceMin, ReduceProd: the axes are distinct and in
+// range, and the output keeps each reduced axis as a size-1 dimension.
+void check_reduction(const NodeTensors& node) {
   const Shape& in = node.input_tensors[0]->shape;
   const Shape& out = node.output_tensor.shape;
   std::vector<bool> seen(in.size(), false);
@@ -213,31 +216,53 @@ void check_mean(const NodeTensors& node) {
     check(node, !seen[static_cast<size_t>(axis)], "axis " + std::to_string(axis) + " repeats");
     seen[static_cast<size_t>(axis)] = true;
   }
-  check(node, out.size() == in.size(), "Mean keeps reduced axes as size-1 dims");
+  check(node, out.size() == in.size(), "a reduction keeps reduced axes as size-1 dims");
   for (size_t k = 0; k < in.size(); ++k)
     check(node, out[k] == (seen[k] ? 1 : in[k]), "output shape does not match the reduced axes");
 }
 
-Values mean(const OpContext& context) {
+// Folds every input value into its output element in double precision:
+// combine(accumulator, x) from `initial`.
+template <typename Combine>
+std::vector<double> reduce(const OpContext& context, double initial, Combine combine) {
   const Shape& in = context.input_tensors[0]->shape;
-  const Shape& out = context.output_tensor.shape;
   const std::vector<bool> reduced = reduced_axes(context.node, in.size());
-  int64_t reduced_count = 1;
-  for (size_t k = 0; k < in.size(); ++k)
-    if (reduced[k]) reduced_count *= in[k];
-  const std::vector<int64_t> out_strides = row_major_strides(out);
+  const std::vector<int64_t> out_strides = row_major_strides(context.output_tensor.shape);
   const Values& x = *context.inputs[0];
-  std::vector<double> sums(static_cast<size_t>(element_count(out)), 0.0);
+  std::vector<double> accumulators(static_cast<size_t>(element_count(context.output_tensor.shape)), initial);
   for_each_index(in, [&](int64_t flat, const std::vector<int64_t>& index) {
     int64_t offset = 0;
     for (size_t k = 0; k < in.size(); ++k)
       if (!reduced[k]) offset += index[k] * out_strides[k];
-    sums[static_cast<size_t>(offset)] += x[static_cast<size_t>(flat)];
+    double& accumulator = accumulators[static_cast<size_t>(offset)];
+    accumulator = combine(accumulator, static_cast<double>(x[static_cast<size_t>(flat)]));
   });
-  Values y(sums.size());
-  for (size_t i = 0; i < sums.size(); ++i)
-    y[i] = reduced_count > 0 ? static_cast<float>(sums[i] / static_cast<double>(reduced_count)) : 0.f;
-  return y;
+  return accumulators;
+}
+
+Values to_floats(const std::vector<double>& values) { return Values(values.begin(), values.end()); }
+
+Values mean(const OpContext& context) {
+  const Shape& in = context.input_tensors[0]->shape;
+  const std::vector<bool> reduced = reduced_axes(context.node, in.size());
+  int64_t reduced_count = 1;
+  for (size_t k = 0; k < in.size(); ++k)
+    if (reduced[k]) reduced_count *= in[k];
+  std::vector<double> sums = reduce(context, 0.0, [](double sum, double x) { return sum + x; });
+  for (double& sum : sums) sum = reduced_count > 0 ? sum / static_cast<double>(reduced_count) : 0.0;
+  return to_floats(sums);
+}
+
+// An empty reduction gives the operator's identity (-inf, +inf, 1), as numpy's
+// with an `initial` and ONNX's reference do.
+Values reduce_max(const OpContext& context) {
+  return to_floats(reduce(context, -INFINITY, [](double m, double x) { return std::max(m, x); }));
+}
+Values reduce_min(const OpContext& context) {
+  return to_floats(reduce(context, INFINITY, [](double m, double x) { return std::min(m, x); }));
+}
+Values reduce_prod(const OpContext& context) {
+  return to_floats(reduce(context, 1.0, [](double p, double x) { return p * x; }));
 }
 
 }  // namespace
@@ -255,7 +280,13 @@ const OpCard kPadCard{OpType::kPad, "Pad", 1, 1, AttrTable::kPad, LayoutRule::kP
 const OpCard kSliceCard{OpType::kSlice, "Slice", 1, 1, AttrTable::kSlice, LayoutRule::kPerDimensionInts,
                         false, check_slice, slice};
 const OpCard kMeanCard{OpType::kMean, "Mean", 1, 1, AttrTable::kMean, LayoutRule::kAxesList,
-                       false, check_mean, mean};
+                       false, check_reduction, mean};
+const OpCard kReduceMaxCard{OpType::kReduceMax, "ReduceMax", 1, 1, AttrTable::kMean, LayoutRule::kAxesList,
+                            false, check_reduction, reduce_max};
+const OpCard kReduceMinCard{OpType::kReduceMin, "ReduceMin", 1, 1, AttrTable::kMean, LayoutRule::kAxesList,
+                            false, check_reduction, reduce_min};
+const OpCard kReduceProdCard{OpType::kReduceProd, "ReduceProd", 1, 1, AttrTable::kMean, LayoutRule::kAxesList,
+                             false, check_reduction, reduce_prod};
 
 }  // namespace ops
 }  // namespace garden

@@ -32,6 +32,7 @@ void lower_average_pool(SubgraphBuilder& b, const Node& node);
 void lower_max_pool(SubgraphBuilder& b, const Node& node);
 void lower_global_average_pool(SubgraphBuilder& b, const Node& node);
 void lower_mean(SubgraphBuilder& b, const Node& node);
+void lower_reduce_tree(SubgraphBuilder& b, const Node& node);  // ReduceMax, ReduceMin, ReduceProd
 
 // lower_resize.cpp
 void lower_resize(SubgraphBuilder& b, const Node& node);

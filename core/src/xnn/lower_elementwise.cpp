@@ -64,6 +64,8 @@ xnn_unary_operator unary_operator(const Node& node) {
     case OpType::kCeil: return xnn_unary_ceiling;
     case OpType::kRound: return xnn_unary_bankers_rounding;
     case OpType::kSign: return xnn_unary_sign;
+    case OpType::kSin: return xnn_unary_sine;
+    case OpType::kCos: return xnn_unary_cosine;
     default: unsupported(node, "not a unary XNNPACK op");
   }
 }
@@ -111,15 +113,21 @@ void lower_reciprocal(SubgraphBuilder& b, const Node& node) {
                 b.output_value(node), node.attrs);
 }
 
-// XNNPACK has no f32 power operator, so x^p is spelled with the unary and
-// binary operators it has, for the exponents models use (layer
-// normalization's x^2, a root, an inverse). Others are refused.
+// XNNPACK's f32 power operator is its scalar reference kernel, so the
+// exponents models use (layer normalization's x^2, a root, an inverse) are
+// spelled with the vectorized unary and binary operators; any other exponent,
+// per element or computed at run time, goes to the power operator.
 void lower_pow(SubgraphBuilder& b, const Node& node) {
-  const std::vector<float> exponent = b.constant_f32(node, 1);
-  if (exponent.empty() || std::any_of(exponent.begin(), exponent.end(), [&](float e) { return e != exponent[0]; }))
-    unsupported(node, "the exponent must be one constant value");
-  if (b.input(node, 0).shape != b.output(node).shape) unsupported(node, "the exponent must not broadcast x");
-  const float p = exponent[0];
+  const bool constant = b.input(node, 1).is_constant();
+  const std::vector<float> exponent = constant ? b.constant_f32(node, 1) : std::vector<float>{};
+  const bool one_value = !exponent.empty() && b.input(node, 0).shape == b.output(node).shape &&
+                         std::all_of(exponent.begin(), exponent.end(), [&](float e) { return e == exponent[0]; });
+  const float p = one_value ? exponent[0] : NAN;
+  const bool spelled = p == -1.f || p == 1.f || p == 2.f || p == 3.f || p == 0.5f || p == -0.5f;
+  if (!spelled) {
+    return define_binary(b, node, xnn_binary_pow, b.input_value(node, 0), b.input_value(node, 1),
+                         b.output_value(node), node.attrs);
+  }
   if (p == -1.f) return lower_reciprocal(b, node);
   const uint32_t x = b.input_value(node, 0);
   if (p == 3.f) {
@@ -134,9 +142,6 @@ void lower_pow(SubgraphBuilder& b, const Node& node) {
   if (p == 2.f) op = xnn_unary_square;
   if (p == 0.5f) op = xnn_unary_square_root;
   if (p == -0.5f) op = xnn_unary_reciprocal_square_root;
-  if (op == xnn_unary_invalid) {
-    unsupported(node, "exponent " + std::to_string(p) + " (XNNPACK lowering takes -1, -0.5, 0.5, 1, 2 or 3)");
-  }
   const uint32_t target = unary_target(b, node);
   b.defined(xnn_define_unary(b.get(), op, nullptr, x, target, 0), node, "power");
   finish_unary(b, node, target);

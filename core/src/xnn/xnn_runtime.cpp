@@ -122,6 +122,11 @@ constexpr Lowering kLowerings[] = {
     {OpType::kSign, lower_unary},
     {OpType::kReciprocal, lower_reciprocal},
     {OpType::kBatchMatMul, lower_batch_matmul},
+    {OpType::kReduceMax, lower_reduce_tree},
+    {OpType::kReduceMin, lower_reduce_tree},
+    {OpType::kReduceProd, lower_reduce_tree},
+    {OpType::kSin, lower_unary},
+    {OpType::kCos, lower_unary},
 };
 
 constexpr bool every_op_in_order() {

@@ -81,6 +81,7 @@ const std::unordered_map<std::string, OpType> kUnaryOps = {
     {"Exp", OpType::kExp},         {"Log", OpType::kLog},     {"Sqrt", OpType::kSqrt},
     {"Floor", OpType::kFloor},     {"Ceil", OpType::kCeil},   {"Round", OpType::kRound},
     {"Sign", OpType::kSign},       {"Reciprocal", OpType::kReciprocal},
+    {"Sin", OpType::kSin},         {"Cos", OpType::kCos},
 };
 
 void translate_unary(ImportContext& context, const TfNode& node) {
@@ -178,7 +179,10 @@ void translate_pad(ImportContext& context, const TfNode& node) {
   context.emit(OpType::kPad, node, {input}, {context.define_output(node, out)}, attrs);
 }
 
-void translate_mean(ImportContext& context, const TfNode& node) {
+void translate_reduction(ImportContext& context, const TfNode& node) {
+  static const std::unordered_map<std::string, OpType> kReductions = {
+      {"Mean", OpType::kMean}, {"Max", OpType::kReduceMax}, {"Min", OpType::kReduceMin}, {"Prod", OpType::kReduceProd}};
+  const OpType op = kReductions.at(node.op);
   context.require_inputs(node, 2);
   const Shape& x = context.input(node, 0).shape;
   std::vector<int64_t> axes = int_list(context, node, 1, "axes");
@@ -192,17 +196,17 @@ void translate_mean(ImportContext& context, const TfNode& node) {
     else dropped.push_back(x[d]);
   }
   const bool keep_dims = attr_bool(node, "keep_dims", false);
-  const bool spatial = x.size() == 4 && axes == std::vector<int64_t>{1, 2};
+  const bool spatial_mean = op == OpType::kMean && x.size() == 4 && axes == std::vector<int64_t>{1, 2};
   const TensorId input = context.input_tensor(node, 0);
-  const TensorId mean = keep_dims ? context.define_output(node, kept) : context.define_intermediate(node.name + "/kept", kept);
-  if (spatial) {
-    context.emit(OpType::kGlobalAveragePool2D, node, {input}, {mean});
+  const TensorId reduced = keep_dims ? context.define_output(node, kept) : context.define_intermediate(node.name + "/kept", kept);
+  if (spatial_mean) {
+    context.emit(OpType::kGlobalAveragePool2D, node, {input}, {reduced});
   } else {
     Attributes attrs;
     attrs.ints = axes;
-    context.emit(OpType::kMean, node, {input}, {mean}, attrs);
+    context.emit(op, node, {input}, {reduced}, attrs);
   }
-  if (!keep_dims) context.emit(OpType::kReshape, node, {mean}, {context.define_output(node, dropped)});
+  if (!keep_dims) context.emit(OpType::kReshape, node, {reduced}, {context.define_output(node, dropped)});
 }
 
 void translate_resize(ImportContext& context, const TfNode& node) {
@@ -315,7 +319,12 @@ const Translator* find_translator(const std::string& op) {
       {"ConcatV2", translate_concat},
       {"Pad", translate_pad},
       {"PadV2", translate_pad},
-      {"Mean", translate_mean},
+      {"Mean", translate_reduction},
+      {"Max", translate_reduction},
+      {"Min", translate_reduction},
+      {"Prod", translate_reduction},
+      {"Sin", translate_unary},
+      {"Cos", translate_unary},
       {"ResizeBilinear", translate_resize},
       {"ResizeNearestNeighbor", translate_resize},
       {"StridedSlice", translate_strided_slice},

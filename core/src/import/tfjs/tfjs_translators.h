@@ -28,7 +28,7 @@ void translate_identity(ImportContext& context, const TfNode& node);  // Identit
 void translate_reshape(ImportContext& context, const TfNode& node);   // Reshape, Squeeze, ExpandDims
 void translate_concat(ImportContext& context, const TfNode& node);
 void translate_pad(ImportContext& context, const TfNode& node);       // Pad, PadV2
-void translate_mean(ImportContext& context, const TfNode& node);
+void translate_reduction(ImportContext& context, const TfNode& node);  // Mean, Max, Min, Prod
 void translate_resize(ImportContext& context, const TfNode& node);    // ResizeBilinear, ResizeNearestNeighbor
 void translate_strided_slice(ImportContext& context, const TfNode& node);
 void translate_depth_to_space(ImportContext& context, const TfNode& node);

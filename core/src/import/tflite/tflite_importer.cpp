@@ -46,6 +46,8 @@ template <OpType op>
 void unary(ImportContext& c) { tflite::translate_unary(c, op); }
 template <OpType op>
 void binary(ImportContext& c) { tflite::translate_binary(c, op); }
+template <OpType op>
+void reduction(ImportContext& c) { tflite::translate_reduction(c, op); }
 
 // By code. Each translation that needs more than the context is a lambda.
 // MAXIMUM, MINIMUM, POW and SQUARED_DIFFERENCE have empty options tables, which
@@ -70,7 +72,7 @@ const BuiltinOp kBuiltinOps[] = {
     {25, "SOFTMAX", 9, tflite::translate_softmax},
     {28, "TANH", 0, unary<OpType::kTanh>},
     {34, "PAD", 0, tflite::translate_pad},
-    {40, "MEAN", 27, tflite::translate_mean},
+    {40, "MEAN", 27, reduction<OpType::kMean>},
     {41, "SUB", 28, binary<OpType::kSub>},
     {42, "DIV", 29, binary<OpType::kDiv>},
     {43, "SQUEEZE", 30, tflite::translate_reshape},
@@ -79,15 +81,20 @@ const BuiltinOp kBuiltinOps[] = {
     {55, "MAXIMUM", 39, binary<OpType::kMaximum>},
     {57, "MINIMUM", 39, binary<OpType::kMinimum>},
     {59, "NEG", 0, unary<OpType::kNeg>},
+    {66, "SIN", 0, unary<OpType::kSin>},
     {67, "TRANSPOSE_CONV", 49, tflite::translate_transpose_conv},
     {73, "LOG", 0, unary<OpType::kLog>},
     {75, "SQRT", 0, unary<OpType::kSqrt>},
     {78, "POW", 56, binary<OpType::kPow>},
+    {81, "REDUCE_PROD", 27, reduction<OpType::kReduceProd>},
+    {82, "REDUCE_MAX", 27, reduction<OpType::kReduceMax>},
+    {89, "REDUCE_MIN", 27, reduction<OpType::kReduceMin>},
     {97, "RESIZE_NEAREST_NEIGHBOR", 74, [](ImportContext& c) { tflite::translate_resize(c, ResizeMode::kNearest); }},
     {98, "LEAKY_RELU", 75, tflite::translate_leaky_relu},
     {99, "SQUARED_DIFFERENCE", 76, binary<OpType::kSquaredDifference>},
     {101, "ABS", 0, unary<OpType::kAbs>},
     {104, "CEIL", 0, unary<OpType::kCeil>},
+    {108, "COS", 0, unary<OpType::kCos>},
     {111, "ELU", 0, tflite::translate_elu},
     {114, "QUANTIZE", 0, tflite::translate_quantization},
     {116, "ROUND", 0, unary<OpType::kRound>},

@@ -129,7 +129,7 @@ void translate_reshape(ImportContext& c) {
   identity(c, c.input(0), c.output(0, out));
 }
 
-void translate_mean(ImportContext& c) {
+void translate_reduction(ImportContext& c, OpType op) {
   c.require_arity(2, 2, 1);
   const auto* o = c.options<fb::ReducerOptions>();
   const Shape x = c.input_shape(0);
@@ -151,11 +151,11 @@ void translate_mean(ImportContext& c) {
   const bool keep_dims = o != nullptr && o->keep_dims();
   const TensorId output = c.output(0, keep_dims ? kept : squeezed);
   if (keep_dims) {
-    c.emit(OpType::kMean, {c.input(0)}, {output}, attrs);
+    c.emit(op, {c.input(0)}, {output}, attrs);
     return;
   }
   const TensorId reduced = c.add_activation(c.graph().tensor(output).name + "/kept_dims", kept);
-  c.emit(OpType::kMean, {c.input(0)}, {reduced}, attrs);
+  c.emit(op, {c.input(0)}, {reduced}, attrs);
   identity(c, reduced, output);
 }
 

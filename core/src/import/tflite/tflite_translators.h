@@ -25,7 +25,7 @@ void translate_elu(ImportContext& c);  // alpha 1, as TFLite defines it
 void translate_softmax(ImportContext& c);
 void translate_concatenation(ImportContext& c);
 void translate_reshape(ImportContext& c);  // RESHAPE and SQUEEZE
-void translate_mean(ImportContext& c);
+void translate_reduction(ImportContext& c, OpType op);  // MEAN, REDUCE_MAX, REDUCE_MIN, REDUCE_PROD
 void translate_pad(ImportContext& c);
 void translate_resize(ImportContext& c, ResizeMode mode);
 // DEQUANTIZE and QUANTIZE: the graph runs in f32, so both pass values through.
