@@ -7,6 +7,7 @@
 #include <string>
 
 #include "garden/error.h"
+#include "graph/reference.h"
 #include "import/importers.h"
 #include "import/onnx/onnx_constant.h"
 #include "import/onnx/onnx_model.h"
@@ -272,6 +273,58 @@ TEST_CASE("Gemm folds alpha and beta; MatMul with a constant becomes FullyConnec
   REQUIRE(m.shape == Shape{4, 3});
   CHECK(m.f32()[1 * 3 + 2] == iota_floats(12)[2 * 4 + 1]);  // weight[n=1][k=2] = M[k=2][n=1]
   CHECK(graph.tensor(graph.outputs[0]).shape == Shape{1, 4});
+}
+
+TEST_CASE("opsets 1 to 6 import where they mean what opset 7 means, and are refused where not", "[onnx]") {
+  const auto one_node = [](Proto n, Shape x_shape, std::vector<Proto> initializers = {}) {
+    GraphSpec g;
+    g.nodes.push_back(std::move(n));
+    g.initializers = std::move(initializers);
+    g.inputs.push_back(value_info("x", x_shape));
+    g.outputs.push_back(value_info("y", {}));
+    return g;
+  };
+  SECTION("Reshape before opset 5 reads its shape attribute") {
+    Graph graph = import(model(one_node(node("Reshape", {"x"}, {"y"}, "r", {attr_ints("shape", {1, -1})}), {1, 3, 2, 2}), 4));
+    CHECK(graph.tensor(graph.outputs[0]).shape == Shape{1, 12});
+  }
+  SECTION("Cast before opset 6 names its type") {
+    import(model(one_node(node("Cast", {"x"}, {"y"}, "c", {attr_string("to", "FLOAT")}), {1, 4}), 5));
+    require_error([&] { import(model(one_node(node("Cast", {"x"}, {"y"}, "c", {attr_string("to", "INT32")}), {1, 4}), 5)); },
+                  ErrorCode::kUnsupportedModel, {"INT32"});
+  }
+  SECTION("legacy broadcasting from an axis is refused unless it is numpy's right alignment") {
+    const std::vector<Proto> bias{float_tensor("b", {3}, {1, 2, 3})};
+    const Proto channel_axis = node("Add", {"x", "b"}, {"y"}, "add", {attr_int("broadcast", 1), attr_int("axis", 1)});
+    require_error([&] { import(model(one_node(channel_axis, {1, 3, 2, 2}, bias), 6)); }, ErrorCode::kUnsupportedModel,
+                  {"'add'", "broadcasting from an axis", "opset 6"});
+    const Proto last_axis = node("Add", {"x", "b"}, {"y"}, "add", {attr_int("broadcast", 1), attr_int("axis", 3)});
+    import(model(one_node(last_axis, {1, 2, 2, 3}, bias), 6));
+  }
+  SECTION("a per-channel PRelu slope and Upsample are refused") {
+    const std::vector<Proto> slope{float_tensor("s", {3}, {0.1f, 0.2f, 0.3f})};
+    require_error([&] { import(model(one_node(node("PRelu", {"x", "s"}, {"y"}, "p"), {1, 3, 2, 2}, slope), 6)); },
+                  ErrorCode::kUnsupportedModel, {"'p'", "slope"});
+    require_error([&] { import(model(one_node(node("Upsample", {"x"}, {"y"}, "u"), {1, 3, 2, 2}), 6)); },
+                  ErrorCode::kUnsupportedModel, {"'u'", "Upsample"});
+  }
+}
+
+TEST_CASE("an output that is the input, or listed twice, gets a copy of its own", "[onnx]") {
+  GraphSpec g;
+  g.nodes.push_back(node("Identity", {"x"}, {"y"}, "id"));
+  g.inputs.push_back(value_info("x", {2, 3}));
+  g.outputs.push_back(value_info("y", {}));
+  g.outputs.push_back(value_info("x", {}));
+  Graph graph = import(model(g));
+  REQUIRE(graph.outputs.size() == 2);
+  CHECK(graph.outputs[0] != graph.inputs[0]);
+  CHECK(graph.outputs[1] != graph.inputs[0]);
+  CHECK(graph.outputs[0] != graph.outputs[1]);
+  CHECK(graph.tensor(graph.outputs[0]).name == "y");
+  const std::vector<std::vector<float>> out = garden::evaluate(graph, {{1, 2, 3, 4, 5, 6}});
+  CHECK(out[0] == std::vector<float>{1, 2, 3, 4, 5, 6});
+  CHECK(out[1] == out[0]);
 }
 
 TEST_CASE("errors name the op and the node", "[onnx]") {

@@ -4,11 +4,13 @@
 // whose result can be known at import time (Shape of a static tensor, and any
 // arithmetic on constants) is evaluated here and never reaches the graph;
 // every other node is translated to graph ops with static output shapes.
+#include <algorithm>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "import/importers.h"
 #include "import/onnx/onnx_import_context.h"
+#include "import/onnx/onnx_translators.h"
 
 namespace garden {
 namespace {
@@ -123,6 +125,7 @@ void translate_node(ImportContext& context, const onnx::Node& node, const SwishP
   const onnx::Translator* translator = onnx::find_translator(node.op_type);
   require(translator != nullptr, ErrorCode::kUnsupportedOp,
           "unsupported ONNX op '" + node.op_type + "' (node '" + node.name + "')");
+  onnx::check_legacy_node(context, node);
   (*translator)(context, node);
 }
 
@@ -144,8 +147,20 @@ void define_graph_outputs(ImportContext& context, Graph& graph, const onnx::Grap
   onnx::Node graph_node;
   graph_node.op_type = "graph";
   graph_node.name = proto.name;
-  for (const onnx::ValueInfo& output : proto.outputs)
-    graph.outputs.push_back(context.tensor_of(output.name, graph_node));
+  for (const onnx::ValueInfo& output : proto.outputs) {
+    TensorId tensor = context.tensor_of(output.name, graph_node);
+    // An output that is a graph input or another output (Identity, Dropout,
+    // an output listed twice) gets a tensor of its own, a copy.
+    const bool taken = std::find(graph.inputs.begin(), graph.inputs.end(), tensor) != graph.inputs.end() ||
+                       std::find(graph.outputs.begin(), graph.outputs.end(), tensor) != graph.outputs.end();
+    if (taken) {
+      const Shape shape = graph.tensor(tensor).shape;
+      const TensorId copy = context.define_intermediate(output.name, shape);
+      context.emit(OpType::kClamp, graph_node, {tensor}, {copy});
+      tensor = copy;
+    }
+    graph.outputs.push_back(tensor);
+  }
 }
 
 }  // namespace
@@ -154,8 +169,6 @@ Graph import_onnx(const uint8_t* data, size_t size, const ImportOptions& options
   onnx::ModelProto model = onnx::parse_model(data, size);
   int64_t opset = model.default_opset();
   require(opset > 0, ErrorCode::kInvalidModel, "the ONNX model imports no default-domain opset");
-  require(opset >= 7, ErrorCode::kUnsupportedModel,
-          "ONNX opset " + std::to_string(opset) + " is too old; opset 7 or newer is supported");
   Graph graph;
   ImportContext context(graph, opset);
   define_initializers(context, model.graph);

@@ -223,12 +223,14 @@ void translate_global_average_pool(ImportContext& context, const Node& node) {
 
 namespace {
 
+// A FullyConnected from `input` (the node's first input unless given) into
+// `output` (the node's output unless given).
 void emit_fully_connected(ImportContext& context, const Node& node, Shape out, Constant weight,
-                          std::optional<Constant> bias) {
-  TensorId input = context.input_tensor(node, 0);
+                          std::optional<Constant> bias, TensorId input = -1, TensorId output = -1) {
+  if (input < 0) input = context.input_tensor(node, 0);
   TensorId w = context.constant_tensor(node.inputs[1] + "_fc", weight);
   TensorId b = bias ? context.constant_tensor(node.name + "_bias", *bias) : -1;
-  TensorId output = context.define_output(node, std::move(out));
+  if (output < 0) output = context.define_output(node, std::move(out));
   context.emit(OpType::kFullyConnected, node, with_optional({input, w}, b), {output});
 }
 
@@ -237,11 +239,16 @@ Constant transposed(const Constant& b) { return permute_constant(b, {1, 0}); }
 
 }  // namespace
 
+// alpha * A' * B' + beta * C as a FullyConnected: B' and alpha folded into
+// its weights, a C of one value per output (or one value) into its bias; a
+// transposed A is transposed first, and any other C (a matrix, a column) is
+// added after it with broadcasting.
 void translate_gemm(ImportContext& context, const Node& node) {
   NodeAttributes attrs(node);
   const Value& a = context.input(node, 0);
   require(a.shape.size() == 2, ErrorCode::kInvalidModel, describe(node) + ": A must be 2-D");
-  require(attrs.get_int("transA", 0) == 0, ErrorCode::kUnsupportedModel, describe(node) + ": transA is not supported");
+  const bool trans_a = attrs.get_int("transA", 0) != 0;
+  const int64_t M = trans_a ? a.shape[1] : a.shape[0], A_columns = trans_a ? a.shape[0] : a.shape[1];
   const Constant& b = float_weight(context, node, 1, 2);
   const float alpha = attrs.get_float("alpha", 1.f), beta = attrs.get_float("beta", 1.f);
   const bool trans_b = attrs.get_int("transB", 0) != 0;
@@ -250,18 +257,37 @@ void translate_gemm(ImportContext& context, const Node& node) {
   if (alpha != 1.f)
     for (float& v : weight.f) v *= alpha;
   const int64_t N = weight.shape[0], K = weight.shape[1];
-  require(a.shape[1] == K, ErrorCode::kInvalidModel,
-          describe(node) + ": A has " + std::to_string(a.shape[1]) + " columns, B " + std::to_string(K) + " rows");
+  require(A_columns == K, ErrorCode::kInvalidModel,
+          describe(node) + ": A has " + std::to_string(A_columns) + " columns, B " + std::to_string(K) + " rows");
+  TensorId input = context.input_tensor(node, 0);
+  if (trans_a) {
+    const TensorId moved = context.define_intermediate(context.output_name(node) + "_A_transposed", {M, K});
+    Attributes swap;
+    swap.ints = {1, 0};
+    context.emit(OpType::kTranspose, node, {input}, {moved}, swap);
+    input = moved;
+  }
   std::optional<Constant> bias;
+  std::optional<Constant> addend;
   if (context.has_input(node, 2)) {
     const Constant& c = context.constant_input(node, 2);
-    require(c.is_float() && (c.size() == static_cast<size_t>(N) || c.size() == 1), ErrorCode::kUnsupportedModel,
-            describe(node) + ": C must be a per-output bias");
-    std::vector<float> values(static_cast<size_t>(N));
-    for (size_t n = 0; n < values.size(); ++n) values[n] = beta * c.f[c.size() == 1 ? 0 : n];
-    bias = Constant::floats({N}, std::move(values));
+    require(c.is_float(), ErrorCode::kUnsupportedModel, describe(node) + ": C must be float");
+    std::vector<float> values(c.f);
+    for (float& v : values) v *= beta;
+    if (c.size() == 1 || (c.size() == static_cast<size_t>(N) && c.shape.back() == N)) {
+      if (c.size() == 1) values.assign(static_cast<size_t>(N), values[0]);
+      bias = Constant::floats({N}, std::move(values));
+    } else {
+      require(c.shape.size() <= 2 && broadcast_shapes({M, N}, c.shape, describe(node)) == Shape{M, N},
+              ErrorCode::kInvalidModel, describe(node) + ": C must broadcast to [M, N]");
+      addend = Constant::floats(c.shape, std::move(values));
+    }
   }
-  emit_fully_connected(context, node, {a.shape[0], N}, std::move(weight), std::move(bias));
+  if (!addend) return emit_fully_connected(context, node, {M, N}, std::move(weight), std::move(bias), input);
+  const TensorId product = context.define_intermediate(context.output_name(node) + "_AB", {M, N});
+  emit_fully_connected(context, node, {M, N}, std::move(weight), std::nullopt, input, product);
+  const TensorId c_tensor = context.constant_tensor(node.name + "_C", *addend);
+  context.emit(OpType::kAdd, node, {product, c_tensor}, {context.define_output(node, {M, N})});
 }
 
 // Activation x constant matrix is a FullyConnected (weights packed once);

@@ -88,6 +88,7 @@ const UnaryOp kUnaryOps[] = {
     {"Ceil", OpType::kCeil},       {"Round", OpType::kRound}, {"LeakyRelu", OpType::kLeakyRelu, "alpha", 0.01f},
     {"Elu", OpType::kElu, "alpha", 1.f},
     {"Sign", OpType::kSign},       {"Reciprocal", OpType::kReciprocal},
+    {"Sin", OpType::kSin},         {"Cos", OpType::kCos},
 };
 
 void translate_unary(ImportContext& context, const Node& node) {
@@ -146,7 +147,7 @@ void translate_batch_norm(ImportContext& context, const Node& node) {
   context.emit(OpType::kBatchNorm, node, inputs, {output}, attrs);
 }
 
-void translate_softmax(ImportContext& context, const Node& node) {
+int64_t softmax_axis(ImportContext& context, const Node& node) {
   const Shape x = context.input(node, 0).shape;
   require(!x.empty(), ErrorCode::kInvalidModel, describe(node) + ": scalar input");
   const int64_t default_axis = context.opset() >= 13 ? -1 : 1;
@@ -158,8 +159,12 @@ void translate_softmax(ImportContext& context, const Node& node) {
       require(x[k] == 1, ErrorCode::kUnsupportedModel,
               describe(node) + ": softmax over several flattened axes (opset < 13) is not supported");
   }
+  return axis;
+}
+
+void translate_softmax(ImportContext& context, const Node& node) {
   Attributes attrs;
-  attrs.axis = static_cast<int32_t>(axis);
+  attrs.axis = static_cast<int32_t>(softmax_axis(context, node));
   emit_same_shape(context, node, OpType::kSoftmax, attrs);
 }
 

@@ -24,7 +24,9 @@ void translate_reshape(ImportContext& context, const Node& node) {
   NodeAttributes attrs(node);
   Shape out;
   if (op == "Reshape") {
-    std::vector<int64_t> target = context.constant_input(node, 1).to_ints(describe(node) + " shape");
+    // Before opset 5 the target shape is an attribute.
+    std::vector<int64_t> target = context.opset() < 5 ? attrs.get_ints("shape")
+                                                      : context.constant_input(node, 1).to_ints(describe(node) + " shape");
     out = reshape_shape(node, x, target, attrs.get_int("allowzero", 0) != 0);
   } else if (op == "Flatten") {
     out = flatten_shape(node, x, attrs.get_int("axis", 1));
@@ -37,7 +39,12 @@ void translate_reshape(ImportContext& context, const Node& node) {
 }
 
 void translate_identity(ImportContext& context, const Node& node) {
-  if (node.op_type == "Cast") {
+  if (node.op_type == "Cast" && context.opset() < 6) {
+    // Before opset 6 the target type is a name.
+    const std::string to = NodeAttributes(node).get_string("to", "FLOAT");
+    require(to == "FLOAT", ErrorCode::kUnsupportedModel,
+            describe(node) + ": casting activations to " + to + " is not supported");
+  } else if (node.op_type == "Cast") {
     int64_t to = NodeAttributes(node).get_int("to", kFloat);
     require(to == kFloat, ErrorCode::kUnsupportedModel,
             describe(node) + ": casting activations to " + data_type_name(static_cast<int32_t>(to)) +
@@ -164,30 +171,40 @@ void translate_reduction(ImportContext& context, const Node& node, Reduction red
   int step = 0;
   const auto next = [&](const Shape& shape) { return context.define_intermediate(name + "_" + std::to_string(step++), shape); };
   TensorId value = context.input_tensor(node, 0);
-  const auto map = [&](OpType op, std::vector<TensorId> inputs, const Shape& shape, bool last) {
+  const auto map = [&](OpType op, std::vector<TensorId> inputs, const Shape& shape, bool last,
+                       Attributes attrs = {}) {
     const TensorId out = last && keep_dims ? context.define_output(node, shape) : next(shape);
-    context.emit(op, node, std::move(inputs), {out});
+    context.emit(op, node, std::move(inputs), {out}, std::move(attrs));
     value = out;
   };
-  const bool squares = reduction == Reduction::kSumSquare || reduction == Reduction::kL2;
-  if (squares) map(OpType::kMul, {value, value}, x, false);
-  if (reduction == Reduction::kL1) map(OpType::kAbs, {value}, x, false);
-  if (reduction == Reduction::kLogSumExp) map(OpType::kExp, {value}, x, false);
-  // The mean over the axes (a global average pool for NCHW's spatial axes).
-  const bool spatial = x.size() == 4 && axes == std::vector<int64_t>{2, 3};
-  Attributes mean_attrs;
-  if (!spatial) mean_attrs.ints = axes;
-  const bool mean_last = reduction == Reduction::kMean;
-  const TensorId mean = mean_last && keep_dims ? context.define_output(node, kept) : next(kept);
-  context.emit(spatial ? OpType::kGlobalAveragePool2D : OpType::kMean, node, {value}, {mean}, mean_attrs);
-  value = mean;
-  if (!mean_last) {
-    // A sum is the mean times the count of values reduced.
-    const TensorId scale = context.constant_tensor(name + "_count", Constant::floats({1}, {static_cast<float>(count)}));
-    const bool sum_last = reduction == Reduction::kSum || reduction == Reduction::kSumSquare || reduction == Reduction::kL1;
-    map(OpType::kMul, {value, scale}, kept, sum_last);
-    if (reduction == Reduction::kL2) map(OpType::kSqrt, {value}, kept, true);
-    if (reduction == Reduction::kLogSum || reduction == Reduction::kLogSumExp) map(OpType::kLog, {value}, kept, true);
+  if (reduction == Reduction::kMax || reduction == Reduction::kMin || reduction == Reduction::kProd) {
+    Attributes reduce_attrs;
+    reduce_attrs.ints = axes;
+    const OpType op = reduction == Reduction::kMax   ? OpType::kReduceMax
+                      : reduction == Reduction::kMin ? OpType::kReduceMin
+                                                     : OpType::kReduceProd;
+    map(op, {value}, kept, true, reduce_attrs);
+  } else {
+    const bool squares = reduction == Reduction::kSumSquare || reduction == Reduction::kL2;
+    if (squares) map(OpType::kMul, {value, value}, x, false);
+    if (reduction == Reduction::kL1) map(OpType::kAbs, {value}, x, false);
+    if (reduction == Reduction::kLogSumExp) map(OpType::kExp, {value}, x, false);
+    // The mean over the axes (a global average pool for NCHW's spatial axes).
+    const bool spatial = x.size() == 4 && axes == std::vector<int64_t>{2, 3};
+    Attributes mean_attrs;
+    if (!spatial) mean_attrs.ints = axes;
+    const bool mean_last = reduction == Reduction::kMean;
+    const TensorId mean = mean_last && keep_dims ? context.define_output(node, kept) : next(kept);
+    context.emit(spatial ? OpType::kGlobalAveragePool2D : OpType::kMean, node, {value}, {mean}, mean_attrs);
+    value = mean;
+    if (!mean_last) {
+      // A sum is the mean times the count of values reduced.
+      const TensorId scale = context.constant_tensor(name + "_count", Constant::floats({1}, {static_cast<float>(count)}));
+      const bool sum_last = reduction == Reduction::kSum || reduction == Reduction::kSumSquare || reduction == Reduction::kL1;
+      map(OpType::kMul, {value, scale}, kept, sum_last);
+      if (reduction == Reduction::kL2) map(OpType::kSqrt, {value}, kept, true);
+      if (reduction == Reduction::kLogSum || reduction == Reduction::kLogSumExp) map(OpType::kLog, {value}, kept, true);
+    }
   }
   if (keep_dims) return;
   context.emit(OpType::kReshape, node, {value}, {context.define_output(node, squeezed)});
