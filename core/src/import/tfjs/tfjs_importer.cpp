@@ -10,6 +10,7 @@
 // run: the output is its input (the per-class scores, e.g. DeepLab's
 // "SemanticPredictions" becomes the logits) and taking the argmax is the
 // runner's job, which also lets it report confidences.
+#include <algorithm>
 #include <deque>
 #include <set>
 #include <unordered_map>
@@ -136,6 +137,19 @@ std::vector<std::string> output_keys(const TfModel& model, const std::unordered_
   return keys;
 }
 
+// The name users know an output by: its node's ("Identity"), with ":<k>"
+// for a node's later outputs.
+std::string output_name(const std::string& key) {
+  return key.size() > 2 && key.compare(key.size() - 2, 2, ":0") == 0 ? key.substr(0, key.size() - 2) : key;
+}
+
+bool has_tensor_named(const Graph& graph, const std::string& name) {
+  return std::any_of(graph.tensors.begin(), graph.tensors.end(), [&](const Tensor& t) { return t.name == name; });
+}
+
+// Each output tensor carries the output's own name: a tensor that reached it
+// through Identity nodes is renamed, and one that is a graph input or another
+// output (or whose name another tensor has) is copied into a tensor of its own.
 void define_outputs(ImportContext& context, const std::vector<std::string>& keys) {
   require(!keys.empty(), ErrorCode::kInvalidModel, "TF.js model: no outputs");
   Graph& graph = context.graph();
@@ -143,11 +157,26 @@ void define_outputs(ImportContext& context, const std::vector<std::string>& keys
     const tfjs::Value& v = context.value(key);
     require(!v.constant && v.tensor >= 0, ErrorCode::kUnsupportedModel,
             "TF.js model: output '" + key + "' is a constant");
-    for (TensorId input : graph.inputs)
-      require(input != v.tensor, ErrorCode::kUnsupportedModel, "TF.js model: output '" + key + "' is an input");
-    for (TensorId output : graph.outputs)
-      require(output != v.tensor, ErrorCode::kUnsupportedModel, "TF.js model: output '" + key + "' is listed twice");
-    graph.outputs.push_back(v.tensor);
+    const std::string name = output_name(key);
+    TensorId tensor = v.tensor;
+    const bool taken = std::count(graph.inputs.begin(), graph.inputs.end(), tensor) != 0 ||
+                       std::count(graph.outputs.begin(), graph.outputs.end(), tensor) != 0;
+    if (graph.tensor(tensor).name != name) {
+      if (taken || has_tensor_named(graph, name)) {
+        TfNode copy_node;
+        copy_node.name = name;
+        copy_node.op = "Identity";
+        const Shape shape = graph.tensor(tensor).shape;
+        const TensorId copy = context.define_intermediate(name, shape);
+        context.emit(OpType::kClamp, copy_node, {tensor}, {copy});
+        tensor = copy;
+      } else {
+        graph.tensor(tensor).name = name;
+      }
+    } else {
+      require(!taken, ErrorCode::kInvalidModel, "TF.js model: output '" + key + "' is listed twice");
+    }
+    graph.outputs.push_back(tensor);
   }
 }
 
