@@ -238,6 +238,154 @@ TEST_CASE("TF.js Mean, Max, Min and Prod become reductions over their axes", "[t
   }
 }
 
+TEST_CASE("TF.js fused Prelu, LeakyRelu and Elu epilogues apply after the bias", "[tfjs]") {
+  const std::vector<float> x = random_values(32, 2);
+  // The convolution with its bias only, then with each activation fused.
+  const auto conv_with = [&](std::vector<std::string> fused_ops, bool slope_arg, json extra = json::object()) {
+    ModelBuilder b;
+    b.input("x", {1, 4, 4, 2});
+    b.floats("w", {3, 3, 2, 3}, random_values(54, 1));
+    b.floats("bias", {3}, {0.1f, -0.2f, 0.3f});
+    std::vector<std::string> inputs{"x", "w", "bias"};
+    if (slope_arg) {
+      b.floats("alpha", {3}, {0.5f, 0.25f, 2.f});
+      inputs.push_back("alpha");
+    }
+    json attr = conv_attrs(2, 1, "SAME");
+    attr["fused_ops"] = strs(fused_ops);
+    attr["num_args"] = {{"i", std::to_string(inputs.size() - 2)}};
+    attr.update(extra);
+    b.node("conv", "_FusedConv2D", inputs, attr);
+    return evaluate(b.import(), {x})[0];
+  };
+  const std::vector<float> linear = conv_with({"BiasAdd"}, false);
+  const float slopes[3] = {0.5f, 0.25f, 2.f};
+  std::vector<float> prelu, leaky, elu;
+  for (size_t i = 0; i < linear.size(); ++i) {
+    const float v = linear[i];
+    prelu.push_back(v >= 0 ? v : slopes[i % 3] * v);
+    leaky.push_back(v >= 0 ? v : 0.1f * v);
+    elu.push_back(v >= 0 ? v : std::exp(v) - 1.f);
+  }
+  check_close(conv_with({"BiasAdd", "Prelu"}, true), prelu, 1e-6);
+  check_close(conv_with({"BiasAdd", "LeakyRelu"}, false, {{"leakyrelu_alpha", {{"f", 0.1}}}}), leaky, 1e-6);
+  check_close(conv_with({"BiasAdd", "Elu"}, false), elu, 1e-6);
+}
+
+TEST_CASE("TF.js Transpose, Split, SplitV and Unpack move the right elements", "[tfjs]") {
+  // x[i][j][k] = 12 i + 4 j + k, shape [2, 3, 4].
+  std::vector<float> x(24);
+  for (size_t i = 0; i < x.size(); ++i) x[i] = static_cast<float>(i);
+  const auto at = [](int i, int j, int k) { return static_cast<float>(12 * i + 4 * j + k); };
+  SECTION("Transpose [2, 0, 1]") {
+    ModelBuilder b;
+    b.input("x", {2, 3, 4});
+    b.int32s("perm", {3}, {2, 0, 1});
+    b.node("y", "Transpose", {"x", "perm"});
+    const Graph g = b.import();
+    REQUIRE(g.tensor(g.outputs[0]).shape == Shape{4, 2, 3});
+    std::vector<float> expected;
+    for (int k = 0; k < 4; ++k)
+      for (int i = 0; i < 2; ++i)
+        for (int j = 0; j < 3; ++j) expected.push_back(at(i, j, k));
+    check_close(evaluate(g, {x})[0], expected, 0);
+  }
+  SECTION("SplitV [1, -1] on the last axis, parts swapped by a ConcatV2") {
+    ModelBuilder b;
+    b.input("x", {2, 3, 4});
+    b.int32s("sizes", {2}, {1, -1});
+    b.int32s("axis", {}, {-1});
+    b.node("s", "SplitV", {"x", "sizes", "axis"}, {{"num_split", {{"i", "2"}}}});
+    b.node("y", "ConcatV2", {"s:1", "s", "axis"});
+    std::vector<float> expected;
+    for (int i = 0; i < 2; ++i)
+      for (int j = 0; j < 3; ++j)
+        for (int k : {1, 2, 3, 0}) expected.push_back(at(i, j, k));
+    check_close(evaluate(b.import(), {x})[0], expected, 0);
+  }
+  SECTION("Split into 2 on the first axis, parts subtracted") {
+    ModelBuilder b;
+    b.input("x", {2, 3, 4});
+    b.int32s("axis", {}, {0});
+    b.node("s", "Split", {"axis", "x"}, {{"num_split", {{"i", "2"}}}});
+    b.node("y", "Sub", {"s:1", "s"});
+    check_close(evaluate(b.import(), {x})[0], std::vector<float>(12, 12.f), 0);
+  }
+  SECTION("Unpack on axis 1: three [2, 4] parts") {
+    ModelBuilder b;
+    b.input("x", {2, 3, 4});
+    b.node("u", "Unpack", {"x"}, {{"axis", {{"i", "1"}}}, {"num", {{"i", "3"}}}});
+    b.node("d", "Sub", {"u:2", "u"});
+    b.node("y", "Mul", {"d", "u:1"});
+    const Graph g = b.import();
+    REQUIRE(g.tensor(g.outputs[0]).shape == Shape{2, 4});
+    std::vector<float> expected;
+    for (int i = 0; i < 2; ++i)
+      for (int k = 0; k < 4; ++k) expected.push_back((at(i, 2, k) - at(i, 0, k)) * at(i, 1, k));
+    check_close(evaluate(g, {x})[0], expected, 0);
+  }
+}
+
+TEST_CASE("TF.js Square, Rsqrt and Sum", "[tfjs]") {
+  const std::vector<float> x{1, 4, 9, 0.25f, 16, 2};  // [2, 3]
+  const auto run = [&](const std::string& op, bool reduce, bool keep_dims = false) {
+    ModelBuilder b;
+    b.input("x", {2, 3});
+    std::vector<std::string> inputs{"x"};
+    json attr = json::object();
+    if (reduce) {
+      b.int32s("axes", {1}, {1});
+      inputs.push_back("axes");
+      attr["keep_dims"] = {{"b", keep_dims}};
+    }
+    b.node("y", op, inputs, attr);
+    const Graph g = b.import();
+    return std::make_pair(g.tensor(g.outputs[0]).shape, evaluate(g, {x})[0]);
+  };
+  check_close(run("Square", false).second, {1, 16, 81, 0.0625f, 256, 4}, 1e-6);
+  check_close(run("Rsqrt", false).second, {1, 0.5f, 1.f / 3, 2, 0.25f, 1 / std::sqrt(2.f)}, 1e-6);
+  const auto [shape, sums] = run("Sum", true);
+  CHECK(shape == Shape{2});
+  check_close(sums, {14, 18.25f}, 1e-5);
+  CHECK(run("Sum", true, true).first == Shape{2, 1});
+}
+
+TEST_CASE("TF.js int32 and uint8 image inputs take whole numbers as float32", "[tfjs]") {
+  for (const char* type : {"DT_INT32", "DT_UINT8"}) {
+    ModelBuilder b;
+    b.node("image", "Placeholder", {}, {{"shape", {{"shape", dims({1, 2, 2, 3})}}}, {"dtype", {{"type", type}}}});
+    b.node("f", "Cast", {"image"}, {{"SrcT", {{"type", type}}}, {"DstT", {{"type", "DT_FLOAT"}}}});
+    b.floats("half", {}, {0.5f});
+    b.node("y", "Mul", {"f", "half"});
+    const Graph g = b.import();
+    INFO(type);
+    REQUIRE(g.inputs.size() == 1);
+    CHECK(g.tensor(g.inputs[0]).dtype == garden::DType::kF32);
+    const std::vector<float> pixels{0, 1, 2, 3, 4, 5, 250, 251, 252, 253, 254, 255};
+    std::vector<float> expected;
+    for (float p : pixels) expected.push_back(p / 2);
+    check_close(evaluate(g, {pixels})[0], expected, 0);
+  }
+  ModelBuilder to_int;
+  to_int.input("x", {1, 4});
+  to_int.node("y", "Cast", {"x"}, {{"SrcT", {{"type", "DT_FLOAT"}}}, {"DstT", {{"type", "DT_INT32"}}}});
+  require_error([&] { to_int.import(); }, ErrorCode::kUnsupportedModel, {"'y'", "float32"});
+}
+
+TEST_CASE("TF.js SparseToDense of constants folds", "[tfjs]") {
+  ModelBuilder b;
+  b.input("x", {1, 4});
+  b.int32s("indices", {2, 2}, {0, 1, 0, 3});
+  b.int32s("shape", {2}, {1, 4});
+  b.floats("values", {2}, {2, 3});
+  b.floats("fill", {}, {1});
+  b.node("scale", "SparseToDense", {"indices", "shape", "values", "fill"});
+  b.node("y", "Mul", {"x", "scale"});
+  const Graph g = b.import();
+  REQUIRE(g.nodes.size() == 1);
+  check_close(evaluate(g, {{1, 1, 1, 1}})[0], {1, 2, 1, 3}, 0);
+}
+
 TEST_CASE("TF.js element-wise binary ops become their graph ops", "[tfjs]") {
   const std::vector<std::pair<std::string, OpType>> ops = {{"Maximum", OpType::kMaximum},
                                                            {"Minimum", OpType::kMinimum},
@@ -451,8 +599,8 @@ TEST_CASE("Malformed TF.js models give a typed error naming the problem", "[tfjs
   }
   SECTION("unsupported fused activation") {
     json model = good.model();
-    model["modelTopology"]["node"][3]["attr"]["fused_ops"] = strs({"BiasAdd", "LeakyRelu"});
-    require_error([&] { import_tfjs(model.dump(), {good.bytes}); }, ErrorCode::kUnsupportedModel, {"LeakyRelu", "'conv'"});
+    model["modelTopology"]["node"][3]["attr"]["fused_ops"] = strs({"BiasAdd", "Softplus"});
+    require_error([&] { import_tfjs(model.dump(), {good.bytes}); }, ErrorCode::kUnsupportedModel, {"Softplus", "'conv'"});
   }
   SECTION("graph structure") {
     ModelBuilder dangling = good;

@@ -108,6 +108,37 @@ Constant fold_cast(const TfNode& node, const Constant& x) {
   return Constant::ints(x.shape, std::move(values));
 }
 
+// SparseToDense(indices [N] or [N, rank], output_shape [rank], values [N] or
+// a scalar, default scalar): a dense tensor of `default` with the listed
+// elements set (converters emit it for shape arithmetic).
+Constant fold_sparse_to_dense(const ImportContext& context, const TfNode& node) {
+  context.require_inputs(node, 4);
+  const std::string what = describe(node);
+  const Constant& indices = *context.input(node, 0).constant;
+  const std::vector<int64_t> shape = context.input(node, 1).constant->to_ints(what + " output_shape");
+  const Constant& values = *context.input(node, 2).constant;
+  const Constant& fallback = *context.input(node, 3).constant;
+  require(fallback.size() == 1, ErrorCode::kInvalidModel, what + ": default_value must be a scalar");
+  const Shape out(shape.begin(), shape.end());
+  const int64_t total = count_of(out, node);
+  const size_t rank = out.size();
+  const size_t count = indices.shape.size() <= 1 ? indices.size() : static_cast<size_t>(indices.shape[0]);
+  require(indices.size() == count * std::max<size_t>(rank, 1) && (values.size() == 1 || values.size() == count),
+          ErrorCode::kInvalidModel, what + ": indices and values do not match");
+  std::vector<double> dense(static_cast<size_t>(total), fallback.as_double(0));
+  for (size_t n = 0; n < count; ++n) {
+    int64_t offset = 0;
+    for (size_t d = 0; d < rank; ++d) {
+      const int64_t i = static_cast<int64_t>(indices.as_double(n * rank + d));
+      require(i >= 0 && i < out[d], ErrorCode::kInvalidModel, what + ": index out of range");
+      offset = offset * out[d] + i;
+    }
+    dense[static_cast<size_t>(offset)] = values.as_double(values.size() == 1 ? 0 : n);
+  }
+  if (values.is_float()) return Constant::floats(out, std::vector<float>(dense.begin(), dense.end()));
+  return Constant::ints(out, std::vector<int64_t>(dense.begin(), dense.end()));
+}
+
 bool all_inputs_constant(const ImportContext& context, const TfNode& node) {
   for (size_t k = 0; k < context.input_count(node); ++k)
     if (!context.is_constant(node, k)) return false;
@@ -243,6 +274,7 @@ std::optional<Constant> fold(const ImportContext& context, const TfNode& node) {
   if (op == "Pack") return fold_pack(context, node);
   if (op == "ConcatV2") return fold_concat(context, node);
   if (op == "StridedSlice" && context.input_count(node) == 4) return fold_strided_slice(context, node);
+  if (op == "SparseToDense") return fold_sparse_to_dense(context, node);
   return std::nullopt;
 }
 

@@ -61,10 +61,14 @@ std::vector<size_t> dependency_order(const TfModel& model) {
   return order;
 }
 
+// An int32 or uint8 input (MoveNet's and the detection API's images) is
+// taken as float32: its whole numbers are exact in float32, which the caller
+// fills like any input, and the model's Cast to float32 is then a no-op.
 Shape placeholder_shape(const TfNode& node, const ImportOptions& options) {
   const tfjs::AttrValue* dtype = tfjs::find_attr(node, "dtype");
-  require(dtype == nullptr || dtype->s == "DT_FLOAT", ErrorCode::kUnsupportedModel,
-          "input '" + node.name + "' is " + (dtype ? dtype->s : "") + "; only float32 inputs are supported");
+  require(dtype == nullptr || dtype->s == "DT_FLOAT" || dtype->s == "DT_INT32" || dtype->s == "DT_UINT8",
+          ErrorCode::kUnsupportedModel,
+          "input '" + node.name + "' is " + (dtype ? dtype->s : "") + "; float32, int32 and uint8 inputs are supported");
   const tfjs::AttrValue* shape = tfjs::find_attr(node, "shape");
   require(shape != nullptr && shape->kind == tfjs::AttrValue::Kind::kShape && !shape->unknown_rank,
           ErrorCode::kInvalidArgument, "input '" + node.name + "' has no declared shape");

@@ -29,12 +29,16 @@ std::vector<int64_t> int_list(const ImportContext& context, const TfNode& node, 
   return context.constant_input(node, index, what).to_ints(describe(node) + " " + what);
 }
 
+// Activations are float32; an integer image input reaches the graph as
+// float32 holding the same whole numbers (see placeholder_shape), so a cast
+// from an integer type to float32 changes nothing. Casts to other types would.
 void require_float_cast(const TfNode& node) {
-  for (const char* key : {"SrcT", "DstT"}) {
-    const AttrValue* type = find_attr(node, key);
-    require(type == nullptr || type->s == "DT_FLOAT", ErrorCode::kUnsupportedModel,
-            describe(node) + ": only float32 -> float32 casts of activations are supported");
-  }
+  const AttrValue* source = find_attr(node, "SrcT");
+  const AttrValue* target = find_attr(node, "DstT");
+  const bool from_number = source == nullptr || source->s == "DT_FLOAT" || source->s == "DT_INT32" ||
+                           source->s == "DT_UINT8";
+  require(from_number && (target == nullptr || target->s == "DT_FLOAT"), ErrorCode::kUnsupportedModel,
+          describe(node) + ": only casts of activations to float32 are supported");
 }
 
 }  // namespace
@@ -83,6 +87,16 @@ const std::unordered_map<std::string, OpType> kUnaryOps = {
     {"Sign", OpType::kSign},       {"Reciprocal", OpType::kReciprocal},
     {"Sin", OpType::kSin},         {"Cos", OpType::kCos},
 };
+
+// Square and Rsqrt: x^2 and x^-0.5, which the lowering spells with XNNPACK's
+// square and reciprocal square root.
+void translate_power(ImportContext& context, const TfNode& node) {
+  context.require_inputs(node, 1);
+  const float exponent = node.op == "Square" ? 2.f : -0.5f;
+  const TensorId x = float_operand(context, node, 0);
+  const TensorId p = context.constant_tensor(node.name + "/exponent", Constant::floats({1}, {exponent}));
+  context.emit(OpType::kPow, node, {x, p}, {context.define_output(node, context.input(node, 0).shape)});
+}
 
 void translate_unary(ImportContext& context, const TfNode& node) {
   Attributes clamp;
@@ -180,8 +194,10 @@ void translate_pad(ImportContext& context, const TfNode& node) {
 }
 
 void translate_reduction(ImportContext& context, const TfNode& node) {
+  // Sum is the mean times the count of values reduced.
   static const std::unordered_map<std::string, OpType> kReductions = {
-      {"Mean", OpType::kMean}, {"Max", OpType::kReduceMax}, {"Min", OpType::kReduceMin}, {"Prod", OpType::kReduceProd}};
+      {"Mean", OpType::kMean},         {"Sum", OpType::kMean},          {"Max", OpType::kReduceMax},
+      {"Min", OpType::kReduceMin},     {"Prod", OpType::kReduceProd}};
   const OpType op = kReductions.at(node.op);
   context.require_inputs(node, 2);
   const Shape& x = context.input(node, 0).shape;
@@ -196,15 +212,25 @@ void translate_reduction(ImportContext& context, const TfNode& node) {
     else dropped.push_back(x[d]);
   }
   const bool keep_dims = attr_bool(node, "keep_dims", false);
+  const bool sum = node.op == "Sum";
   const bool spatial_mean = op == OpType::kMean && x.size() == 4 && axes == std::vector<int64_t>{1, 2};
   const TensorId input = context.input_tensor(node, 0);
-  const TensorId reduced = keep_dims ? context.define_output(node, kept) : context.define_intermediate(node.name + "/kept", kept);
+  TensorId reduced = keep_dims && !sum ? context.define_output(node, kept)
+                                       : context.define_intermediate(node.name + "/kept", kept);
   if (spatial_mean) {
     context.emit(OpType::kGlobalAveragePool2D, node, {input}, {reduced});
   } else {
     Attributes attrs;
     attrs.ints = axes;
     context.emit(op, node, {input}, {reduced}, attrs);
+  }
+  if (sum) {
+    int64_t count = 1;
+    for (int64_t a : axes) count *= x[static_cast<size_t>(a)];
+    const TensorId scale = context.constant_tensor(node.name + "/count", Constant::floats({1}, {static_cast<float>(count)}));
+    const TensorId total = keep_dims ? context.define_output(node, kept) : context.define_intermediate(node.name + "/sum", kept);
+    context.emit(OpType::kMul, node, {reduced, scale}, {total});
+    reduced = total;
   }
   if (!keep_dims) context.emit(OpType::kReshape, node, {reduced}, {context.define_output(node, dropped)});
 }
@@ -250,6 +276,81 @@ void translate_strided_slice(ImportContext& context, const TfNode& node) {
   const TensorId slice = shrinks ? context.define_intermediate(node.name + "/slice", sliced) : context.define_output(node, out);
   context.emit(OpType::kSlice, node, {input}, {slice}, attrs);
   if (shrinks) context.emit(OpType::kReshape, node, {slice}, {context.define_output(node, out)});
+}
+
+void translate_transpose(ImportContext& context, const TfNode& node) {
+  context.require_inputs(node, 2);
+  const Shape& x = context.input(node, 0).shape;
+  const std::vector<int64_t> perm = int_list(context, node, 1, "perm");
+  std::vector<bool> seen(x.size(), false);
+  require(perm.size() == x.size(), ErrorCode::kInvalidModel, describe(node) + ": perm must list every dimension");
+  Shape out;
+  for (int64_t p : perm) {
+    require(p >= 0 && p < static_cast<int64_t>(x.size()) && !seen[static_cast<size_t>(p)], ErrorCode::kInvalidModel,
+            describe(node) + ": perm is not a permutation");
+    seen[static_cast<size_t>(p)] = true;
+    out.push_back(x[static_cast<size_t>(p)]);
+  }
+  Attributes attrs;
+  attrs.ints = perm;
+  const TensorId input = context.input_tensor(node, 0);
+  context.emit(OpType::kTranspose, node, {input}, {context.define_output(node, out)}, attrs);
+}
+
+// Split (axis, x; num_split equal parts), SplitV (x, sizes, axis; one size may
+// be -1) and Unpack (x; attr axis, one part per index, that axis dropped):
+// one Slice per output, Unpack's followed by a Reshape.
+void translate_split(ImportContext& context, const TfNode& node) {
+  const bool unpack = node.op == "Unpack";
+  const size_t data = node.op == "Split" ? 1 : 0;
+  context.require_inputs(node, unpack ? 1 : node.op == "Split" ? 2 : 3);
+  const Shape& x = context.input(node, data).shape;
+  const int64_t axis_value = unpack ? attr_int(node, "axis", 0)
+                                    : int_list(context, node, node.op == "Split" ? 0 : 2, "axis").at(0);
+  const size_t axis = static_cast<size_t>(normalize_axis(axis_value, x.size(), describe(node)));
+  std::vector<int64_t> sizes;
+  if (node.op == "SplitV") {
+    sizes = int_list(context, node, 1, "size_splits");
+    int64_t known = 0, unknown = -1;
+    for (size_t k = 0; k < sizes.size(); ++k) {
+      if (sizes[k] == -1) {
+        require(unknown < 0, ErrorCode::kInvalidModel, describe(node) + ": more than one -1 in size_splits");
+        unknown = static_cast<int64_t>(k);
+      } else {
+        require(sizes[k] >= 0, ErrorCode::kInvalidModel, describe(node) + ": negative size");
+        known += sizes[k];
+      }
+    }
+    if (unknown >= 0) sizes[static_cast<size_t>(unknown)] = x[axis] - known;
+  } else {
+    const int64_t parts = unpack ? x[axis] : attr_int(node, "num_split", 0);
+    require(parts > 0 && x[axis] % parts == 0, ErrorCode::kInvalidModel, describe(node) + ": cannot split evenly");
+    sizes.assign(static_cast<size_t>(parts), x[axis] / parts);
+  }
+  int64_t total = 0;
+  for (int64_t s : sizes) total += s;
+  require(total == x[axis] && !sizes.empty(), ErrorCode::kInvalidModel, describe(node) + ": sizes do not add up");
+  const TensorId input = context.input_tensor(node, data);
+  int64_t start = 0;
+  for (size_t k = 0; k < sizes.size(); ++k) {
+    Attributes attrs;
+    attrs.ints.assign(2 * x.size(), 0);
+    Shape part = x;
+    part[axis] = sizes[k];
+    for (size_t d = 0; d < x.size(); ++d) attrs.ints[x.size() + d] = part[d];
+    attrs.ints[axis] = start;
+    start += sizes[k];
+    const int index = static_cast<int>(k);
+    if (!unpack) {
+      context.emit(OpType::kSlice, node, {input}, {context.define_output(node, part, index)}, attrs);
+      continue;
+    }
+    Shape dropped = part;
+    dropped.erase(dropped.begin() + static_cast<std::ptrdiff_t>(axis));
+    const TensorId slice = context.define_intermediate(node.name + "/slice" + std::to_string(k), part);
+    context.emit(OpType::kSlice, node, {input}, {slice}, attrs);
+    context.emit(OpType::kReshape, node, {slice}, {context.define_output(node, dropped, index)});
+  }
 }
 
 void translate_depth_to_space(ImportContext& context, const TfNode& node) {
@@ -323,11 +424,18 @@ const Translator* find_translator(const std::string& op) {
       {"Max", translate_reduction},
       {"Min", translate_reduction},
       {"Prod", translate_reduction},
+      {"Sum", translate_reduction},
+      {"Square", translate_power},
+      {"Rsqrt", translate_power},
       {"Sin", translate_unary},
       {"Cos", translate_unary},
       {"ResizeBilinear", translate_resize},
       {"ResizeNearestNeighbor", translate_resize},
       {"StridedSlice", translate_strided_slice},
+      {"Transpose", translate_transpose},
+      {"Split", translate_split},
+      {"SplitV", translate_split},
+      {"Unpack", translate_split},
       {"DepthToSpace", translate_depth_to_space},
   };
   const auto it = kTranslators.find(op);

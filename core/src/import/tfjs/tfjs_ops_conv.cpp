@@ -80,7 +80,9 @@ const Constant& float_weight(ImportContext& context, const TfNode& node, size_t 
 
 // ---- fused epilogues ----
 
-enum class Activation { kNone, kRelu, kRelu6, kSigmoid, kTanh };
+// Prelu reads its slopes from one more argument, after the bias or batch
+// norm ones; LeakyRelu its slope from the attribute leakyrelu_alpha.
+enum class Activation { kNone, kRelu, kRelu6, kSigmoid, kTanh, kElu, kLeakyRelu, kPrelu };
 
 struct Epilogue {
   bool bias = false;
@@ -93,6 +95,9 @@ Activation parse_activation(const TfNode& node, const std::string& name) {
   if (name == "Relu6") return Activation::kRelu6;
   if (name == "Sigmoid") return Activation::kSigmoid;
   if (name == "Tanh") return Activation::kTanh;
+  if (name == "Elu") return Activation::kElu;
+  if (name == "LeakyRelu") return Activation::kLeakyRelu;
+  if (name == "Prelu") return Activation::kPrelu;
   fail(ErrorCode::kUnsupportedModel, describe(node) + ": fused activation '" + name + "' is not supported");
 }
 
@@ -106,13 +111,15 @@ Epilogue read_epilogue(const TfNode& node) {
   else if (k < ops.size() && ops[k] == "FusedBatchNorm") e.batch_norm = true, ++k;
   if (k < ops.size()) e.activation = parse_activation(node, ops[k++]);
   require(k == ops.size(), ErrorCode::kUnsupportedModel, describe(node) + ": unsupported fused_ops sequence");
-  const int64_t expected_args = e.bias ? 1 : e.batch_norm ? 4 : 0;
+  const int64_t expected_args = (e.bias ? 1 : e.batch_norm ? 4 : 0) + (e.activation == Activation::kPrelu ? 1 : 0);
   require(attr_int(node, "num_args", expected_args) == expected_args, ErrorCode::kInvalidModel,
           describe(node) + ": num_args does not match fused_ops");
   return e;
 }
 
-size_t epilogue_args(const Epilogue& e) { return e.bias ? 1 : e.batch_norm ? 4 : 0; }
+size_t epilogue_args(const Epilogue& e) {
+  return (e.bias ? 1 : e.batch_norm ? 4 : 0) + (e.activation == Activation::kPrelu ? 1 : 0);
+}
 
 TensorId vector_arg(ImportContext& context, const TfNode& node, size_t index, int64_t channels, const char* what) {
   const Constant& c = context.constant_input(node, index, what);
@@ -149,6 +156,20 @@ void emit_with_epilogue(ImportContext& context, const TfNode& node, OpType op, s
   }
   if (e.activation == Activation::kSigmoid) stages.push_back({OpType::kSigmoid, {}, {}});
   if (e.activation == Activation::kTanh) stages.push_back({OpType::kTanh, {}, {}});
+  if (e.activation == Activation::kElu) {
+    Stage elu{OpType::kElu, {}, {}};
+    elu.attrs.alpha = 1.f;
+    stages.push_back(elu);
+  }
+  if (e.activation == Activation::kLeakyRelu) {
+    Stage leaky{OpType::kLeakyRelu, {}, {}};
+    leaky.attrs.alpha = attr_float(node, "leakyrelu_alpha", 0.2f);
+    stages.push_back(leaky);
+  }
+  if (e.activation == Activation::kPrelu) {
+    const size_t slope_arg = first_arg + (e.bias ? 1 : e.batch_norm ? 4 : 0);
+    stages.push_back({OpType::kPRelu, {vector_arg(context, node, slope_arg, channels, "the Prelu slope")}, {}});
+  }
 
   TensorId current = stages.empty() ? context.define_output(node, out)
                                     : context.define_intermediate(node.name + "/linear", out);

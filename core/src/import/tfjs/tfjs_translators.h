@@ -28,7 +28,10 @@ void translate_identity(ImportContext& context, const TfNode& node);  // Identit
 void translate_reshape(ImportContext& context, const TfNode& node);   // Reshape, Squeeze, ExpandDims
 void translate_concat(ImportContext& context, const TfNode& node);
 void translate_pad(ImportContext& context, const TfNode& node);       // Pad, PadV2
-void translate_reduction(ImportContext& context, const TfNode& node);  // Mean, Max, Min, Prod
+void translate_reduction(ImportContext& context, const TfNode& node);  // Mean, Sum, Max, Min, Prod
+void translate_power(ImportContext& context, const TfNode& node);      // Square, Rsqrt
+void translate_transpose(ImportContext& context, const TfNode& node);
+void translate_split(ImportContext& context, const TfNode& node);      // Split, SplitV, Unpack
 void translate_resize(ImportContext& context, const TfNode& node);    // ResizeBilinear, ResizeNearestNeighbor
 void translate_strided_slice(ImportContext& context, const TfNode& node);
 void translate_depth_to_space(ImportContext& context, const TfNode& node);
