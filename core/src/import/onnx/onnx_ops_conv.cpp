@@ -275,7 +275,7 @@ void translate_gemm(ImportContext& context, const Node& node) {
     std::vector<float> values(c.f);
     for (float& v : values) v *= beta;
     if (c.size() == 1 || (c.size() == static_cast<size_t>(N) && c.shape.back() == N)) {
-      if (c.size() == 1) values.assign(static_cast<size_t>(N), values[0]);
+      if (c.size() == 1) values = std::vector<float>(static_cast<size_t>(N), values[0]);
       bias = Constant::floats({N}, std::move(values));
     } else {
       require(c.shape.size() <= 2 && broadcast_shapes({M, N}, c.shape, describe(node)) == Shape{M, N},
