@@ -35,4 +35,14 @@ std::vector<std::string> tfjs_weight_paths(const std::string& model_json);
 // to f32 and quantized activations run in f32.
 Graph import_tflite(const uint8_t* data, size_t size, const ImportOptions& options = {});
 
+// What each importer translates, sorted: ONNX op types, TF.js op names,
+// TFLite builtin (and custom) operator names.
+std::vector<std::string> onnx_op_types();
+std::vector<std::string> tfjs_op_types();
+std::vector<std::string> tflite_op_names();
+
+// The README's "Supported ops" section: the graph ops (from the op cards) and
+// each format's list above, as Markdown (supported_ops.cpp).
+std::string supported_ops_markdown();
+
 }  // namespace garden

@@ -1,6 +1,8 @@
 // The table of ONNX op types the importer translates.
+#include <algorithm>
 #include <unordered_map>
 
+#include "import/importers.h"
 #include "import/onnx/onnx_translators.h"
 
 namespace garden {
@@ -14,9 +16,7 @@ Translator reduction(Reduction kind) {
   return [kind](ImportContext& context, const Node& node) { translate_reduction(context, node, kind); };
 }
 
-}  // namespace
-
-const Translator* find_translator(const std::string& op_type) {
+const std::unordered_map<std::string, Translator>& translators() {
   static const std::unordered_map<std::string, Translator> table = {
       {"Conv", wrap(translate_conv)},
       {"ConvTranspose", wrap(translate_conv_transpose)},
@@ -95,9 +95,23 @@ const Translator* find_translator(const std::string& op_type) {
       {"Resize", wrap(translate_resize)},
       {"Upsample", wrap(translate_resize)},
   };
-  auto it = table.find(op_type);
-  return it == table.end() ? nullptr : &it->second;
+  return table;
+}
+
+}  // namespace
+
+const Translator* find_translator(const std::string& op_type) {
+  auto it = translators().find(op_type);
+  return it == translators().end() ? nullptr : &it->second;
 }
 
 }  // namespace onnx
+
+std::vector<std::string> onnx_op_types() {
+  std::vector<std::string> names;
+  for (const auto& entry : onnx::translators()) names.push_back(entry.first);
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
 }  // namespace garden

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <unordered_map>
 
+#include "import/importers.h"
 #include "import/tfjs/tfjs_translators.h"
 
 namespace garden {
@@ -368,7 +369,9 @@ void translate_depth_to_space(ImportContext& context, const TfNode& node) {
                {context.define_output(node, {x[0], x[1] * b, x[2] * b, x[3] / (b * b)})}, attrs);
 }
 
-const Translator* find_translator(const std::string& op) {
+namespace {
+
+const std::unordered_map<std::string, Translator>& translators() {
   static const std::unordered_map<std::string, Translator> kTranslators = {
       {"Conv2D", translate_conv2d},
       {"_FusedConv2D", translate_conv2d},
@@ -438,9 +441,25 @@ const Translator* find_translator(const std::string& op) {
       {"Unpack", translate_split},
       {"DepthToSpace", translate_depth_to_space},
   };
-  const auto it = kTranslators.find(op);
-  return it == kTranslators.end() ? nullptr : &it->second;
+  return kTranslators;
+}
+
+}  // namespace
+
+const Translator* find_translator(const std::string& op) {
+  const auto it = translators().find(op);
+  return it == translators().end() ? nullptr : &it->second;
 }
 
 }  // namespace tfjs
+
+// Besides the table: Placeholder, Const and NoOp (read by the importer
+// itself), ArgMax as the model's last op, and what folds on constants.
+std::vector<std::string> tfjs_op_types() {
+  std::vector<std::string> names{"Placeholder", "Const", "NoOp", "ArgMax"};
+  for (const auto& entry : tfjs::translators()) names.push_back(entry.first);
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
 }  // namespace garden

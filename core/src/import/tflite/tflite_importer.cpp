@@ -7,6 +7,7 @@
 // to f32 at load and quantized activations run in f32.
 // A classifier's labels packed in the file after the model
 // (tflite_associated_files.h) become ModelInfo::labels.
+#include <algorithm>
 #include <limits>
 
 #include "import/importers.h"
@@ -141,6 +142,13 @@ void check_input_size(const Graph& graph, const ImportOptions& options) {
 }
 
 }  // namespace
+
+std::vector<std::string> tflite_op_names() {
+  std::vector<std::string> names{kConvolution2DTransposeBias};
+  for (const BuiltinOp& op : kBuiltinOps) names.push_back(op.name);
+  std::sort(names.begin(), names.end());
+  return names;
+}
 
 Graph import_tflite(const uint8_t* data, size_t size, const ImportOptions& options) {
   const tflite::ModelView model(data, size);
