@@ -2,6 +2,7 @@
 //
 //   garden-run MODEL [--input FILE] [--output FILE] [--threads N] [--runs N] [--profile]
 //                    [--input-size HxW] [--extra-output NAME]...
+//   garden-run MODEL --check [--input-size HxW]
 //
 // --input   raw little-endian f32 for every input in order, in each input's
 //           declared shape and layout (default: seeded pseudo-random values in [-1, 1])
@@ -12,8 +13,12 @@
 // --input-size  height and width for models with dynamic input sizes (PP-OCR)
 // --extra-output  an internal tensor to output too, after the model's own, from
 //           the same run (a classifier's pooled features); repeatable
+// --check   loads the model and builds its session without running it, and
+//           prints the graph ops it became; a model the runtime cannot run
+//           gets every op and attribute the import refused, one per line
 //
-// Errors print one line, "garden-run: <CODE>: <message>", and exit with 1.
+// Errors print "garden-run: <CODE>: <message>" (a refused import: one line
+// per problem) and exit with 1.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -41,13 +46,14 @@ struct Options {
   int threads = 1;
   int runs = 10;
   bool profile = false;
+  bool check = false;
   garden::LoadOptions load;
   std::vector<std::string> extra_outputs;
 };
 
 const char kUsage[] =
     "usage: garden-run MODEL [--input FILE] [--output FILE] [--threads N] [--runs N] [--profile] "
-    "[--input-size HxW] [--extra-output NAME]...";
+    "[--input-size HxW] [--extra-output NAME]... | garden-run MODEL --check [--input-size HxW]";
 
 int parse_count(const std::string& flag, const std::string& text, int min, int max) {
   char* end = nullptr;
@@ -86,6 +92,8 @@ Options parse_options(int argc, char** argv) {
       parse_size(value(), options.load);
     } else if (arg == "--profile") {
       options.profile = true;
+    } else if (arg == "--check") {
+      options.check = true;
     } else if (arg == "--extra-output") {
       options.extra_outputs.push_back(value());
     } else if (arg.rfind("--", 0) == 0 || !options.model.empty()) {
@@ -191,7 +199,22 @@ class ProfileTable {
   int runs_ = 0;
 };
 
+// What --check prints for a model that loads: its graph ops by count.
+int check(const Options& options) {
+  const garden::Model model = garden::load_model_file(options.model, options.load);
+  garden::Session session(model, garden::SessionOptions{});
+  std::map<std::string, int> counts;
+  for (const garden::Node& node : model.graph.nodes) ++counts[garden::op_name(node.op)];
+  std::printf("model %s: the runtime runs it: %zu nodes, %zu input(s), %zu output(s)\n", options.model.c_str(),
+              model.graph.nodes.size(), session.input_count(), session.output_count());
+  std::printf("graph ops:");
+  for (const auto& [name, count] : counts) std::printf(" %s x%d", name.c_str(), count);
+  std::printf("\n");
+  return 0;
+}
+
 int run(const Options& options) {
+  if (options.check) return check(options);
   auto start = std::chrono::steady_clock::now();
   const garden::Model model = garden::load_model_file(options.model, options.load);
   const double import_ms = milliseconds_since(start);

@@ -260,6 +260,26 @@ TEST_CASE("garden-run --extra-output writes an internal tensor after the outputs
   CHECK(std::regex_match(unknown.err, std::regex("garden-run: INVALID_ARGUMENT: extra output 'no/such/tensor' [^\n]+\n")));
 }
 
+// --check: a model the runtime runs gets its graph ops; one it cannot gets
+// every missing op at once (CenterNet's decoding: Equal, TopKV2, FloorDiv,
+// FloorMod, GatherV2), one line each.
+TEST_CASE("garden-run --check lists the graph ops, or every op the runtime lacks", "[cli]") {
+  const Run runs = run_garden(quoted(garden_test::fixture_path("tfjs_npm/iris/iris.json")) + " --check", GARDEN_RUN);
+  INFO("stderr: " << runs.err);
+  REQUIRE(runs.exit_code == 0);
+  CHECK(runs.out.find("the runtime runs it") != std::string::npos);
+  CHECK(runs.out.find("PRelu x53") != std::string::npos);
+  CHECK(runs.out.find("first run") == std::string::npos);  // checked, not run
+
+  const Run refused = run_garden(quoted(garden_test::fixture_path("tfjs_npm/centernet/centernet.json")) + " --check", GARDEN_RUN);
+  CHECK(refused.exit_code == 1);
+  INFO("stderr: " << refused.err);
+  CHECK(refused.err.rfind("garden-run: UNSUPPORTED_OP: ", 0) == 0);
+  for (const char* op : {"'Equal'", "'TopKV2'", "'FloorDiv'", "'FloorMod'", "'GatherV2'"})
+    CHECK(refused.err.find(op) != std::string::npos);
+  CHECK(std::count(refused.err.begin(), refused.err.end(), '\n') == 5);
+}
+
 TEST_CASE("garden eval scores detections with the ICDAR 2015 metric", "[cli]") {
   // Two cared lines and a don't-care region; one detection matches the first
   // line, one lies inside the don't-care region (ignored), one matches nothing:

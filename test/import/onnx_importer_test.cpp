@@ -327,6 +327,33 @@ TEST_CASE("an output that is the input, or listed twice, gets a copy of its own"
   CHECK(out[1] == out[0]);
 }
 
+TEST_CASE("one error names every op the model needs that the runtime lacks", "[onnx]") {
+  // x -> FancyOp -> Relu -> OtherOp -> y1 and x -> Relu -> FancyOp -> y2:
+  // FancyOp twice (one line), OtherOp behind a refused node (still named,
+  // being unknown), the Relu between them skipped (it would run).
+  GraphSpec g;
+  g.nodes.push_back(node("FancyOp", {"x"}, {"a"}, "fancy_1"));
+  g.nodes.push_back(node("Relu", {"a"}, {"b"}, "relu_1"));
+  g.nodes.push_back(node("OtherOp", {"b"}, {"y1"}, "other"));
+  g.nodes.push_back(node("Relu", {"x"}, {"c"}, "relu_2"));
+  g.nodes.push_back(node("FancyOp", {"c"}, {"y2"}, "fancy_2"));
+  g.inputs.push_back(value_info("x", {1, 3, 4, 4}));
+  g.outputs.push_back(value_info("y1", {}));
+  g.outputs.push_back(value_info("y2", {}));
+  try {
+    import(model(g));
+    FAIL("expected an error");
+  } catch (const Error& e) {
+    const std::string message = e.what();
+    INFO(message);
+    CHECK(e.code() == ErrorCode::kUnsupportedOp);
+    CHECK(message.rfind("unsupported ONNX op 'FancyOp' (node 'fancy_1') (and 1 more node like it)", 0) == 0);
+    CHECK(message.find("\n  also: unsupported ONNX op 'OtherOp' (node 'other')") != std::string::npos);
+    CHECK(message.find("Relu") == std::string::npos);
+    CHECK(std::count(message.begin(), message.end(), '\n') == 1);
+  }
+}
+
 TEST_CASE("errors name the op and the node", "[onnx]") {
   GraphSpec g;
   g.nodes.push_back(node("FancyOp", {"x"}, {"y"}, "fancy_node"));

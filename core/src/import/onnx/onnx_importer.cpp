@@ -8,6 +8,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "import/common/unsupported_list.h"
 #include "import/importers.h"
 #include "import/onnx/onnx_import_context.h"
 #include "import/onnx/onnx_translators.h"
@@ -129,17 +130,30 @@ void translate_node(ImportContext& context, const onnx::Node& node, const SwishP
   (*translator)(context, node);
 }
 
+// Every node that can be translated is; the ones that cannot (and those
+// reading what they would have made) are collected, so the error names them all.
 void translate_nodes(ImportContext& context, const onnx::GraphProto& graph) {
   SwishPattern swish = find_swish_patterns(graph);
+  importer::UnsupportedList unsupported;
+  std::unordered_set<std::string> missing;  // values a refused node would have made
   for (const onnx::Node& node : graph.nodes) {
-    // A skipped Sigmoid's Mul emits the Swish; if its x turned out constant, fold normally.
-    if (swish.skipped_sigmoids.count(&node) && context.has_value(node.inputs[0]) &&
-        !context.value(node, node.inputs[0]).constant) {
-      require_fresh_outputs(context, node);
-      continue;
+    const bool blocked = std::any_of(node.inputs.begin(), node.inputs.end(),
+                                     [&](const std::string& input) { return missing.count(input) != 0; });
+    if (blocked && onnx::find_translator(node.op_type) == nullptr)
+      unsupported.record_unknown_op("unsupported ONNX op '" + node.op_type + "' (node '" + node.name + "')");
+    if (blocked || !unsupported.attempt([&] {
+          // A skipped Sigmoid's Mul emits the Swish; if its x turned out constant, fold normally.
+          if (swish.skipped_sigmoids.count(&node) && context.has_value(node.inputs[0]) &&
+              !context.value(node, node.inputs[0]).constant) {
+            require_fresh_outputs(context, node);
+            return;
+          }
+          translate_node(context, node, swish);
+        })) {
+      missing.insert(node.outputs.begin(), node.outputs.end());
     }
-    translate_node(context, node, swish);
   }
+  unsupported.throw_if_any();
 }
 
 void define_graph_outputs(ImportContext& context, Graph& graph, const onnx::GraphProto& proto) {

@@ -14,7 +14,9 @@
 #include <deque>
 #include <set>
 #include <unordered_map>
+#include <unordered_set>
 
+#include "import/common/unsupported_list.h"
 #include "import/importers.h"
 #include "import/tfjs/tfjs_import_context.h"
 
@@ -196,10 +198,22 @@ Graph import_tfjs(const std::string& model_json, const std::vector<std::vector<u
   Graph graph;
   graph.info.source = "TF.js graph model";
   ImportContext context(graph);
+  // Every node that can be translated is; the ones that cannot (and those
+  // reading what they would have made) are collected, so the error names them all.
+  importer::UnsupportedList unsupported;
+  std::unordered_set<std::string> missing;  // nodes refused or skipped
   for (size_t k : dependency_order(model)) {
     const TfNode& node = model.nodes[k];
-    translate_node(context, model, node, readers.count(node.name) != 0, options);
+    const bool blocked = std::any_of(node.inputs.begin(), node.inputs.end(),
+                                     [&](const tfjs::NodeInput& input) { return missing.count(input.node) != 0; });
+    const bool special = node.op == "Const" || node.op == "Placeholder" || node.op == "NoOp" || node.op == "ArgMax";
+    if (blocked && !special && tfjs::find_translator(node.op) == nullptr)
+      unsupported.record_unknown_op("unsupported TF.js op '" + node.op + "' (node '" + node.name + "')");
+    if (blocked ||
+        !unsupported.attempt([&] { translate_node(context, model, node, readers.count(node.name) != 0, options); }))
+      missing.insert(node.name);
   }
+  unsupported.throw_if_any();
   define_outputs(context, output_keys(model, readers));
   require(!graph.inputs.empty(), ErrorCode::kUnsupportedModel, "TF.js model: no Placeholder input");
   graph.validate();

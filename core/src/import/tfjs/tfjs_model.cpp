@@ -221,6 +221,8 @@ size_t stored_size(const std::string& stored, const std::string& what) {
 Encoding parse_encoding(const json& weight, const std::string& what) {
   Encoding e;
   e.dtype = to_string(member(weight, "dtype", what), what + " dtype");
+  if (e.dtype == "bool" || e.dtype == "string" || e.dtype == "complex64")
+    fail(ErrorCode::kUnsupportedModel, what + " has dtype '" + e.dtype + "', which is not supported");
   if (e.dtype != "float32" && e.dtype != "int32" && e.dtype != "float16")
     invalid(what + " has unsupported dtype '" + e.dtype + "'");
   e.stored = e.dtype;
@@ -359,6 +361,25 @@ json parse_json(const std::string& text) {
 
 }  // namespace
 
+// TF.js runs while loops and conditionals (Enter/Exit/NextIteration/Merge/
+// Switch, or the functional While/If ops) by executing the graph step by
+// step; the graph here is static, so such a model is refused up front, naming
+// the construct (its weights may also hold the loop's bool constants).
+void refuse_control_flow(const std::vector<TfNode>& nodes) {
+  static const char* const kLoops[] = {"Enter", "Exit", "NextIteration", "LoopCond", "While", "StatelessWhile"};
+  static const char* const kConditions[] = {"Switch", "Merge", "If", "StatelessIf"};
+  for (const TfNode& node : nodes) {
+    for (const char* op : kLoops)
+      if (node.op == op)
+        fail(ErrorCode::kUnsupportedModel, "TF.js model: a while loop (" + node.op + " node '" + node.name +
+                                               "') is not supported: the graph must be static");
+    for (const char* op : kConditions)
+      if (node.op == op)
+        fail(ErrorCode::kUnsupportedModel, "TF.js model: a conditional (" + node.op + " node '" + node.name +
+                                               "') is not supported: the graph must be static");
+  }
+}
+
 TfModel parse_model(const std::string& model_json, const std::vector<std::vector<uint8_t>>& shards) {
   try {
     const json root = parse_json(model_json);
@@ -371,6 +392,7 @@ TfModel parse_model(const std::string& model_json, const std::vector<std::vector
     const json& topology = member(root, "modelTopology", "model.json");
     const json& nodes = array_member(topology, "node", "modelTopology");
     for (size_t k = 0; k < nodes.size(); ++k) model.nodes.push_back(parse_node(nodes[k], k));
+    refuse_control_flow(model.nodes);
     model.signature_outputs = parse_signature_outputs(root);
     decode_weights(root, shards, model);
     return model;

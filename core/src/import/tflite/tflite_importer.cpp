@@ -9,7 +9,9 @@
 // (tflite_associated_files.h) become ModelInfo::labels.
 #include <algorithm>
 #include <limits>
+#include <set>
 
+#include "import/common/unsupported_list.h"
 #include "import/importers.h"
 #include "import/tflite/tflite_associated_files.h"
 #include "import/tflite/tflite_translators.h"
@@ -156,7 +158,24 @@ Graph import_tflite(const uint8_t* data, size_t size, const ImportOptions& optio
   ImportContext context(model, graph);
   context.define_graph_inputs();
   check_input_size(graph, options);
-  for (size_t i = 0; i < model.operator_count(); ++i) translate_operator(context, model, i);
+  // Every operator that can be translated is; the ones that cannot (and those
+  // reading what they would have made) are collected, so the error names them all.
+  importer::UnsupportedList unsupported;
+  std::set<int32_t> missing;  // tensors a refused operator would have made
+  for (size_t i = 0; i < model.operator_count(); ++i) {
+    const tflite::fb::Operator& op = model.op(i);
+    bool blocked = false;
+    if (op.inputs() != nullptr)
+      for (int32_t t : *op.inputs()) blocked = blocked || missing.count(t) != 0;
+    const int32_t code = model.builtin_code(op);
+    if (blocked && code != kCustomCode && find_builtin(code) == nullptr)
+      unsupported.record_unknown_op("unsupported TFLite op 'builtin op " + std::to_string(code) + "' (operator " +
+                                    std::to_string(i) + ")");
+    if (blocked || !unsupported.attempt([&] { translate_operator(context, model, i); })) {
+      if (op.outputs() != nullptr) missing.insert(op.outputs()->begin(), op.outputs()->end());
+    }
+  }
+  unsupported.throw_if_any();
   context.define_graph_outputs();
   graph.validate();
   graph.info.labels = tflite::packed_labels(tflite::read_associated_files(data, size));
