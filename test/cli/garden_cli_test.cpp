@@ -261,8 +261,9 @@ TEST_CASE("garden-run --extra-output writes an internal tensor after the outputs
 }
 
 // --check: a model the runtime runs gets its graph ops; one it cannot gets
-// every missing op at once (CenterNet's decoding: Equal, TopKV2, FloorDiv,
-// FloorMod, GatherV2), one line each.
+// every missing op and attribute at once, one line each (the attention
+// facemesh's spatial transformer: Range, Tile, StridedSlice masks, Atan2,
+// ZerosLike, Fill).
 TEST_CASE("garden-run --check lists the graph ops, or every op the runtime lacks", "[cli]") {
   const Run runs = run_garden(quoted(garden_test::fixture_path("tfjs_npm/iris/iris.json")) + " --check", GARDEN_RUN);
   INFO("stderr: " << runs.err);
@@ -271,13 +272,15 @@ TEST_CASE("garden-run --check lists the graph ops, or every op the runtime lacks
   CHECK(runs.out.find("PRelu x53") != std::string::npos);
   CHECK(runs.out.find("first run") == std::string::npos);  // checked, not run
 
-  const Run refused = run_garden(quoted(garden_test::fixture_path("tfjs_npm/centernet/centernet.json")) + " --check", GARDEN_RUN);
+  const Run refused =
+      run_garden(quoted(garden_test::fixture_path("tfjs_npm/facemesh-attention/facemesh-attention.json")) + " --check",
+                 GARDEN_RUN);
   CHECK(refused.exit_code == 1);
   INFO("stderr: " << refused.err);
   CHECK(refused.err.rfind("garden-run: UNSUPPORTED_OP: ", 0) == 0);
-  for (const char* op : {"'Equal'", "'TopKV2'", "'FloorDiv'", "'FloorMod'", "'GatherV2'"})
-    CHECK(refused.err.find(op) != std::string::npos);
-  CHECK(std::count(refused.err.begin(), refused.err.end(), '\n') == 5);
+  for (const char* problem : {"'Range'", "'Tile'", "ellipsis_mask", "'Atan2'", "'ZerosLike'", "'Fill'"})
+    CHECK(refused.err.find(problem) != std::string::npos);
+  CHECK(std::count(refused.err.begin(), refused.err.end(), '\n') == 6);
 }
 
 TEST_CASE("garden eval scores detections with the ICDAR 2015 metric", "[cli]") {

@@ -351,6 +351,10 @@ bool all_inputs_constant(const ImportContext& context, const Node& node) {
 
 }  // namespace
 
+bool folds(const std::string& op) {
+  return op == "Constant" || op == "Shape" || op == "Size" || folders().count(op) != 0;
+}
+
 bool try_fold(ImportContext& context, const Node& node) {
   const std::string& op = node.op_type;
   if (op == "Constant") {

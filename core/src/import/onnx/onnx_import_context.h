@@ -81,6 +81,8 @@ const Translator* find_translator(const std::string& op_type);
 // static shapes, like Shape) and the op is one we can evaluate, computes its
 // outputs as constants and returns true.
 bool try_fold(ImportContext& context, const Node& node);
+// Whether try_fold evaluates `op_type` (on constant inputs).
+bool folds(const std::string& op_type);
 
 using importer::broadcast_shapes;
 using importer::normalize_axis;

@@ -139,7 +139,7 @@ void translate_nodes(ImportContext& context, const onnx::GraphProto& graph) {
   for (const onnx::Node& node : graph.nodes) {
     const bool blocked = std::any_of(node.inputs.begin(), node.inputs.end(),
                                      [&](const std::string& input) { return missing.count(input) != 0; });
-    if (blocked && onnx::find_translator(node.op_type) == nullptr)
+    if (blocked && onnx::find_translator(node.op_type) == nullptr && !onnx::folds(node.op_type))
       unsupported.record_unknown_op("unsupported ONNX op '" + node.op_type + "' (node '" + node.name + "')");
     if (blocked || !unsupported.attempt([&] {
           // A skipped Sigmoid's Mul emits the Swish; if its x turned out constant, fold normally.

@@ -280,6 +280,16 @@ std::optional<Constant> fold(const ImportContext& context, const TfNode& node) {
 
 }  // namespace
 
+bool folds(const std::string& op) {
+  static const char* const kFolded[] = {"Shape",   "Identity",   "StopGradient", "Snapshot",     "Cast",
+                                        "Reshape", "Squeeze",    "ExpandDims",   "Pack",         "ConcatV2",
+                                        "StridedSlice", "SparseToDense"};
+  if (is_binary_op(op)) return true;
+  for (const char* name : kFolded)
+    if (op == name) return true;
+  return false;
+}
+
 bool try_fold(ImportContext& context, const TfNode& node) {
   const std::string key = value_key(node.name, 0);
   if (node.op == "Shape" && context.input_count(node) == 1) {

@@ -63,6 +63,8 @@ const Translator* find_translator(const std::string& op);
 // If every input of `node` is known at import time and the op is one we can
 // evaluate (shape arithmetic), stores its outputs as constants and returns true.
 bool try_fold(ImportContext& context, const TfNode& node);
+// Whether try_fold evaluates `op` (on constant inputs).
+bool folds(const std::string& op);
 
 using importer::broadcast_shapes;
 using importer::normalize_axis;

@@ -117,7 +117,7 @@ void translate_node(ImportContext& context, const TfModel& model, const TfNode& 
     context.set_constant(tfjs::value_key(node.name, 0), it->second);
   } else if (node.op == "NoOp") {
     // control-flow anchor only
-  } else if (node.op == "ArgMax") {
+  } else if (node.op == "ArgMax" && !is_read) {
     pass_through_final_argmax(context, node, is_read);
   } else if (!tfjs::try_fold(context, node)) {
     const tfjs::Translator* translate = tfjs::find_translator(node.op);
@@ -206,8 +206,8 @@ Graph import_tfjs(const std::string& model_json, const std::vector<std::vector<u
     const TfNode& node = model.nodes[k];
     const bool blocked = std::any_of(node.inputs.begin(), node.inputs.end(),
                                      [&](const tfjs::NodeInput& input) { return missing.count(input.node) != 0; });
-    const bool special = node.op == "Const" || node.op == "Placeholder" || node.op == "NoOp" || node.op == "ArgMax";
-    if (blocked && !special && tfjs::find_translator(node.op) == nullptr)
+    const bool special = node.op == "Const" || node.op == "Placeholder" || node.op == "NoOp";
+    if (blocked && !special && tfjs::find_translator(node.op) == nullptr && !tfjs::folds(node.op))
       unsupported.record_unknown_op("unsupported TF.js op '" + node.op + "' (node '" + node.name + "')");
     if (blocked ||
         !unsupported.attempt([&] { translate_node(context, model, node, readers.count(node.name) != 0, options); }))

@@ -32,12 +32,13 @@ std::vector<int64_t> int_list(const ImportContext& context, const TfNode& node, 
 
 // Activations are float32; an integer image input reaches the graph as
 // float32 holding the same whole numbers (see placeholder_shape), so a cast
-// from an integer type to float32 changes nothing. Casts to other types would.
+// from an integer type to float32 changes nothing. (Casts to int32 and bool
+// truncate: translate_integer_cast.)
 void require_float_cast(const TfNode& node) {
   const AttrValue* source = find_attr(node, "SrcT");
   const AttrValue* target = find_attr(node, "DstT");
   const bool from_number = source == nullptr || source->s == "DT_FLOAT" || source->s == "DT_INT32" ||
-                           source->s == "DT_UINT8";
+                           source->s == "DT_UINT8" || source->s == "DT_BOOL";  // comparisons give 1 or 0
   require(from_number && (target == nullptr || target->s == "DT_FLOAT"), ErrorCode::kUnsupportedModel,
           describe(node) + ": only casts of activations to float32 are supported");
 }
@@ -124,6 +125,9 @@ void translate_softmax(ImportContext& context, const TfNode& node) {
 
 void translate_identity(ImportContext& context, const TfNode& node) {
   require(context.input_count(node) >= 1, ErrorCode::kInvalidModel, describe(node) + " has no input");
+  const AttrValue* target = find_attr(node, "DstT");
+  if (node.op == "Cast" && target != nullptr && (target->s == "DT_INT32" || target->s == "DT_BOOL"))
+    return translate_integer_cast(context, node);
   if (node.op == "Cast") require_float_cast(node);
   context.set_alias(value_key(node.name, 0), context.input(node, 0));
 }
@@ -439,6 +443,21 @@ const std::unordered_map<std::string, Translator>& translators() {
       {"Split", translate_split},
       {"SplitV", translate_split},
       {"Unpack", translate_split},
+      {"ArgMax", translate_argmax},
+      {"FloorDiv", translate_floor_div},
+      {"FloorMod", translate_floor_div},
+      {"Pack", translate_pack},
+      {"GatherNd", translate_gather_nd},
+      {"GatherV2", translate_gather},
+      {"Equal", translate_comparison},
+      {"NotEqual", translate_comparison},
+      {"Greater", translate_comparison},
+      {"GreaterEqual", translate_comparison},
+      {"Less", translate_comparison},
+      {"LessEqual", translate_comparison},
+      {"LogicalAnd", translate_comparison},
+      {"Select", translate_comparison},
+      {"SelectV2", translate_comparison},
       {"DepthToSpace", translate_depth_to_space},
   };
   return kTranslators;
@@ -454,9 +473,9 @@ const Translator* find_translator(const std::string& op) {
 }  // namespace tfjs
 
 // Besides the table: Placeholder, Const and NoOp (read by the importer
-// itself), ArgMax as the model's last op, and what folds on constants.
+// itself), and what folds on constants.
 std::vector<std::string> tfjs_op_types() {
-  std::vector<std::string> names{"Placeholder", "Const", "NoOp", "ArgMax"};
+  std::vector<std::string> names{"Placeholder", "Const", "NoOp"};
   for (const auto& entry : tfjs::translators()) names.push_back(entry.first);
   std::sort(names.begin(), names.end());
   return names;

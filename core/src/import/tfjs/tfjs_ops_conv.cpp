@@ -275,14 +275,32 @@ void translate_conv2d_transpose(ImportContext& context, const TfNode& node) {
 }
 
 // BatchMatMul(V2), and MatMul of two activations: a BatchMatMul graph op.
+// A matrix product of two tensors; adj_x / adj_y (transpose_a / _b for
+// MatMul) transpose an operand's last two dimensions first.
 void translate_batch_matmul(ImportContext& context, const TfNode& node) {
   context.require_inputs(node, 2);
-  for (const char* flag : {"adj_x", "adj_y", "transpose_a", "transpose_b"})
-    require(!attr_bool(node, flag, false), ErrorCode::kUnsupportedModel,
-            describe(node) + ": " + flag + " is not supported");
-  const Shape out = importer::matmul_shape(context.input(node, 0).shape, context.input(node, 1).shape, describe(node));
-  const TensorId a = context.input_tensor(node, 0), b = context.input_tensor(node, 1);
-  context.emit(OpType::kBatchMatMul, node, {a, b}, {context.define_output(node, out)});
+  const bool matmul = node.op == "MatMul";
+  std::vector<TensorId> operands;
+  std::vector<Shape> shapes;
+  for (size_t k = 0; k < 2; ++k) {
+    Shape shape = context.input(node, k).shape;
+    TensorId operand = context.input_tensor(node, k);
+    const bool transposed = attr_bool(node, matmul ? (k == 0 ? "transpose_a" : "transpose_b") : (k == 0 ? "adj_x" : "adj_y"), false);
+    if (transposed) {
+      require(shape.size() >= 2, ErrorCode::kInvalidModel, describe(node) + ": a transposed operand needs 2 dimensions");
+      Attributes swap;
+      for (size_t d = 0; d < shape.size(); ++d) swap.ints.push_back(static_cast<int64_t>(d));
+      std::swap(swap.ints[shape.size() - 2], swap.ints[shape.size() - 1]);
+      std::swap(shape[shape.size() - 2], shape[shape.size() - 1]);
+      const TensorId moved = context.define_intermediate(node.name + "/transposed_" + std::to_string(k), shape);
+      context.emit(OpType::kTranspose, node, {operand}, {moved}, swap);
+      operand = moved;
+    }
+    operands.push_back(operand);
+    shapes.push_back(shape);
+  }
+  const Shape out = importer::matmul_shape(shapes[0], shapes[1], describe(node));
+  context.emit(OpType::kBatchMatMul, node, operands, {context.define_output(node, out)});
 }
 
 void translate_matmul(ImportContext& context, const TfNode& node) {

@@ -32,6 +32,15 @@ void translate_reduction(ImportContext& context, const TfNode& node);  // Mean, 
 void translate_power(ImportContext& context, const TfNode& node);      // Square, Rsqrt
 void translate_transpose(ImportContext& context, const TfNode& node);
 void translate_split(ImportContext& context, const TfNode& node);      // Split, SplitV, Unpack
+
+// tfjs_ops_indexing.cpp: index arithmetic on activations, exact on float32 whole numbers
+void translate_argmax(ImportContext& context, const TfNode& node);     // ArgMax inside the graph
+void translate_floor_div(ImportContext& context, const TfNode& node);  // FloorDiv, FloorMod
+void translate_pack(ImportContext& context, const TfNode& node);
+void translate_gather_nd(ImportContext& context, const TfNode& node);
+void translate_gather(ImportContext& context, const TfNode& node);      // GatherV2
+void translate_comparison(ImportContext& context, const TfNode& node);  // Equal, Greater..., LogicalAnd, Select
+void translate_integer_cast(ImportContext& context, const TfNode& node); // Cast to int32 or bool
 void translate_resize(ImportContext& context, const TfNode& node);    // ResizeBilinear, ResizeNearestNeighbor
 void translate_strided_slice(ImportContext& context, const TfNode& node);
 void translate_depth_to_space(ImportContext& context, const TfNode& node);
