@@ -439,6 +439,77 @@ TEST_CASE("TF.js index arithmetic on activations is exact: ArgMax, FloorDiv, Flo
   }
 }
 
+TEST_CASE("TF.js TopKV2 for small k: values in order, ties to the lower index; large k is refused", "[tfjs]") {
+  // Row 0: 5 twice (indices 1 and 3), row 1 all distinct.
+  const std::vector<float> x{1, 5, -2, 5, 0, 3, 9, -1, 4, 2, 8, 7};  // [2, 6]
+  ModelBuilder b;
+  b.input("x", {2, 6});
+  b.int32s("k", {}, {3});
+  b.node("top", "TopKV2", {"x", "k"}, {{"sorted", {{"b", true}}}});
+  b.node("values", "Identity", {"top"});
+  b.node("indices", "Identity", {"top:1"});
+  const Graph g = b.import();
+  REQUIRE(g.outputs.size() == 2);
+  const auto out = evaluate(g, {x});
+  check_close(out[0], {5, 5, 3, 9, 8, 7}, 0);
+  check_close(out[1], {1, 3, 5, 0, 4, 5}, 0);
+
+  ModelBuilder large;
+  large.input("x", {1, 64});
+  large.int32s("k", {}, {17});
+  large.node("top", "TopKV2", {"x", "k"});
+  require_error([&] { large.import(); }, ErrorCode::kUnsupportedModel, {"'top'", "k = 17"});
+}
+
+TEST_CASE("TF.js Tile of an activation; Range, Fill, Size, ZerosLike and Tile fold; StridedSlice new axes", "[tfjs]") {
+  SECTION("Tile [2, 1, 3] of [1, 2, 1]") {
+    ModelBuilder b;
+    b.input("x", {1, 2, 1});
+    b.int32s("m", {3}, {2, 1, 3});
+    b.node("y", "Tile", {"x", "m"});
+    const Graph g = b.import();
+    REQUIRE(g.tensor(g.outputs[0]).shape == Shape{2, 2, 3});
+    check_close(evaluate(g, {{4, 7}})[0], {4, 4, 4, 7, 7, 7, 4, 4, 4, 7, 7, 7}, 0);
+  }
+  SECTION("constants from shapes: x * (Range + Fill + ZerosLike(x)) + Size, with a constant Tile") {
+    ModelBuilder b;
+    b.input("x", {2, 3});
+    b.int32s("start", {}, {1});
+    b.int32s("limit", {}, {7});
+    b.int32s("delta", {}, {2});
+    b.node("r", "Range", {"start", "limit", "delta"});   // [1, 3, 5]
+    b.int32s("dims", {1}, {3});
+    b.int32s("ten", {}, {10});
+    b.node("f", "Fill", {"dims", "ten"});                 // [10, 10, 10]
+    b.node("sum", "AddV2", {"r", "f"});
+    b.node("z", "ZerosLike", {"x"});
+    b.node("s", "AddV2", {"sum", "z"});                   // [2, 3] of [11, 13, 15]
+    b.node("n", "Size", {"x"});                           // 6
+    b.int32s("twice", {1}, {2});
+    b.node("t", "Tile", {"r", "twice"});                  // [1, 3, 5, 1, 3, 5]
+    b.int32s("shape", {2}, {2, 3});
+    b.node("tr", "Reshape", {"t", "shape"});
+    b.node("p", "Mul", {"x", "s"});
+    b.node("q", "AddV2", {"p", "n"});
+    b.node("y", "Sub", {"q", "tr"});
+    const Graph g = b.import();
+    check_close(evaluate(g, {{1, 1, 1, 2, 2, 2}})[0], {16, 16, 16, 27, 29, 31}, 0);
+  }
+  SECTION("StridedSlice with new_axis_mask inserts size-1 axes") {
+    ModelBuilder b;
+    b.input("x", {2, 3});
+    b.int32s("begin", {3}, {0, 0, 1});
+    b.int32s("end", {3}, {0, 0, 3});
+    b.int32s("strides", {3}, {1, 1, 1});
+    // spec: [new axis, all of dim 0, 1:3 of dim 1]
+    b.node("y", "StridedSlice", {"x", "begin", "end", "strides"},
+           {{"new_axis_mask", {{"i", "1"}}}, {"begin_mask", {{"i", "2"}}}, {"end_mask", {{"i", "2"}}}});
+    const Graph g = b.import();
+    REQUIRE(g.tensor(g.outputs[0]).shape == Shape{1, 2, 2});
+    check_close(evaluate(g, {{1, 2, 3, 4, 5, 6}})[0], {2, 3, 5, 6}, 0);
+  }
+}
+
 TEST_CASE("TF.js comparisons, Select and casts to int32 and bool give exact 0/1 and whole numbers", "[tfjs]") {
   const std::vector<float> a{-2.5f, -1.f, 0.f, 1.f, 2.7f}, b{-2.5f, 0.f, 0.f, 2.f, 1.f};
   const auto binary = [&](const std::string& op) {

@@ -84,12 +84,9 @@ Constant fold_concat(const ImportContext& context, const TfNode& node) {
 
 Constant fold_strided_slice(const ImportContext& context, const TfNode& node) {
   const Constant& x = *context.input(node, 0).constant;
-  const std::vector<SliceAxis> ranges = strided_slice_ranges(context, node, x.shape);
-  Shape out;
-  for (const SliceAxis& r : ranges)
-    if (!r.shrink) out.push_back(r.count);
-  folded_count_of(out, node);
-  return gather_elements(x, out, box_offsets(x.shape, ranges));
+  const StridedSlice slice = strided_slice(context, node, x.shape);
+  folded_count_of(slice.out, node);
+  return gather_elements(x, slice.out, box_offsets(x.shape, slice.ranges));
 }
 
 Constant fold_cast(const TfNode& node, const Constant& x) {
@@ -137,6 +134,60 @@ Constant fold_sparse_to_dense(const ImportContext& context, const TfNode& node) 
   }
   if (values.is_float()) return Constant::floats(out, std::vector<float>(dense.begin(), dense.end()));
   return Constant::ints(out, std::vector<int64_t>(dense.begin(), dense.end()));
+}
+
+// Range(start, limit, delta): whole numbers or floats as the inputs are.
+Constant fold_range(const ImportContext& context, const TfNode& node) {
+  context.require_inputs(node, 3);
+  double v[3];
+  for (size_t k = 0; k < 3; ++k) {
+    const Constant& c = *context.input(node, k).constant;
+    require(c.size() == 1, ErrorCode::kInvalidModel, describe(node) + ": start, limit and delta must be scalars");
+    v[k] = c.as_double(0);
+  }
+  require(v[2] != 0 && std::isfinite(v[0]) && std::isfinite(v[1]) && std::isfinite(v[2]), ErrorCode::kInvalidModel,
+          describe(node) + ": delta must be a non-zero finite number");
+  const double span = std::ceil((v[1] - v[0]) / v[2]);
+  const int64_t count = span > 0 ? static_cast<int64_t>(std::min(span, 1e12)) : 0;
+  folded_count_of({count}, node);
+  const bool floats = context.input(node, 0).constant->is_float();
+  std::vector<double> values(static_cast<size_t>(count));
+  for (int64_t i = 0; i < count; ++i) values[static_cast<size_t>(i)] = v[0] + static_cast<double>(i) * v[2];
+  if (floats) return Constant::floats({count}, std::vector<float>(values.begin(), values.end()));
+  return Constant::ints({count}, std::vector<int64_t>(values.begin(), values.end()));
+}
+
+// Fill(dims, value); ZerosLike / OnesLike(x).
+Constant fold_fill(const ImportContext& context, const TfNode& node, const Shape& shape, const Constant& value) {
+  require(value.size() == 1, ErrorCode::kInvalidModel, describe(node) + ": the fill value must be a scalar");
+  const int64_t count = folded_count_of(shape, node);
+  if (value.is_float()) return Constant::floats(shape, std::vector<float>(static_cast<size_t>(count), value.f[0]));
+  return Constant::ints(shape, std::vector<int64_t>(static_cast<size_t>(count), value.i[0]));
+}
+
+// Tile(x, multiples): x repeated along each axis.
+Constant fold_tile(const ImportContext& context, const TfNode& node) {
+  context.require_inputs(node, 2);
+  const Constant& x = *context.input(node, 0).constant;
+  const std::vector<int64_t> multiples = context.input(node, 1).constant->to_ints(describe(node));
+  require(multiples.size() == x.shape.size(), ErrorCode::kInvalidModel, describe(node) + ": one multiple per axis");
+  Shape out = x.shape;
+  for (size_t d = 0; d < out.size(); ++d) {
+    require(multiples[d] >= 0, ErrorCode::kInvalidModel, describe(node) + ": negative multiple");
+    out[d] *= multiples[d];
+  }
+  const int64_t count = folded_count_of(out, node);
+  std::vector<size_t> offsets(static_cast<size_t>(count));
+  for (int64_t i = 0; i < count; ++i) {  // the source element of each output element
+    int64_t rest = i, offset = 0, stride = 1;
+    for (size_t d = out.size(); d-- > 0;) {
+      offset += (rest % out[d]) % x.shape[d] * stride;
+      rest /= out[d];
+      stride *= x.shape[d];
+    }
+    offsets[static_cast<size_t>(i)] = static_cast<size_t>(offset);
+  }
+  return gather_elements(x, out, offsets);
 }
 
 bool all_inputs_constant(const ImportContext& context, const TfNode& node) {
@@ -201,44 +252,53 @@ Shape concat_target(const TfNode& node, const std::vector<Shape>& inputs, int64_
   return out;
 }
 
-std::vector<SliceAxis> strided_slice_ranges(const ImportContext& context, const TfNode& node, const Shape& input) {
+StridedSlice strided_slice(const ImportContext& context, const TfNode& node, const Shape& input) {
   const std::string what = describe(node);
   const std::vector<int64_t> begin = context.constant_input(node, 1, "begin").to_ints(what);
   const std::vector<int64_t> end = context.constant_input(node, 2, "end").to_ints(what);
   const std::vector<int64_t> steps = context.constant_input(node, 3, "strides").to_ints(what);
-  require(begin.size() == end.size() && begin.size() == steps.size() && begin.size() <= input.size(),
-          ErrorCode::kInvalidModel, what + ": begin, end and strides differ in length");
-  require(attr_int(node, "ellipsis_mask", 0) == 0 && attr_int(node, "new_axis_mask", 0) == 0,
-          ErrorCode::kUnsupportedModel, what + ": ellipsis_mask and new_axis_mask are not supported");
+  require(attr_int(node, "ellipsis_mask", 0) == 0, ErrorCode::kUnsupportedModel, what + ": ellipsis_mask is not supported");
   const int64_t begin_mask = attr_int(node, "begin_mask", 0), end_mask = attr_int(node, "end_mask", 0);
-  const int64_t shrink_mask = attr_int(node, "shrink_axis_mask", 0);
-  std::vector<SliceAxis> ranges(input.size());
-  for (size_t d = 0; d < input.size(); ++d) {
-    SliceAxis& r = ranges[d];
-    const int64_t dim = input[d];
-    r.count = dim;
-    if (d >= begin.size()) continue;
-    const int64_t step = steps[d];
+  const int64_t shrink_mask = attr_int(node, "shrink_axis_mask", 0), new_axis_mask = attr_int(node, "new_axis_mask", 0);
+  int64_t new_axes = 0;
+  for (size_t s = 0; s < begin.size() && s < 63; ++s) new_axes += (new_axis_mask >> s) & 1;
+  require(begin.size() == end.size() && begin.size() == steps.size() &&
+              static_cast<int64_t>(begin.size()) - new_axes <= static_cast<int64_t>(input.size()),
+          ErrorCode::kInvalidModel, what + ": begin, end and strides differ in length or exceed the input's rank");
+  StridedSlice slice;
+  slice.ranges.resize(input.size());
+  for (size_t d = 0; d < input.size(); ++d) slice.ranges[d].count = input[d];
+  size_t d = 0;  // the input dimension spec entry s reads
+  for (size_t s = 0; s < begin.size(); ++s) {
+    if ((new_axis_mask >> s) & 1) {  // a size-1 axis of the output, reading nothing
+      slice.out.push_back(1);
+      continue;
+    }
+    SliceAxis& r = slice.ranges[d];
+    const int64_t dim = input[d++];
+    const int64_t step = steps[s];
     require(step != 0, ErrorCode::kInvalidModel, what + ": stride 0");
     const auto clamp = [&](int64_t v) {
       if (v < 0) v += dim;
       return step > 0 ? std::min(std::max<int64_t>(v, 0), dim) : std::min(std::max<int64_t>(v, -1), dim - 1);
     };
-    if ((shrink_mask >> d) & 1) {
-      const int64_t at = begin[d] < 0 ? begin[d] + dim : begin[d];
+    if ((shrink_mask >> s) & 1) {
+      const int64_t at = begin[s] < 0 ? begin[s] + dim : begin[s];
       require(at >= 0 && at < dim, ErrorCode::kInvalidModel, what + ": index out of range");
       r.start = at, r.count = 1, r.shrink = true;
       continue;
     }
-    const int64_t start = ((begin_mask >> d) & 1) ? (step > 0 ? 0 : dim - 1) : clamp(begin[d]);
-    const int64_t stop = ((end_mask >> d) & 1) ? (step > 0 ? dim : -1) : clamp(end[d]);
+    const int64_t start = ((begin_mask >> s) & 1) ? (step > 0 ? 0 : dim - 1) : clamp(begin[s]);
+    const int64_t stop = ((end_mask >> s) & 1) ? (step > 0 ? dim : -1) : clamp(end[s]);
     const int64_t span = step > 0 ? stop - start : start - stop;
     const int64_t magnitude = step > 0 ? step : -step;
     r.start = start;
     r.step = step;
     r.count = span <= 0 ? 0 : (span + magnitude - 1) / magnitude;
+    slice.out.push_back(r.count);
   }
-  return ranges;
+  for (; d < input.size(); ++d) slice.out.push_back(input[d]);
+  return slice;
 }
 
 namespace {
@@ -275,6 +335,13 @@ std::optional<Constant> fold(const ImportContext& context, const TfNode& node) {
   if (op == "ConcatV2") return fold_concat(context, node);
   if (op == "StridedSlice" && context.input_count(node) == 4) return fold_strided_slice(context, node);
   if (op == "SparseToDense") return fold_sparse_to_dense(context, node);
+  if (op == "Range") return fold_range(context, node);
+  if (op == "Tile") return fold_tile(context, node);
+  if (op == "Fill") {
+    context.require_inputs(node, 2);
+    const std::vector<int64_t> dims = x.to_ints(describe(node));
+    return fold_fill(context, node, Shape(dims.begin(), dims.end()), *context.input(node, 1).constant);
+  }
   return std::nullopt;
 }
 
@@ -283,7 +350,8 @@ std::optional<Constant> fold(const ImportContext& context, const TfNode& node) {
 bool folds(const std::string& op) {
   static const char* const kFolded[] = {"Shape",   "Identity",   "StopGradient", "Snapshot",     "Cast",
                                         "Reshape", "Squeeze",    "ExpandDims",   "Pack",         "ConcatV2",
-                                        "StridedSlice", "SparseToDense"};
+                                        "StridedSlice", "SparseToDense", "Range", "Tile", "Fill", "Size",
+                                        "ZerosLike", "OnesLike"};
   if (is_binary_op(op)) return true;
   for (const char* name : kFolded)
     if (op == name) return true;
@@ -295,6 +363,21 @@ bool try_fold(ImportContext& context, const TfNode& node) {
   if (node.op == "Shape" && context.input_count(node) == 1) {
     const Shape& x = context.input(node, 0).shape;
     context.set_constant(key, Constant::ints({static_cast<int64_t>(x.size())}, std::vector<int64_t>(x.begin(), x.end())));
+    return true;
+  }
+  // Size, ZerosLike and OnesLike need only the (static) shape.
+  if (node.op == "Size" && context.input_count(node) == 1) {
+    context.set_constant(key, Constant::ints({}, {element_count(context.input(node, 0).shape)}));
+    return true;
+  }
+  if ((node.op == "ZerosLike" || node.op == "OnesLike") && context.input_count(node) == 1) {
+    const Value& x = context.input(node, 0);
+    const float value = node.op == "OnesLike" ? 1.f : 0.f;
+    const bool ints = x.constant && !x.constant->is_float();
+    const Constant scalar = ints ? Constant::ints({}, {static_cast<int64_t>(value)}) : Constant::floats({}, {value});
+    Constant filled = fold_fill(context, node, x.shape, scalar);
+    context.charge_folded_elements(static_cast<int64_t>(filled.size()), describe(node));
+    context.set_constant(key, std::move(filled));
     return true;
   }
   if (!all_inputs_constant(context, node)) return false;

@@ -263,24 +263,24 @@ void translate_resize(ImportContext& context, const TfNode& node) {
 void translate_strided_slice(ImportContext& context, const TfNode& node) {
   context.require_inputs(node, 4);
   const Shape& x = context.input(node, 0).shape;
-  const std::vector<SliceAxis> ranges = strided_slice_ranges(context, node, x);
+  const StridedSlice slice = strided_slice(context, node, x);
   Attributes attrs;
   attrs.ints.resize(2 * x.size());
-  Shape sliced, out;
+  Shape sliced;
   for (size_t d = 0; d < x.size(); ++d) {
-    require(ranges[d].step == 1 || ranges[d].count <= 1, ErrorCode::kUnsupportedModel,
+    const SliceAxis& r = slice.ranges[d];
+    require(r.step == 1 || r.count <= 1, ErrorCode::kUnsupportedModel,
             describe(node) + ": strides other than 1 on a run-time tensor");
-    require(ranges[d].count > 0, ErrorCode::kUnsupportedModel, describe(node) + ": empty slice");
-    attrs.ints[d] = ranges[d].start;
-    attrs.ints[x.size() + d] = ranges[d].count;
-    sliced.push_back(ranges[d].count);
-    if (!ranges[d].shrink) out.push_back(ranges[d].count);
+    require(r.count > 0, ErrorCode::kUnsupportedModel, describe(node) + ": empty slice");
+    attrs.ints[d] = r.start;
+    attrs.ints[x.size() + d] = r.count;
+    sliced.push_back(r.count);
   }
   const TensorId input = context.input_tensor(node, 0);
-  const bool shrinks = out.size() != sliced.size();
-  const TensorId slice = shrinks ? context.define_intermediate(node.name + "/slice", sliced) : context.define_output(node, out);
-  context.emit(OpType::kSlice, node, {input}, {slice}, attrs);
-  if (shrinks) context.emit(OpType::kReshape, node, {slice}, {context.define_output(node, out)});
+  const bool reshapes = slice.out != sliced;
+  const TensorId part = reshapes ? context.define_intermediate(node.name + "/slice", sliced) : context.define_output(node, slice.out);
+  context.emit(OpType::kSlice, node, {input}, {part}, attrs);
+  if (reshapes) context.emit(OpType::kReshape, node, {part}, {context.define_output(node, slice.out)});
 }
 
 void translate_transpose(ImportContext& context, const TfNode& node) {
@@ -355,6 +355,33 @@ void translate_split(ImportContext& context, const TfNode& node) {
     const TensorId slice = context.define_intermediate(node.name + "/slice" + std::to_string(k), part);
     context.emit(OpType::kSlice, node, {input}, {slice}, attrs);
     context.emit(OpType::kReshape, node, {slice}, {context.define_output(node, dropped, index)});
+  }
+}
+
+// Tile(x, multiples) on an activation: x concatenated with itself along each
+// axis whose multiple is above 1.
+void translate_tile(ImportContext& context, const TfNode& node) {
+  context.require_inputs(node, 2);
+  Shape shape = context.input(node, 0).shape;
+  const std::vector<int64_t> multiples = int_list(context, node, 1, "multiples");
+  require(multiples.size() == shape.size(), ErrorCode::kInvalidModel, describe(node) + ": one multiple per axis");
+  std::vector<size_t> tiled;
+  for (size_t d = 0; d < shape.size(); ++d) {
+    require(multiples[d] >= 1 && multiples[d] <= 4096, ErrorCode::kUnsupportedModel,
+            describe(node) + ": multiples must be in [1, 4096]");
+    if (multiples[d] > 1) tiled.push_back(d);
+  }
+  TensorId value = context.input_tensor(node, 0);
+  if (tiled.empty()) return context.set_alias(value_key(node.name, 0), context.input(node, 0));
+  for (size_t t = 0; t < tiled.size(); ++t) {
+    const size_t d = tiled[t];
+    shape[d] *= multiples[d];
+    const TensorId next = t + 1 == tiled.size() ? context.define_output(node, shape)
+                                                : context.define_intermediate(node.name + "/tile" + std::to_string(d), shape);
+    Attributes attrs;
+    attrs.axis = static_cast<int32_t>(d);
+    context.emit(OpType::kConcat, node, std::vector<TensorId>(static_cast<size_t>(multiples[d]), value), {next}, attrs);
+    value = next;
   }
 }
 
@@ -443,12 +470,14 @@ const std::unordered_map<std::string, Translator>& translators() {
       {"Split", translate_split},
       {"SplitV", translate_split},
       {"Unpack", translate_split},
+      {"Tile", translate_tile},
       {"ArgMax", translate_argmax},
       {"FloorDiv", translate_floor_div},
       {"FloorMod", translate_floor_div},
       {"Pack", translate_pack},
       {"GatherNd", translate_gather_nd},
       {"GatherV2", translate_gather},
+      {"TopKV2", translate_top_k},
       {"Equal", translate_comparison},
       {"NotEqual", translate_comparison},
       {"Greater", translate_comparison},

@@ -71,11 +71,16 @@ const Shape& activation_nhwc(ImportContext& context, const TfNode& node) {
   return importer::rank4_shape(context.input(node, 0), describe(node), ", expected 4 (NHWC)");
 }
 
+// A weight as float32: an integer one (index arithmetic multiplies by them)
+// is converted once, in place of its value.
 const Constant& float_weight(ImportContext& context, const TfNode& node, size_t index, size_t rank) {
   const Constant& w = context.constant_input(node, index, "the weight");
-  require(w.is_float() && w.shape.size() == rank, ErrorCode::kInvalidModel,
-          describe(node) + ": weight must be a float tensor of rank " + std::to_string(rank));
-  return w;
+  require(w.shape.size() == rank, ErrorCode::kInvalidModel,
+          describe(node) + ": weight must be a tensor of rank " + std::to_string(rank));
+  if (w.is_float()) return w;
+  const NodeInput& source = node.inputs[index];
+  context.set_constant(value_key(source.node, source.index), Constant::floats(w.shape, std::vector<float>(w.i.begin(), w.i.end())));
+  return context.constant_input(node, index, "the weight");
 }
 
 // ---- fused epilogues ----

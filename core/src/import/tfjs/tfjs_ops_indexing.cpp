@@ -12,7 +12,10 @@
 //   comparisons       1 or 0 from the sign of a - b (Equal: 1 - |sign(a - b)|),
 //                     LogicalAnd a product, Select c * a + (1 - c) * b
 //   Cast to int32     truncation, sign(x) * floor(|x|); to bool, |sign(x)|
+//   TopKV2 (k <= 16)  k rounds of ArgMax, each round's winner lowered to
+//                     -FLT_MAX before the next (ties: the lower index first)
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -94,6 +97,21 @@ TensorId one_hot_constant(Steps& s, const std::vector<int64_t>& flat, int64_t po
 
 }  // namespace
 
+// The index of the first maximum of x (shape `shape`) along `axis`, as a
+// tensor of `kept` (that axis 1), given max(x) along it.
+TensorId first_max_index(Steps& s, TensorId x, TensorId max, const Shape& shape, const Shape& kept, size_t axis) {
+  const int64_t n = shape[axis];
+  Shape along(shape.size(), 1);  // [1.., n, 1..]: the reversed positions, broadcast
+  along[axis] = n;
+  std::vector<float> reversed(static_cast<size_t>(n));
+  for (int64_t i = 0; i < n; ++i) reversed[static_cast<size_t>(i)] = static_cast<float>(n - i);
+  const TensorId below = s.step(OpType::kSign, {s.step(OpType::kSub, {max, x}, shape)}, shape);  // 0 at a maximum, else 1
+  const TensorId is_max = s.step(OpType::kSub, {s.scalar(1.f), below}, shape);
+  const TensorId score = s.step(OpType::kMul, {is_max, s.constant(along, reversed)}, shape);
+  const TensorId best = s.step(OpType::kReduceMax, {score}, kept, axes_attrs({static_cast<int64_t>(axis)}));
+  return s.step(OpType::kSub, {s.scalar(static_cast<float>(n)), best}, kept);
+}
+
 void translate_argmax(ImportContext& context, const TfNode& node) {
   context.require_inputs(node, 2);
   const Shape x = context.input(node, 0).shape;
@@ -106,19 +124,59 @@ void translate_argmax(ImportContext& context, const TfNode& node) {
   Shape kept = x, dropped = x;
   kept[a] = 1;
   dropped.erase(dropped.begin() + static_cast<std::ptrdiff_t>(a));
-  Shape along(x.size(), 1);  // [1.., n, 1..]: the reversed positions, broadcast
-  along[a] = n;
-  std::vector<float> reversed(static_cast<size_t>(n));
-  for (int64_t i = 0; i < n; ++i) reversed[static_cast<size_t>(i)] = static_cast<float>(n - i);
   Steps s(context, node);
   const TensorId input = context.input_tensor(node, 0);
   const TensorId max = s.step(OpType::kReduceMax, {input}, kept, axes_attrs({static_cast<int64_t>(a)}));
-  const TensorId below = s.step(OpType::kSign, {s.step(OpType::kSub, {max, input}, x)}, x);  // 0 at a maximum, else 1
-  const TensorId is_max = s.step(OpType::kSub, {s.scalar(1.f), below}, x);
-  const TensorId score = s.step(OpType::kMul, {is_max, s.constant(along, reversed)}, x);
-  const TensorId best = s.step(OpType::kReduceMax, {score}, kept, axes_attrs({static_cast<int64_t>(a)}));
-  const TensorId index = s.step(OpType::kSub, {s.scalar(static_cast<float>(n)), best}, kept);
-  s.finish(OpType::kReshape, {index}, dropped);
+  s.finish(OpType::kReshape, {first_max_index(s, input, max, x, kept, a)}, dropped);
+}
+
+// Each round costs two reductions over the whole input, so large k is refused.
+constexpr int64_t kMaxTopK = 16;
+
+void translate_top_k(ImportContext& context, const TfNode& node) {
+  context.require_inputs(node, 2);
+  const Shape x = context.input(node, 0).shape;
+  require(!x.empty(), ErrorCode::kInvalidModel, describe(node) + ": input must have a last axis");
+  const std::vector<int64_t> k_value = context.constant_input(node, 1, "k").to_ints(describe(node));
+  require(k_value.size() == 1 && k_value[0] >= 1 && k_value[0] <= x.back(), ErrorCode::kInvalidModel,
+          describe(node) + ": k must be one value in [1, the last axis]");
+  const int64_t k = k_value[0], n = x.back();
+  require(k <= kMaxTopK, ErrorCode::kUnsupportedModel,
+          describe(node) + ": k = " + std::to_string(k) + " (TopK runs as k rounds of ArgMax, up to " +
+              std::to_string(kMaxTopK) + ")");
+  require(n < (int64_t{1} << 24), ErrorCode::kUnsupportedModel, describe(node) + ": more values than float32 indexes exactly");
+  const size_t last = x.size() - 1;
+  Shape kept = x, out = x;
+  kept[last] = 1;
+  out[last] = k;
+  std::vector<float> iota(static_cast<size_t>(n));
+  for (int64_t i = 0; i < n; ++i) iota[static_cast<size_t>(i)] = static_cast<float>(i);
+  Steps s(context, node);
+  TensorId remaining = context.input_tensor(node, 0);
+  std::vector<TensorId> values, indices;
+  const TensorId positions = s.constant({n}, iota);
+  for (int64_t round = 0; round < k; ++round) {
+    const TensorId max = s.step(OpType::kReduceMax, {remaining}, kept, axes_attrs({static_cast<int64_t>(last)}));
+    const TensorId index = first_max_index(s, remaining, max, x, kept, last);
+    values.push_back(max);
+    indices.push_back(index);
+    if (round + 1 == k) break;
+    // -FLT_MAX at the winner, +FLT_MAX elsewhere (both exact), as a ceiling.
+    const TensorId far = s.step(OpType::kClamp, {s.step(OpType::kAbs, {s.step(OpType::kSub, {index, positions}, x)}, x)}, x,
+                                clamp_attrs(-INFINITY, 1.f));
+    const TensorId sign = s.step(OpType::kSub, {s.step(OpType::kMul, {far, s.scalar(2.f)}, x), s.scalar(1.f)}, x);
+    const TensorId ceiling = s.step(OpType::kMul, {sign, s.scalar(FLT_MAX)}, x);
+    remaining = s.step(OpType::kMinimum, {remaining, ceiling}, x);
+  }
+  Attributes concat;
+  concat.axis = static_cast<int32_t>(last);
+  if (k == 1) {
+    s.finish(OpType::kClamp, {values[0]}, out);
+    s.finish(OpType::kClamp, {indices[0]}, out, {}, 1);
+    return;
+  }
+  s.finish(OpType::kConcat, values, out, concat);
+  s.finish(OpType::kConcat, indices, out, concat, 1);
 }
 
 void translate_floor_div(ImportContext& context, const TfNode& node) {

@@ -31,6 +31,7 @@ void translate_pad(ImportContext& context, const TfNode& node);       // Pad, Pa
 void translate_reduction(ImportContext& context, const TfNode& node);  // Mean, Sum, Max, Min, Prod
 void translate_power(ImportContext& context, const TfNode& node);      // Square, Rsqrt
 void translate_transpose(ImportContext& context, const TfNode& node);
+void translate_tile(ImportContext& context, const TfNode& node);
 void translate_split(ImportContext& context, const TfNode& node);      // Split, SplitV, Unpack
 
 // tfjs_ops_indexing.cpp: index arithmetic on activations, exact on float32 whole numbers
@@ -41,6 +42,7 @@ void translate_gather_nd(ImportContext& context, const TfNode& node);
 void translate_gather(ImportContext& context, const TfNode& node);      // GatherV2
 void translate_comparison(ImportContext& context, const TfNode& node);  // Equal, Greater..., LogicalAnd, Select
 void translate_integer_cast(ImportContext& context, const TfNode& node); // Cast to int32 or bool
+void translate_top_k(ImportContext& context, const TfNode& node);       // TopKV2, k <= 16
 void translate_resize(ImportContext& context, const TfNode& node);    // ResizeBilinear, ResizeNearestNeighbor
 void translate_strided_slice(ImportContext& context, const TfNode& node);
 void translate_depth_to_space(ImportContext& context, const TfNode& node);
@@ -52,7 +54,13 @@ Shape expand_dims_target(const TfNode& node, const Shape& input, int64_t axis);
 Shape concat_target(const TfNode& node, const std::vector<Shape>& inputs, int64_t axis);
 
 using importer::SliceAxis;
-std::vector<SliceAxis> strided_slice_ranges(const ImportContext& context, const TfNode& node, const Shape& input);
+// A StridedSlice read: the range of each input dimension, and the output's
+// shape (shrunk axes dropped, new_axis_mask's size-1 axes inserted).
+struct StridedSlice {
+  std::vector<SliceAxis> ranges;
+  Shape out;
+};
+StridedSlice strided_slice(const ImportContext& context, const TfNode& node, const Shape& input);
 
 }  // namespace tfjs
 }  // namespace garden
