@@ -30,7 +30,8 @@ constexpr int8_t kFloat32 = 0, kFloat16 = 1, kInt32 = 2, kInt8 = 9;
 enum : int32_t {
   kAdd = 0, kAveragePool = 1, kConcat = 2, kConv = 3, kDepthwise = 4, kDequantize = 6, kFullyConnected = 9,
   kLogistic = 14, kMaxPool = 17, kMul = 18, kRelu6 = 21, kReshape = 22, kResizeBilinear = 23, kSoftmax = 25,
-  kCustom = 32, kPad = 34, kMean = 40, kSub = 41, kDiv = 42, kTransposeConv = 67, kHardSwish = 117,
+  kCustom = 32, kPad = 34, kMean = 40, kSub = 41, kDiv = 42, kSin = 66, kTransposeConv = 67, kReduceProd = 81,
+  kReduceMax = 82, kReduceMin = 89, kCos = 108, kHardSwish = 117,
 };
 enum : uint8_t {
   kConvOptions = 1, kDepthwiseOptions = 2, kPoolOptions = 5, kFullyConnectedOptions = 8, kSoftmaxOptions = 9,
@@ -150,6 +151,35 @@ TfliteModel mixed_ops() {
   return m;
 }
 
+// SIN, COS and the reductions by maximum, minimum and product.
+TfliteModel reductions() {
+  TfliteModel m;
+  m.tensors = {
+      {{1, 4, 4, 4}},                // 0 input
+      {{1, 4, 4, 4}},                // 1 sin
+      {{1, 4, 4, 4}},                // 2 cos
+      {{2}, kInt32, ints({1, 2})},   // 3 spatial axes
+      {{1, 1, 1, 4}},                // 4 max over H, W (an output)
+      {{1}, kInt32, ints({-1})},     // 5 the last axis
+      {{1, 4, 4}},                   // 6 min over channels, dropped
+      {{2}, kInt32, ints({1, 2})},   // 7 the remaining axes
+      {{1, 1, 1}},                   // 8 product (an output)
+  };
+  const auto reducer = [](bool keep_dims) {
+    return [=](Builder& b) { return tfl::CreateReducerOptions(b, keep_dims).Union(); };
+  };
+  m.ops = {
+      {kSin, "", {0}, {1}},
+      {kCos, "", {1}, {2}},
+      {kReduceMax, "", {2, 3}, {4}, kReducerOptions, reducer(true)},
+      {kReduceMin, "", {2, 5}, {6}, kReducerOptions, reducer(false)},
+      {kReduceProd, "", {6, 7}, {8}, kReducerOptions, reducer(true)},
+  };
+  m.inputs = {0};
+  m.outputs = {4, 8};
+  return m;
+}
+
 // A model with a ZIP of associated files after it, as MediaPipe's carry
 // their labels (see import/tflite/tflite_associated_files.h).
 std::vector<uint8_t> with_packed_labels(std::vector<uint8_t> bytes) {
@@ -179,6 +209,7 @@ int main(int argc, char** argv) {
   const std::string dir = argv[1];
   const bool ok = write_seed(dir + "/quantized_chain.tflite", garden_test::build_tflite(quantized_chain())) &
                   write_seed(dir + "/mixed_ops.tflite", garden_test::build_tflite(mixed_ops())) &
+                  write_seed(dir + "/reductions.tflite", garden_test::build_tflite(reductions())) &
                   write_seed(dir + "/packed_labels.tflite", with_packed_labels(garden_test::build_tflite(quantized_chain())));
   return ok ? 0 : 1;
 }
