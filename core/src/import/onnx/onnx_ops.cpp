@@ -79,6 +79,7 @@ const std::unordered_map<std::string, Translator>& translators() {
       {"ReduceMin", reduction(Reduction::kMin)},
       {"ReduceProd", reduction(Reduction::kProd)},
       {"DepthToSpace", wrap(translate_depth_to_space)},
+      {"SpaceToDepth", wrap(translate_space_to_depth)},
       {"LogSoftmax", wrap(translate_log_softmax)},
       {"Softplus", wrap(translate_activation_chain)},
       {"Softsign", wrap(translate_activation_chain)},

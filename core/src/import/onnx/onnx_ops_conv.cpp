@@ -196,19 +196,32 @@ void translate_pool(ImportContext& context, const Node& node) {
             describe(node) + ": kernel size out of range");
   }
   window = read_window(node, x, window);
-  require(window.dilation[0] == 1 && window.dilation[1] == 1, ErrorCode::kUnsupportedModel,
-          describe(node) + ": dilated pooling is not supported");
+  const bool max = node.op_type == "MaxPool";
+  const bool count_include_pad = attrs_in.get_int("count_include_pad", 0) != 0;
+  require(max || (window.dilation[0] == 1 && window.dilation[1] == 1), ErrorCode::kUnsupportedModel,
+          describe(node) + ": dilated average pooling is not supported");
   require(node.outputs.size() < 2 || node.outputs[1].empty(), ErrorCode::kUnsupportedModel,
           describe(node) + ": the Indices output is not supported");
   Shape out{x[0], x[1], window_output(window, 0, x[2], false), window_output(window, 1, x[3], false)};
   if (attrs_in.get_int("ceil_mode", 0) != 0) {
-    require(window_output(window, 0, x[2], true) == out[2] && window_output(window, 1, x[3], true) == out[3],
-            ErrorCode::kUnsupportedModel,
-            describe(node) + ": ceil_mode changes the output size, which is not supported");
+    // Rounding the output size up adds windows that hang over the bottom and
+    // right: padding there gives them, since max pooling and an average that
+    // leaves padding out both ignore it. As ONNX's reference, a last window
+    // that would start in the padding is dropped.
+    require(max || !count_include_pad, ErrorCode::kUnsupportedModel,
+            describe(node) + ": ceil_mode with count_include_pad is not supported");
+    for (int a = 0; a < 2; ++a) {
+      const int64_t in = x[static_cast<size_t>(2 + a)];
+      int64_t size = window_output(window, a, in, true);
+      if (size > 1 && (size - 1) * window.stride[a] >= in + window.pad[a]) --size;
+      const int64_t reach = (size - 1) * window.stride[a] + importer::effective_kernel(window, a);
+      window.pad[a + 2] += std::max<int64_t>(0, reach - (in + window.pad[a] + window.pad[a + 2]));
+      out[static_cast<size_t>(2 + a)] = size;
+    }
   }
   Attributes attrs = window_attributes(window, describe(node));
-  attrs.count_include_pad = attrs_in.get_int("count_include_pad", 0) != 0;
-  OpType op = node.op_type == "MaxPool" ? OpType::kMaxPool2D : OpType::kAveragePool2D;
+  attrs.count_include_pad = count_include_pad;
+  OpType op = max ? OpType::kMaxPool2D : OpType::kAveragePool2D;
   TensorId input = context.input_tensor(node, 0);
   TensorId output = context.define_output(node, out);
   context.emit(op, node, {input}, {output}, attrs);

@@ -1,5 +1,5 @@
 // Data-movement ops on activations: reshapes, concat, transpose, slice, pad,
-// reductions over H and W, depth-to-space.
+// reductions, depth-to-space (DCR and CRD) and space-to-depth.
 #include <algorithm>
 
 #include "import/onnx/onnx_shapes.h"
@@ -210,15 +210,54 @@ void translate_reduction(ImportContext& context, const Node& node, Reduction red
   context.emit(OpType::kReshape, node, {value}, {context.define_output(node, squeezed)});
 }
 
+namespace {
+
+// x reshaped to 6-D, its axes permuted, reshaped to `out`: how DepthToSpace
+// in CRD order and SpaceToDepth rearrange blocks (in NCHW memory order).
+void emit_block_shuffle(ImportContext& context, const Node& node, Shape six, std::vector<int64_t> perm, Shape out) {
+  const std::string name = context.output_name(node);
+  const TensorId split = context.define_intermediate(name + "_blocks", six);
+  context.emit(OpType::kReshape, node, {context.input_tensor(node, 0)}, {split});
+  Shape moved;
+  for (int64_t p : perm) moved.push_back(six[static_cast<size_t>(p)]);
+  Attributes attrs;
+  attrs.ints = std::move(perm);
+  const TensorId shuffled = context.define_intermediate(name + "_moved", moved);
+  context.emit(OpType::kTranspose, node, {split}, {shuffled}, attrs);
+  context.emit(OpType::kReshape, node, {shuffled}, {context.define_output(node, std::move(out))});
+}
+
+int64_t block_size(const Node& node) {
+  const int64_t block = NodeAttributes(node).get_int("blocksize", 0);
+  require(block >= 1 && block <= 64, ErrorCode::kInvalidModel, describe(node) + ": blocksize must be in [1, 64]");
+  return block;
+}
+
+}  // namespace
+
+void translate_space_to_depth(ImportContext& context, const Node& node) {
+  const Shape x = context.input(node, 0).shape;
+  require(x.size() == 4, ErrorCode::kInvalidModel, describe(node) + ": input must be 4-D");
+  const int64_t b = block_size(node);
+  require(x[2] % b == 0 && x[3] % b == 0, ErrorCode::kInvalidModel, describe(node) + ": blocksize does not divide H and W");
+  emit_block_shuffle(context, node, {x[0], x[1], x[2] / b, b, x[3] / b, b}, {0, 3, 5, 1, 2, 4},
+                     {x[0], x[1] * b * b, x[2] / b, x[3] / b});
+}
+
 void translate_depth_to_space(ImportContext& context, const Node& node) {
   const Shape x = context.input(node, 0).shape;
   require(x.size() == 4, ErrorCode::kInvalidModel, describe(node) + ": input must be 4-D");
   NodeAttributes attrs_in(node);
-  require(attrs_in.get_string("mode", "DCR") == "DCR", ErrorCode::kUnsupportedModel,
-          describe(node) + ": only mode DCR is supported");
-  int64_t block = attrs_in.get_int("blocksize", 0);
-  require(block >= 1 && block <= 64 && x[1] % (block * block) == 0, ErrorCode::kInvalidModel,
+  const std::string mode = attrs_in.get_string("mode", "DCR");
+  require(mode == "DCR" || mode == "CRD", ErrorCode::kUnsupportedModel, describe(node) + ": unknown mode '" + mode + "'");
+  int64_t block = block_size(node);
+  require(x[1] % (block * block) == 0, ErrorCode::kInvalidModel,
           describe(node) + ": blocksize does not divide the channels");
+  if (mode == "CRD") {
+    const int64_t b = block;
+    return emit_block_shuffle(context, node, {x[0], x[1] / (b * b), b, b, x[2], x[3]}, {0, 1, 4, 2, 5, 3},
+                              {x[0], x[1] / (b * b), x[2] * b, x[3] * b});
+  }
   Attributes attrs;
   attrs.block_size = static_cast<int32_t>(block);
   emit_on_input(context, node, OpType::kDepthToSpace, {x[0], x[1] / (block * block), x[2] * block, x[3] * block},

@@ -49,7 +49,8 @@ void translate_pad(ImportContext& context, const Node& node);
 // after it (sqrt, log).
 enum class Reduction { kMean, kSum, kSumSquare, kL1, kL2, kLogSum, kLogSumExp, kMax, kMin, kProd };
 void translate_reduction(ImportContext& context, const Node& node, Reduction reduction);
-void translate_depth_to_space(ImportContext& context, const Node& node);
+void translate_depth_to_space(ImportContext& context, const Node& node);  // DCR and CRD
+void translate_space_to_depth(ImportContext& context, const Node& node);
 
 // onnx_legacy_opsets.cpp: refuses, before translation, the ops whose meaning
 // in opsets 1 to 6 differs from opset 7's (a no-op from opset 7).
