@@ -202,9 +202,12 @@ test('loadModel forms in the runtime worker: (bytes), ({ model }), ({ modelUrl }
 
 // The default loaders in a page, through their official URLs: Playwright's
 // routing answers each with a local file of the same format, with the CORS
-// header the real hosts send (a cross-origin isolated page needs it). A wrong
-// checksum is refused and leaves Cache Storage empty; the second loads are
-// served from Cache Storage, without a request.
+// header the real hosts send (a cross-origin isolated page needs it). The
+// routes belong to the page (its workers' requests included) and close with
+// it: a context-wide unroute() can wait forever on a handler whose response
+// the page abandoned (the refused download). A wrong checksum is refused and
+// leaves Cache Storage empty; the second loads are served from Cache Storage,
+// without a request.
 test('loadClassifier() and loadSegmenter() by their official URLs in a page: integrity, then Cache Storage', { timeout: 180_000 }, async () => {
   const server = await serve({ '/pkg/': PACKAGE, '/chelsea.png': chelseaPath() }, { isolated: true, pages: PAGES });
   const page = await browser.newPage();
@@ -218,7 +221,7 @@ test('loadClassifier() and loadSegmenter() by their official URLs in a page: int
       headers: { 'Access-Control-Allow-Origin': '*', 'Content-Type': 'application/octet-stream' } });
   };
   const hosts = ['https://storage.googleapis.com/**', 'https://tfhub.dev/**'];
-  for (const host of hosts) await browser.route(host, answer);
+  for (const host of hosts) await page.route(host, answer);
   const lite0 = CATALOGUE.classifiers['efficientnet-lite0'].url;
   const integrity = { classifier: integrityOf(lite0), segmenter: integrityOf(CATALOGUE.deeplab.pascal[2]),
     wrong: 'sha256-' + Buffer.alloc(32, 7).toString('base64') };
@@ -274,7 +277,6 @@ test('loadClassifier() and loadSegmenter() by their official URLs in a page: int
     assert.equal(requests.length, fetched, 'the second visit requested nothing');
     assert.equal(again, 0, 'clearCache() removed the cache');
   } finally {
-    for (const host of hosts) await browser.unroute(host);
     await page.close();
     await server.close();
   }
