@@ -125,7 +125,7 @@ TEST_CASE("the file starts with the GRDN identifier and keeps weights 64-byte al
     REQUIRE(weight->size() == tensor.data.size());
     CHECK(std::memcmp(file.data() + at, tensor.data.data(), tensor.data.size()) == 0);
   }
-  REQUIRE(constants == 19);
+  REQUIRE(constants == 20);
 }
 
 TEST_CASE("a graph without constants or metadata round-trips", "[garden]") {

@@ -66,7 +66,8 @@ inline Graph every_op_graph() {
   for (OpType op : {OpType::kAbs, OpType::kNeg, OpType::kExp, OpType::kLog, OpType::kSqrt, OpType::kFloor,
                     OpType::kCeil, OpType::kRound, OpType::kSign, OpType::kReciprocal, OpType::kSin, OpType::kCos})
     lr = g.node(op, {lr}, {1, 8, 8, 4});
-  for (OpType op : {OpType::kMaximum, OpType::kMinimum, OpType::kPow, OpType::kPRelu, OpType::kSquaredDifference})
+  for (OpType op : {OpType::kMaximum, OpType::kMinimum, OpType::kPow, OpType::kPRelu, OpType::kSquaredDifference,
+                    OpType::kAtan2})
     lr = g.node(op, {lr, g.constant({4}, {0.5f, 1.f, 2.f, 3.f})}, {1, 8, 8, 4});
 
   Attributes avg;

@@ -215,6 +215,9 @@ TEST_CASE("Maximum, Minimum, Pow, PRelu and SquaredDifference by hand", "[refere
   require_values(apply(OpType::kPow, {1}, {2}), {4, 1, 0, 1, 4, 9});
   require_values(apply(OpType::kPow, {3}, {3, 2, 0}), {-8, 1, 1, 1, 4, 1});
   require_values(apply(OpType::kPRelu, {3}, {0.5f, 0.25f, 2}), {-1, -0.25f, 0, 1, 2, 3});
+  // atan2(y, x) with y = x's rows and x = [1, -1, 0]: the angle of each (x, y).
+  const float pi = 3.14159265358979f;
+  require_values(apply(OpType::kAtan2, {3}, {1, -1, 0}), {std::atan(-2.f), -3 * pi / 4, 0, pi / 4, pi - std::atan(2.f), pi / 2});
   require_values(apply(OpType::kSquaredDifference, {1}, {1}), {9, 4, 1, 0, 1, 4});
 }
 

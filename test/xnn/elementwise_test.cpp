@@ -77,6 +77,23 @@ TEST_CASE("Binary ops with broadcasting match the reference", "[xnn][elementwise
   }
 }
 
+TEST_CASE("Atan2, spelled with XNNPACK's operators, matches the reference in every quadrant", "[xnn][elementwise]") {
+  SECTION("two activations, broadcast") { run_binary(OpType::kAtan2, {1, 4, 1, 8}, {1, 1, 5, 1}, {1, 4, 5, 8}, false); }
+  SECTION("over a constant, with a fused clamp") {
+    run_binary(OpType::kAtan2, {1, 4, 5, 8}, {8}, {1, 4, 5, 8}, true, clamp(-1.f, 2.f));
+  }
+  SECTION("on the axes and at the origin") {
+    // Every (x, y) of {-2, -1, -0.5, 0, 0.5, 1, 2}^2: zeros, equal magnitudes and each quadrant.
+    const std::vector<float> axis{-2.f, -1.f, -0.5f, 0.f, 0.5f, 1.f, 2.f};
+    GraphBuilder m(Layout::kNHWC);
+    const TensorId y = m.constant({7, 1}, axis), x = m.constant({1, 7}, axis);
+    const TensorId scale = m.input({1});
+    const TensorId scaled_y = m.node(OpType::kMul, {y, scale}, {7, 1});
+    m.output(m.node(OpType::kAtan2, {scaled_y, x}, {7, 7}));
+    check_against_reference(m.graph());
+  }
+}
+
 TEST_CASE("Pow with a constant exponent matches the reference", "[xnn][elementwise]") {
   // On |4x| + 0.01, where every exponent is defined.
   const Shape shape{1, 5, 6, 7};

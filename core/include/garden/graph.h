@@ -137,7 +137,8 @@ enum class OpType : uint8_t {
   // Element-wise unary math, continued (radians)
   kSin = 47,
   kCos = 48,
-  kLast = kCos,  // the highest value: the op card table is checked against it
+  kAtan2 = 49,  // atan2(y, x): the angle of (x, y), in (-pi, pi]
+  kLast = kAtan2,  // the highest value: the op card table is checked against it
 };
 
 const char* op_name(OpType op);

@@ -51,6 +51,7 @@ extern const OpCard kSignCard;
 extern const OpCard kReciprocalCard;
 extern const OpCard kSinCard;
 extern const OpCard kCosCard;
+extern const OpCard kAtan2Card;
 
 // spatial.cpp
 extern const OpCard kAveragePool2DCard;

@@ -38,6 +38,7 @@ float minimum(float a, float b) { return std::min(a, b); }
 float power(float a, float b) { return std::pow(a, b); }
 float prelu(float x, float slope) { return x >= 0.f ? x : slope * x; }
 float squared_difference(float a, float b) { return (a - b) * (a - b); }
+float arc_tangent2(float y, float x) { return std::atan2(y, x); }
 
 template <float (*apply)(float, const Attributes&)>
 Values unary(const OpContext& context) {
@@ -144,6 +145,7 @@ const OpCard kSignCard = unary_card(OpType::kSign, "Sign", unary<sign>);
 const OpCard kReciprocalCard = unary_card(OpType::kReciprocal, "Reciprocal", unary<reciprocal>);
 const OpCard kSinCard = unary_card(OpType::kSin, "Sin", unary<sine>);
 const OpCard kCosCard = unary_card(OpType::kCos, "Cos", unary<cosine>);
+const OpCard kAtan2Card = binary_card(OpType::kAtan2, "Atan2", binary<arc_tangent2>);
 const OpCard kBatchNormCard{OpType::kBatchNorm, "BatchNorm", 5, 5, AttrTable::kBatchNorm, LayoutRule::kLayoutAware,
                             false, check_batch_norm, batch_norm};
 

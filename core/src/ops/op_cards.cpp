@@ -23,7 +23,7 @@ const OpCard* const kCards[] = {
     &kMaximumCard,       &kMinimumCard,         &kPowCard,            &kPReluCard,
     &kSquaredDifferenceCard, &kSignCard,        &kReciprocalCard,     &kBatchMatMulCard,
     &kReduceMaxCard,     &kReduceMinCard,       &kReduceProdCard,     &kSinCard,
-    &kCosCard,
+    &kCosCard,           &kAtan2Card,
 };
 static_assert(std::size(kCards) == static_cast<size_t>(OpType::kLast) + 1, "every OpType needs its card");
 

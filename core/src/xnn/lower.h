@@ -22,6 +22,7 @@ void lower_binary(SubgraphBuilder& b, const Node& node);
 void lower_unary(SubgraphBuilder& b, const Node& node);
 void lower_hard_sigmoid(SubgraphBuilder& b, const Node& node);
 void lower_pow(SubgraphBuilder& b, const Node& node);
+void lower_atan2(SubgraphBuilder& b, const Node& node);
 void lower_batch_matmul(SubgraphBuilder& b, const Node& node);
 void lower_reciprocal(SubgraphBuilder& b, const Node& node);
 void lower_swish(SubgraphBuilder& b, const Node& node);

@@ -1,7 +1,10 @@
 // Element-wise ops: binary arithmetic, unary activations, and the activations
-// XNNPACK lacks, built from the ones it has (HardSigmoid, Swish, BatchNorm).
+// XNNPACK lacks, built from the ones it has (HardSigmoid, Swish, BatchNorm,
+// Atan2).
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
+#include <iterator>
 #include <string>
 
 #include "xnn/lower.h"
@@ -145,6 +148,68 @@ void lower_pow(SubgraphBuilder& b, const Node& node) {
   const uint32_t target = unary_target(b, node);
   b.defined(xnn_define_unary(b.get(), op, nullptr, x, target, 0), node, "power");
   finish_unary(b, node, target);
+}
+
+// XNNPACK has no arc tangent: atan2(y, x) is spelled with its vectorized
+// operators. With a = min(|x|, |y|) / max(|x|, |y|) in [0, 1], atan(a) is
+// Abramowitz & Stegun's polynomial 4.4.49 (|error| <= 2e-8, below f32's own
+// rounding), reflected to pi/2 - atan(a) where |y| > |x|, to pi - r where
+// x is negative, and given y's sign, signed zeros included.
+void lower_atan2(SubgraphBuilder& b, const Node& node) {
+  static constexpr float kCoefficients[] = {0.0028662257f, -0.0161657367f, 0.0429096138f, -0.0752896400f,
+                                            0.1065626393f, -0.1420889944f, 0.1999355085f, -0.3333314528f, 1.f};
+  constexpr float kPi = 3.14159265358979f;
+  const Shape& out = b.output(node).shape;
+  const auto scalar = [&](float v) { return b.static_value({1}, {v}, node); };
+  const auto temp = [&](const Shape& shape) { return b.internal_value(shape, node); };
+  const auto binary = [&](xnn_binary_operator op, uint32_t lhs, uint32_t rhs, float min = -INFINITY,
+                          float max = INFINITY) {
+    Attributes range;
+    range.activation_min = min, range.activation_max = max;
+    const uint32_t result = temp(out);
+    define_binary(b, node, op, lhs, rhs, result, range);
+    return result;
+  };
+  const auto unary = [&](xnn_unary_operator op, uint32_t in, const Shape& shape) {
+    const uint32_t result = temp(shape);
+    b.defined(xnn_define_unary(b.get(), op, nullptr, in, result, 0), node, "unary op");
+    return result;
+  };
+  const Shape& y_shape = b.input(node, 0).shape;
+  const Shape& x_shape = b.input(node, 1).shape;
+  const uint32_t y = b.input_value(node, 0), x = b.input_value(node, 1);
+  const uint32_t abs_y = unary(xnn_unary_abs, y, y_shape), abs_x = unary(xnn_unary_abs, x, x_shape);
+  // The larger magnitude is kept above zero so that atan2(0, 0) = 0, not 0 / 0.
+  const uint32_t larger = binary(xnn_binary_maximum, abs_y, abs_x, FLT_MIN);
+  const uint32_t ratio = binary(xnn_binary_divide, binary(xnn_binary_minimum, abs_y, abs_x), larger);
+  const uint32_t square = unary(xnn_unary_square, ratio, out);
+  uint32_t poly = scalar(kCoefficients[0]);
+  for (size_t k = 1; k < std::size(kCoefficients); ++k)
+    poly = binary(xnn_binary_add, binary(xnn_binary_multiply, poly, square), scalar(kCoefficients[k]));
+  uint32_t angle = binary(xnn_binary_multiply, ratio, poly);
+  // angle + mask * (base - 2 angle): base - angle where the mask is 1.
+  const auto reflect = [&](uint32_t mask, float base) {
+    const uint32_t flipped = binary(xnn_binary_add, binary(xnn_binary_multiply, angle, scalar(-2.f)), scalar(base));
+    return binary(xnn_binary_add, angle, binary(xnn_binary_multiply, mask, flipped));
+  };
+  // 1 where |y| > |x| (the sign of their difference, clamped to [0, 1]).
+  const uint32_t steep = binary(xnn_binary_subtract, abs_y, abs_x);
+  angle = reflect(binary(xnn_binary_maximum, unary(xnn_unary_sign, steep, out), scalar(0.f)), kPi / 2);
+  // sign(sign(v) + sign(1 / v)) is v's sign bit as -1 or 1, -0 included
+  // (1 / -0 = -inf), as atan2 reads it: atan2(+-0, -1) = +-pi, atan2(0, -0) = pi.
+  const auto sign_bit = [&](uint32_t v, const Shape& shape) {
+    const uint32_t inverse = temp(shape);
+    b.defined(xnn_define_binary(b.get(), xnn_binary_divide, nullptr, scalar(1.f), v, inverse, 0), node, "divide");
+    const uint32_t both = temp(shape);
+    b.defined(xnn_define_binary(b.get(), xnn_binary_add, nullptr, unary(xnn_unary_sign, v, shape),
+                                unary(xnn_unary_sign, inverse, shape), both, 0),
+              node, "add");
+    return unary(xnn_unary_sign, both, shape);
+  };
+  // 1 where x is negative: -sign_bit(x) clamped to [0, 1].
+  angle = reflect(binary(xnn_binary_multiply, sign_bit(x, x_shape), scalar(-1.f), 0.f, 1.f), kPi);
+  const uint32_t y_sign = sign_bit(y, y_shape);
+  define_binary(b, node, xnn_binary_multiply, angle, y_sign, b.output_value(node), node.attrs);
 }
 
 // clamp(alpha * x + beta, 0, 1) = Add(Mul(x, alpha), beta) with a [0, 1] clamp.

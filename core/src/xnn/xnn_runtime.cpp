@@ -127,6 +127,7 @@ constexpr Lowering kLowerings[] = {
     {OpType::kReduceProd, lower_reduce_tree},
     {OpType::kSin, lower_unary},
     {OpType::kCos, lower_unary},
+    {OpType::kAtan2, lower_atan2},
 };
 
 constexpr bool every_op_in_order() {

@@ -1,7 +1,8 @@
 // ONNX ops the graph has no single op for, each spelled with a few
 // element-wise ops and reductions: the activations XNNPACK lacks (Softplus,
-// Softsign, Selu, Celu, ThresholdedRelu, Shrink, Tan, Sinh, Cosh), LogSoftmax,
-// GlobalMaxPool, InstanceNormalization and MeanVarianceNormalization. Where
+// Softsign, Selu, Celu, ThresholdedRelu, Shrink, Tan, Sinh, Cosh; Atan, Asin
+// and Acos through Atan2), LogSoftmax, GlobalMaxPool, InstanceNormalization
+// and MeanVarianceNormalization. Where
 // ONNX's own function body loses precision in float32, the spelling is the
 // stable one (Softplus as relu(x) + log(1 + e^-|x|), LogSoftmax shifted by
 // the maximum).
@@ -162,6 +163,11 @@ void translate_activation_chain(ImportContext& context, const Node& node) {
     return c.finish(OpType::kMul, {shifted, outside});
   }
   if (op == "Tan") return c.finish(OpType::kDiv, {c.step(OpType::kSin, {x}), c.step(OpType::kCos, {x})});
+  if (op == "Atan") return c.finish(OpType::kAtan2, {x, c.scalar(1.f)});
+  if (op == "Asin" || op == "Acos") {  // the angle whose sine (cosine) is x, from sqrt(1 - x^2)
+    const TensorId other = c.step(OpType::kSqrt, {c.step(OpType::kSub, {c.scalar(1.f), c.step(OpType::kMul, {x, x})})});
+    return c.finish(OpType::kAtan2, op == "Asin" ? std::vector<TensorId>{x, other} : std::vector<TensorId>{other, x});
+  }
   if (op == "Sinh" || op == "Cosh") {  // (e^x -+ e^-x) / 2
     const TensorId up = c.step(OpType::kExp, {x}), down = c.step(OpType::kExp, {c.step(OpType::kNeg, {x})});
     const TensorId both = c.step(op == "Sinh" ? OpType::kSub : OpType::kAdd, {up, down});
