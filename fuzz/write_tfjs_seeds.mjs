@@ -4,7 +4,7 @@
 // GatherNd, GatherV2, TopKV2), comparisons and Select, casts to int32 and
 // bool, Split/SplitV/Unpack, Tile, Transpose, fused Prelu epilogues, int32
 // inputs, reductions, and the shape constants that fold (Range, Fill, Size,
-// ZerosLike, SparseToDense, StridedSlice with new axes).
+// ZerosLike, SparseToDense, StridedSlice with new axes and an ellipsis), Atan2.
 //
 //   node fuzz/write_tfjs_seeds.mjs OUT_DIR
 //
@@ -145,5 +145,10 @@ const type = (value) => ({ type: value });
   m.ints('end', [5], [0, 0, 0, 0, 0]);
   m.ints('strides', [5], [1, 1, 1, 1, 1]);
   m.node('y', 'StridedSlice', ['e', 'begin', 'end', 'strides'], { new_axis_mask: i(1), begin_mask: i(30), end_mask: i(30) });
+  m.ints('last_begin', [2], [0, 1]);
+  m.ints('last_end', [2], [0, 3]);
+  m.ints('last_strides', [2], [1, 1]);
+  m.node('tail', 'StridedSlice', ['y', 'last_begin', 'last_end', 'last_strides'], { ellipsis_mask: i(1) });
+  m.node('angle', 'Atan2', ['tail', 'tail']);
   m.write('tfjs_seed_fused');
 }

@@ -508,6 +508,25 @@ TEST_CASE("TF.js Tile of an activation; Range, Fill, Size, ZerosLike and Tile fo
     REQUIRE(g.tensor(g.outputs[0]).shape == Shape{1, 2, 2});
     check_close(evaluate(g, {{1, 2, 3, 4, 5, 6}})[0], {2, 3, 5, 6}, 0);
   }
+  SECTION("StridedSlice with an ellipsis keeps the dimensions no other entry reads") {
+    ModelBuilder b;
+    b.input("x", {2, 2, 3});
+    b.int32s("begin", {2}, {0, 1});
+    b.int32s("end", {2}, {0, 3});
+    b.int32s("strides", {2}, {1, 1});
+    // x[..., 1:3]: the ellipsis stands for dims 0 and 1
+    b.node("y", "StridedSlice", {"x", "begin", "end", "strides"}, {{"ellipsis_mask", {{"i", "1"}}}});
+    const Graph g = b.import();
+    REQUIRE(g.tensor(g.outputs[0]).shape == Shape{2, 2, 2});
+    check_close(evaluate(g, {{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}})[0], {2, 3, 5, 6, 8, 9, 11, 12}, 0);
+    ModelBuilder twice;
+    twice.input("x", {2, 3});
+    twice.int32s("begin", {2}, {0, 0});
+    twice.int32s("end", {2}, {0, 0});
+    twice.int32s("strides", {2}, {1, 1});
+    twice.node("y", "StridedSlice", {"x", "begin", "end", "strides"}, {{"ellipsis_mask", {{"i", "3"}}}});
+    CHECK_THROWS_AS(twice.import(), garden::Error);
+  }
 }
 
 TEST_CASE("TF.js comparisons, Select and casts to int32 and bool give exact 0/1 and whole numbers", "[tfjs]") {
@@ -560,7 +579,8 @@ TEST_CASE("TF.js element-wise binary ops become their graph ops", "[tfjs]") {
                                                            {"Minimum", OpType::kMinimum},
                                                            {"Pow", OpType::kPow},
                                                            {"Prelu", OpType::kPRelu},
-                                                           {"SquaredDifference", OpType::kSquaredDifference}};
+                                                           {"SquaredDifference", OpType::kSquaredDifference},
+                                                           {"Atan2", OpType::kAtan2}};
   for (const auto& [name, op] : ops) {
     ModelBuilder b;
     b.input("x", {1, 4, 4, 2});

@@ -257,19 +257,28 @@ StridedSlice strided_slice(const ImportContext& context, const TfNode& node, con
   const std::vector<int64_t> begin = context.constant_input(node, 1, "begin").to_ints(what);
   const std::vector<int64_t> end = context.constant_input(node, 2, "end").to_ints(what);
   const std::vector<int64_t> steps = context.constant_input(node, 3, "strides").to_ints(what);
-  require(attr_int(node, "ellipsis_mask", 0) == 0, ErrorCode::kUnsupportedModel, what + ": ellipsis_mask is not supported");
+  const int64_t ellipsis_mask = attr_int(node, "ellipsis_mask", 0);
   const int64_t begin_mask = attr_int(node, "begin_mask", 0), end_mask = attr_int(node, "end_mask", 0);
   const int64_t shrink_mask = attr_int(node, "shrink_axis_mask", 0), new_axis_mask = attr_int(node, "new_axis_mask", 0);
-  int64_t new_axes = 0;
-  for (size_t s = 0; s < begin.size() && s < 63; ++s) new_axes += (new_axis_mask >> s) & 1;
-  require(begin.size() == end.size() && begin.size() == steps.size() &&
-              static_cast<int64_t>(begin.size()) - new_axes <= static_cast<int64_t>(input.size()),
+  // Spec entries that read an input dimension each; an ellipsis (TensorFlow
+  // honours the first) stands for as many full dimensions as they leave.
+  int64_t reading = 0, ellipses = 0;
+  for (size_t s = 0; s < begin.size() && s < 63; ++s) {
+    if ((ellipsis_mask >> s) & 1) ++ellipses;
+    else if (!((new_axis_mask >> s) & 1)) ++reading;
+  }
+  require(ellipses <= 1, ErrorCode::kInvalidModel, what + ": more than one ellipsis");
+  require(begin.size() == end.size() && begin.size() == steps.size() && reading <= static_cast<int64_t>(input.size()),
           ErrorCode::kInvalidModel, what + ": begin, end and strides differ in length or exceed the input's rank");
   StridedSlice slice;
   slice.ranges.resize(input.size());
   for (size_t d = 0; d < input.size(); ++d) slice.ranges[d].count = input[d];
   size_t d = 0;  // the input dimension spec entry s reads
   for (size_t s = 0; s < begin.size(); ++s) {
+    if (s < 63 && ((ellipsis_mask >> s) & 1)) {  // the dimensions no other entry reads, whole
+      for (size_t e = 0; e < input.size() - static_cast<size_t>(reading); ++e) slice.out.push_back(input[d++]);
+      continue;
+    }
     if ((new_axis_mask >> s) & 1) {  // a size-1 axis of the output, reading nothing
       slice.out.push_back(1);
       continue;

@@ -51,7 +51,7 @@ void translate_binary(ImportContext& context, const TfNode& node) {
       {"Add", OpType::kAdd}, {"AddV2", OpType::kAdd}, {"BiasAdd", OpType::kAdd},
       {"Sub", OpType::kSub}, {"Mul", OpType::kMul},   {"RealDiv", OpType::kDiv},
       {"Maximum", OpType::kMaximum}, {"Minimum", OpType::kMinimum}, {"Pow", OpType::kPow},
-      {"Prelu", OpType::kPRelu}, {"SquaredDifference", OpType::kSquaredDifference}};
+      {"Prelu", OpType::kPRelu}, {"SquaredDifference", OpType::kSquaredDifference}, {"Atan2", OpType::kAtan2}};
   if (node.op == "BiasAdd") {
     const std::string format = attr_string(node, "data_format", "NHWC");
     require(format == "NHWC", ErrorCode::kUnsupportedModel, describe(node) + ": only NHWC BiasAdd is supported");
@@ -426,6 +426,7 @@ const std::unordered_map<std::string, Translator>& translators() {
       {"Pow", translate_binary},
       {"Prelu", translate_binary},
       {"SquaredDifference", translate_binary},
+      {"Atan2", translate_binary},
       {"AddN", translate_add_n},
       {"Relu", translate_unary},
       {"Relu6", translate_unary},
