@@ -92,7 +92,7 @@ Constant fold_strided_slice(const ImportContext& context, const TfNode& node) {
 Constant fold_cast(const TfNode& node, const Constant& x) {
   const AttrValue* type = find_attr(node, "DstT");
   const std::string dst = type ? type->s : "DT_FLOAT";
-  if (dst == "DT_FLOAT" || dst == "DT_HALF") {
+  if (dst == "DT_FLOAT" || dst == "DT_HALF" || dst == "DT_DOUBLE") {  // TF.js computes float64 as float32
     std::vector<float> values(x.size());
     for (size_t k = 0; k < values.size(); ++k) values[k] = static_cast<float>(x.as_double(k));
     return Constant::floats(x.shape, std::move(values));
@@ -166,6 +166,23 @@ Constant fold_fill(const ImportContext& context, const TfNode& node, const Shape
 }
 
 // Tile(x, multiples): x repeated along each axis.
+// The elements of x (read as `source`, of x's size) repeated cyclically along
+// each axis to fill `out`: Tile and BroadcastTo.
+Constant repeat_elements(const TfNode& node, const Constant& x, const Shape& source, const Shape& out) {
+  const int64_t count = folded_count_of(out, node);
+  std::vector<size_t> offsets(static_cast<size_t>(count));
+  for (int64_t i = 0; i < count; ++i) {  // the source element of each output element
+    int64_t rest = i, offset = 0, stride = 1;
+    for (size_t d = out.size(); d-- > 0;) {
+      offset += (rest % out[d]) % source[d] * stride;
+      rest /= out[d];
+      stride *= source[d];
+    }
+    offsets[static_cast<size_t>(i)] = static_cast<size_t>(offset);
+  }
+  return gather_elements(x, out, offsets);
+}
+
 Constant fold_tile(const ImportContext& context, const TfNode& node) {
   context.require_inputs(node, 2);
   const Constant& x = *context.input(node, 0).constant;
@@ -176,18 +193,20 @@ Constant fold_tile(const ImportContext& context, const TfNode& node) {
     require(multiples[d] >= 0, ErrorCode::kInvalidModel, describe(node) + ": negative multiple");
     out[d] *= multiples[d];
   }
-  const int64_t count = folded_count_of(out, node);
-  std::vector<size_t> offsets(static_cast<size_t>(count));
-  for (int64_t i = 0; i < count; ++i) {  // the source element of each output element
-    int64_t rest = i, offset = 0, stride = 1;
-    for (size_t d = out.size(); d-- > 0;) {
-      offset += (rest % out[d]) % x.shape[d] * stride;
-      rest /= out[d];
-      stride *= x.shape[d];
-    }
-    offsets[static_cast<size_t>(i)] = static_cast<size_t>(offset);
-  }
-  return gather_elements(x, out, offsets);
+  return repeat_elements(node, x, x.shape, out);
+}
+
+// BroadcastTo(x, shape): x repeated along its size-1 and missing leading axes.
+Constant fold_broadcast_to(const ImportContext& context, const TfNode& node) {
+  context.require_inputs(node, 2);
+  const Constant& x = *context.input(node, 0).constant;
+  const std::vector<int64_t> target = context.input(node, 1).constant->to_ints(describe(node));
+  const Shape out(target.begin(), target.end());
+  require(out.size() >= x.shape.size() && broadcast_shapes(x.shape, out, describe(node)) == out,
+          ErrorCode::kInvalidModel, describe(node) + ": the input does not broadcast to the shape");
+  Shape source(out.size() - x.shape.size(), 1);
+  source.insert(source.end(), x.shape.begin(), x.shape.end());
+  return repeat_elements(node, x, source, out);
 }
 
 bool all_inputs_constant(const ImportContext& context, const TfNode& node) {
@@ -346,6 +365,13 @@ std::optional<Constant> fold(const ImportContext& context, const TfNode& node) {
   if (op == "SparseToDense") return fold_sparse_to_dense(context, node);
   if (op == "Range") return fold_range(context, node);
   if (op == "Tile") return fold_tile(context, node);
+  if (op == "BroadcastTo") return fold_broadcast_to(context, node);
+  if (op == "Floor" || op == "Ceil") {  // shape arithmetic (padding to a multiple of a size)
+    std::vector<float> values(x.size());
+    for (size_t k = 0; k < values.size(); ++k)
+      values[k] = static_cast<float>(op == "Floor" ? std::floor(x.as_double(k)) : std::ceil(x.as_double(k)));
+    return Constant::floats(x.shape, std::move(values));
+  }
   if (op == "Fill") {
     context.require_inputs(node, 2);
     const std::vector<int64_t> dims = x.to_ints(describe(node));
@@ -359,8 +385,8 @@ std::optional<Constant> fold(const ImportContext& context, const TfNode& node) {
 bool folds(const std::string& op) {
   static const char* const kFolded[] = {"Shape",   "Identity",   "StopGradient", "Snapshot",     "Cast",
                                         "Reshape", "Squeeze",    "ExpandDims",   "Pack",         "ConcatV2",
-                                        "StridedSlice", "SparseToDense", "Range", "Tile", "Fill", "Size",
-                                        "ZerosLike", "OnesLike"};
+                                        "StridedSlice", "SparseToDense", "Range", "Tile", "BroadcastTo", "Fill", "Size",
+                                        "ZerosLike", "OnesLike", "Floor", "Ceil"};
   if (is_binary_op(op)) return true;
   for (const char* name : kFolded)
     if (op == name) return true;
@@ -390,6 +416,24 @@ bool try_fold(ImportContext& context, const TfNode& node) {
     return true;
   }
   if (!all_inputs_constant(context, node)) return false;
+  if (node.op == "Unpack") {  // of a shape: one constant per slice along `axis`
+    const Constant& x = *context.input(node, 0).constant;
+    const size_t axis = normalize_axis(attr_int(node, "axis", 0), x.shape.size(), describe(node));
+    std::vector<SliceAxis> ranges(x.shape.size());
+    Shape out;
+    for (size_t d = 0; d < x.shape.size(); ++d) {
+      ranges[d].count = d == axis ? 1 : x.shape[d];
+      ranges[d].shrink = d == axis;
+      if (d != axis) out.push_back(x.shape[d]);
+    }
+    for (int64_t k = 0; k < x.shape[axis]; ++k) {
+      ranges[axis].start = k;
+      Constant slice = gather_elements(x, out, box_offsets(x.shape, ranges));
+      context.charge_folded_elements(static_cast<int64_t>(slice.size()), describe(node));
+      context.set_constant(value_key(node.name, static_cast<int>(k)), std::move(slice));
+    }
+    return true;
+  }
   std::optional<Constant> folded = fold(context, node);
   if (!folded) return false;
   // Every result counts, copies too: a chain of Identity nodes on one large

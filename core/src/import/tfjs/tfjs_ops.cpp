@@ -38,8 +38,11 @@ void require_float_cast(const TfNode& node) {
   const AttrValue* source = find_attr(node, "SrcT");
   const AttrValue* target = find_attr(node, "DstT");
   const bool from_number = source == nullptr || source->s == "DT_FLOAT" || source->s == "DT_INT32" ||
-                           source->s == "DT_UINT8" || source->s == "DT_BOOL";  // comparisons give 1 or 0
-  require(from_number && (target == nullptr || target->s == "DT_FLOAT"), ErrorCode::kUnsupportedModel,
+                           source->s == "DT_UINT8" || source->s == "DT_BOOL" ||  // comparisons give 1 or 0
+                           source->s == "DT_DOUBLE";
+  // TF.js has no float64: it computes a cast to double in float32, as here.
+  require(from_number && (target == nullptr || target->s == "DT_FLOAT" || target->s == "DT_DOUBLE"),
+          ErrorCode::kUnsupportedModel,
           describe(node) + ": only casts of activations to float32 are supported");
 }
 
