@@ -4,7 +4,8 @@
 // GatherNd, GatherV2, TopKV2), comparisons and Select, casts to int32 and
 // bool, Split/SplitV/Unpack, Tile, Transpose, fused Prelu epilogues, int32
 // inputs, reductions, and the shape constants that fold (Range, Fill, Size,
-// ZerosLike, SparseToDense, StridedSlice with new axes and an ellipsis), Atan2.
+// ZerosLike, SparseToDense, StridedSlice with new axes and an ellipsis), Atan2,
+// and a while loop the importer cuts out.
 //
 //   node fuzz/write_tfjs_seeds.mjs OUT_DIR
 //
@@ -151,4 +152,24 @@ const type = (value) => ({ type: value });
   m.node('tail', 'StridedSlice', ['y', 'last_begin', 'last_end', 'last_strides'], { ellipsis_mask: i(1) });
   m.node('angle', 'Atan2', ['tail', 'tail']);
   m.write('tfjs_seed_fused');
+}
+
+{  // A detector's tail: a while loop (non-maximum suppression) the importer cuts out
+  const m = new Model();
+  m.input('x', [1, 4]);
+  m.constant('scale', [1], [2]);
+  m.node('boxes', 'Mul', ['x', 'scale']);
+  m.node('scores', 'Sigmoid', ['x']);
+  m.ints('size', [], [4]);
+  m.node('loop/array', 'TensorArrayV3', ['size']);
+  m.node('loop/scatter', 'TensorArrayScatterV3', ['loop/array', 'size', 'boxes', 'loop/array:1']);
+  m.node('loop/enter', 'Enter', ['scores']);
+  m.node('loop/merge', 'Merge', ['loop/enter', 'loop/next']);
+  m.node('loop/cond', 'LoopCond', ['loop/merge']);
+  m.node('loop/switch', 'Switch', ['loop/merge', 'loop/cond']);
+  m.node('loop/body', 'AddV2', ['loop/switch:1', 'loop/scatter']);
+  m.node('loop/next', 'NextIteration', ['loop/body']);
+  m.node('loop/exit', 'Exit', ['loop/switch']);
+  m.node('y', 'Identity', ['loop/exit']);
+  m.write('tfjs_seed_loop');
 }

@@ -210,6 +210,7 @@ int check(const Options& options) {
   std::printf("graph ops:");
   for (const auto& [name, count] : counts) std::printf(" %s x%d", name.c_str(), count);
   std::printf("\n");
+  if (!model.graph.info.notes.empty()) std::printf("note: %s\n", model.graph.info.notes.c_str());
   return 0;
 }
 
@@ -230,6 +231,7 @@ int run(const Options& options) {
               session.output_count(), session.threads());
   std::printf("load: %.1f ms (import + optimize %.1f ms, session %.1f ms)\n", import_ms + session_ms,
               import_ms, session_ms);
+  if (!model.graph.info.notes.empty()) std::printf("note: %s\n", model.graph.info.notes.c_str());
 
   if (options.input.empty()) fill_inputs_randomly(session);
   else fill_inputs_from_file(session, options.input);

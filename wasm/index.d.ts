@@ -459,6 +459,12 @@ export interface TensorInfo {
 export interface Model {
   readonly inputs: TensorInfo[];
   readonly outputs: TensorInfo[];
+  /**
+   * What the import changed that you should know, or "": a TF.js model whose
+   * while loop (a detector's non-maximum suppression) was cut out returns the
+   * tensors the loop reads (boxes and scores before suppression), and says so here.
+   */
+  readonly notes: string;
   /** Runs the model on one Float32Array per input; resolves to copies of the outputs. */
   run(inputs: Float32Array[]): Promise<Float32Array[]>;
   /** Per-operator times of the last run; needs { profile: true } at load. */

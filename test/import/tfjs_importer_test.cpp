@@ -865,3 +865,53 @@ TEST_CASE("load_model_file reads model.json's weight files from its folder", "[t
   std::remove((dir + "/model.json").c_str());
   std::remove(dir.c_str());
 }
+
+// A detector's tail as TensorFlow writes a while loop: Enter, Merge, LoopCond,
+// Switch, NextIteration (a back edge), Exit, fed by the scores and a
+// TensorArray of the boxes, and read by the model's output.
+ModelBuilder detector_with_loop(bool with_condition_outside) {
+  ModelBuilder b;
+  b.input("x", {1, 4});
+  b.floats("scale", {1}, {2.f});
+  b.node("boxes", "Mul", {"x", "scale"});
+  b.node("scores", "Sigmoid", {"x"});
+  b.int32s("size", {}, {4});
+  b.node("loop/array", "TensorArrayV3", {"size"});
+  b.node("loop/scatter", "TensorArrayScatterV3", {"loop/array", "size", "boxes", "loop/array:1"});
+  b.node("loop/enter", "Enter", {"scores"});
+  b.node("loop/merge", "Merge", {"loop/enter", "loop/next"});
+  b.node("loop/cond", "LoopCond", {"loop/merge"});
+  b.node("loop/switch", "Switch", {"loop/merge", "loop/cond"});
+  b.node("loop/body", "Add", {"loop/switch:1", "loop/scatter"});
+  b.node("loop/next", "NextIteration", {"loop/body"});
+  b.node("loop/exit", "Exit", {"loop/switch"});
+  b.node("y", "Identity", {"loop/exit"});
+  if (with_condition_outside) {
+    b.node("other/switch", "Switch", {"x", "x"});
+    b.node("z", "Identity", {"other/switch"});
+  }
+  return b;
+}
+
+TEST_CASE("TF.js while loops are cut out: the outputs are the tensors the loop reads, and the graph says so", "[tfjs]") {
+  const Graph g = detector_with_loop(false).import();
+  REQUIRE(g.outputs.size() == 2);
+  // File order of the loop's readers: the scatter reads the boxes before Enter reads the scores.
+  CHECK(g.tensor(g.outputs[0]).name == "boxes");
+  CHECK(g.tensor(g.outputs[1]).name == "scores");
+  const std::vector<std::vector<float>> out = evaluate(g, {{-1.f, 0.f, 1.f, 2.f}});
+  check_close(out[0], {-2.f, 0.f, 2.f, 4.f}, 0);
+  check_close(out[1], {1 / (1 + std::exp(1.f)), 0.5f, 1 / (1 + std::exp(-1.f)), 1 / (1 + std::exp(-2.f))}, 1e-6);
+  CHECK(g.info.notes.find("while loop (node 'loop/array'") != std::string::npos);
+  CHECK(g.info.notes.find("boxes, scores") != std::string::npos);
+
+  // A conditional outside any loop is still refused, naming it.
+  require_error([] { detector_with_loop(true).import(); }, ErrorCode::kUnsupportedModel,
+                {"conditional", "other/switch"});
+  // A loop that reads only the input (a map over images) leaves nothing to return.
+  ModelBuilder map;
+  map.input("x", {1, 4});
+  map.node("loop/enter", "Enter", {"x"});
+  map.node("loop/exit", "Exit", {"loop/enter"});
+  require_error([&] { map.import(); }, ErrorCode::kUnsupportedModel, {"while loop", "not post-processing"});
+}

@@ -157,3 +157,32 @@ test('a TF.js model.json by URL loads with its weight files (nsfwjs, uint8 weigh
     garden.dispose();
   }
 });
+
+// A TF.js detector whose non-maximum suppression is a while loop: the loop is
+// cut out, the model returns the boxes and scores it would have read, and
+// says so in `notes`; the values are TF.js's at that point (make-fixtures
+// records them), within the conformance suite's 1e-4.
+test('a TF.js model with a while loop returns the tensors before it, and says so (faceboxes)', async () => {
+  const folder = path.join(FIXTURES, 'tfjs_npm', 'faceboxes');
+  const meta = JSON.parse(fs.readFileSync(path.join(folder, 'meta.json'), 'utf8'));
+  const garden = await createGarden({ threads: 2 });
+  try {
+    const model = await garden.loadModel(pathToFileURL(path.join(folder, 'faceboxes.json')), { inputHeight: 256, inputWidth: 256 });
+    assert.match(model.notes, /while loop .* is cut out/);
+    assert.deepEqual(model.outputs.map((o) => o.name), ['postprocessing/clip_by_value_1', 'postprocessing/strided_slice_2']);
+    const results = await model.run([readFloats(path.join(folder, 'input_0.bin'))]);
+    model.outputs.forEach((output, i) => {
+      const k = meta.cut_outputs.findIndex((o) => o.name === output.name);
+      const expected = readFloats(path.join(folder, `expected_cut_${k}.bin`));
+      assert.equal(results[i].length, expected.length);
+      assert.ok(relativeMaxDiff(results[i], expected) <= 1e-4, `${output.name} against TF.js`);
+    });
+    model.dispose();
+    // A model without a loop has nothing to say.
+    const plain = await garden.loadModel(fs.readFileSync(path.join(FIXTURE, 'model.onnx')), { warmup: false });
+    assert.equal(plain.notes, '');
+    plain.dispose();
+  } finally {
+    garden.dispose();
+  }
+});

@@ -62,6 +62,7 @@ class JsModel : public JsHandle<garden::Session> {
 
   val inputs() { return call_guarded([&] { return describe_all(get().input_count(), true); }); }
   val outputs() { return call_guarded([&] { return describe_all(get().output_count(), false); }); }
+  std::string notes() { return JsHandle::notes(); }
 
   val input_view(size_t index) {
     return call_guarded([&] { return float_view(get().input(index)); });
@@ -98,6 +99,7 @@ EMSCRIPTEN_BINDINGS(garden_model) {
   garden_js::bind_class<JsModel>("Model", "run", &JsModel::run)
       .function("inputs", &JsModel::inputs)
       .function("outputs", &JsModel::outputs)
+      .function("notes", &JsModel::notes)
       .function("inputView", &JsModel::input_view)
       .function("outputView", &JsModel::output_view)
       .function("threads", &JsModel::threads)

@@ -70,10 +70,10 @@ class RemoteHandle {
   #connection;
   #handle;
 
-  constructor(connection, { handle, inputs, outputs, labels, embeddingSize }) {
+  constructor(connection, { handle, inputs, outputs, notes, labels, embeddingSize }) {
     this.#connection = connection;
     this.#handle = handle;
-    if (inputs) { this.inputs = inputs; this.outputs = outputs; }
+    if (inputs) { this.inputs = inputs; this.outputs = outputs; this.notes = notes; }
     if (labels) this.labels = labels;
     if (embeddingSize !== undefined) this.embeddingSize = embeddingSize;
   }

@@ -51,8 +51,12 @@ class JsHandle {
     // A statement of its own: the copied file bytes are freed at its end,
     // before the graph moves into the runner, which frees its weights once packed.
     garden::Model model = load_model(copy_bytes(bytes), input_height, input_width, quantize_option(js_options));
+    notes_ = model.graph.info.notes;
     held_ = std::make_unique<Held>(std::move(model), options);
   }
+
+  // What the import changed that users should know (a graph cut at a loop), or "".
+  const std::string& notes() const { return notes_; }
 
   // Holds a runner built otherwise (from several models).
   void hold(std::unique_ptr<Held> held) { held_ = std::move(held); }
@@ -66,6 +70,7 @@ class JsHandle {
  private:
   const char* name_;  // "classifier", for the error after dispose()
   std::unique_ptr<Held> held_;
+  std::string notes_;
 };
 
 // Registers a JS class made with `new Module.Name(bytes, options)`, with

@@ -554,6 +554,7 @@ class Model extends Handle {
     super(garden, native);
     this.inputs = garden.call(() => native.inputs());
     this.outputs = garden.call(() => native.outputs());
+    this.notes = native.notes();
   }
 
   /** One Float32Array per input in; copies of the outputs out. */

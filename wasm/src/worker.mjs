@@ -41,7 +41,8 @@ async function handle({ id, op, method, handle: handleId, args = [] }) {
       if (options.onProgress) options.onProgress = (progress) => postMessage({ id, progress });
       const loaded = await garden[method](...args.slice(0, -1), options);
       objects.set(nextHandle, loaded);
-      return { handle: nextHandle++, inputs: loaded.inputs, outputs: loaded.outputs, labels: loaded.labels, embeddingSize: loaded.embeddingSize };
+      return { handle: nextHandle++, inputs: loaded.inputs, outputs: loaded.outputs, notes: loaded.notes, labels: loaded.labels,
+        embeddingSize: loaded.embeddingSize };
     }
     case 'call': {
       if (!METHODS.includes(method)) throw new GardenError('INVALID_ARGUMENT', `unknown method ${method}`);

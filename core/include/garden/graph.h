@@ -195,6 +195,7 @@ struct ModelInfo {
   std::vector<std::string> labels;
   std::array<float, 3> mean{0.f, 0.f, 0.f};  // input = (pixel/255 - mean) / std
   std::array<float, 3> std{1.f, 1.f, 1.f};
+  std::string notes;  // what the import changed that users should know (a graph cut at a loop), or ""
 };
 
 struct Graph {

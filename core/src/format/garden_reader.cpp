@@ -138,6 +138,7 @@ ModelInfo read_info(const fb::ModelInfo* info) {
     for (const flatbuffers::String* label : *info->labels()) out.labels.push_back(str(label));
   if (const fb::Rgb* m = info->mean()) out.mean = {m->r(), m->g(), m->b()};
   if (const fb::Rgb* s = info->std()) out.std = {s->r(), s->g(), s->b()};
+  out.notes = str(info->notes());
   return out;
 }
 

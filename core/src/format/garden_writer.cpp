@@ -71,7 +71,8 @@ Offset<fb::ModelInfo> write_info(FlatBufferBuilder& b, const ModelInfo& info) {
   const auto labels = b.CreateVectorOfStrings(info.labels);
   const fb::Rgb mean(info.mean[0], info.mean[1], info.mean[2]);
   const fb::Rgb std(info.std[0], info.std[1], info.std[2]);
-  return fb::CreateModelInfo(b, task, source, license, labels, &mean, &std);
+  const auto notes = info.notes.empty() ? Offset<flatbuffers::String>() : b.CreateString(info.notes);
+  return fb::CreateModelInfo(b, task, source, license, labels, &mean, &std, notes);
 }
 
 // Any non-default value makes the builder store the field, so it can be

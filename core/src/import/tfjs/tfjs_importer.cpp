@@ -143,6 +143,37 @@ std::vector<std::string> output_keys(const TfModel& model, const std::unordered_
   return keys;
 }
 
+// With a while loop cut out: the signature's outputs that outlive the cut,
+// then the tensors the loop read that are computed from the input (not the
+// constants that only size or index the loop).
+std::vector<std::string> cut_output_keys(ImportContext& context, const TfModel& model) {
+  std::unordered_set<std::string> kept;
+  for (const TfNode& node : model.nodes) kept.insert(node.name);
+  std::vector<std::string> keys;
+  for (const std::string& key : output_keys(model, {})) {
+    if (!model.signature_outputs.empty() && kept.count(key.substr(0, key.rfind(':'))) != 0) keys.push_back(key);
+  }
+  for (const tfjs::NodeInput& in : model.loop_cut->loop_inputs) {
+    const std::string key = tfjs::value_key(in.node, in.index);
+    const tfjs::Value& v = context.value(key);
+    const bool is_input = std::count(context.graph().inputs.begin(), context.graph().inputs.end(), v.tensor) != 0;
+    if (!v.constant && v.tensor >= 0 && !is_input && std::find(keys.begin(), keys.end(), key) == keys.end())
+      keys.push_back(key);
+  }
+  require(!keys.empty(), ErrorCode::kUnsupportedModel,
+          "TF.js model: a while loop (node '" + model.loop_cut->at + "') reads only the model's inputs and "
+          "constants: it is not post-processing, and nothing would be left once it is cut out");
+  return keys;
+}
+
+std::string cut_note(const tfjs::LoopCut& cut, const Graph& graph) {
+  std::string names;
+  for (TensorId id : graph.outputs) names += (names.empty() ? "" : ", ") + graph.tensor(id).name;
+  return "a while loop (node '" + cut.at + "', " + std::to_string(cut.dropped) +
+         " nodes) is cut out of the graph: TF.js runs it step by step, the runtime runs static graphs; "
+         "the outputs are the tensors the loop reads (" + names + "), not the model's own outputs";
+}
+
 // The name users know an output by: its node's ("Identity"), with ":<k>"
 // for a node's later outputs.
 std::string output_name(const std::string& key) {
@@ -214,7 +245,8 @@ Graph import_tfjs(const std::string& model_json, const std::vector<std::vector<u
       missing.insert(node.name);
   }
   unsupported.throw_if_any();
-  define_outputs(context, output_keys(model, readers));
+  define_outputs(context, model.loop_cut ? cut_output_keys(context, model) : output_keys(model, readers));
+  if (model.loop_cut) graph.info.notes = cut_note(*model.loop_cut, graph);
   require(!graph.inputs.empty(), ErrorCode::kUnsupportedModel, "TF.js model: no Placeholder input");
   graph.validate();
   return graph;

@@ -5,7 +5,11 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <iterator>
 #include <limits>
+#include <set>
+#include <unordered_map>
+#include <unordered_set>
 
 #include <nlohmann/json.hpp>
 
@@ -363,21 +367,61 @@ json parse_json(const std::string& text) {
 
 // TF.js runs while loops and conditionals (Enter/Exit/NextIteration/Merge/
 // Switch, or the functional While/If ops) by executing the graph step by
-// step; the graph here is static, so such a model is refused up front, naming
-// the construct (its weights may also hold the loop's bool constants).
-void refuse_control_flow(const std::vector<TfNode>& nodes) {
+// step; the graph here is static. A conditional is refused up front, naming
+// it. A while loop, in the models published the non-maximum suppression that
+// ends a detector, is cut out: the loop, the TensorArray/TensorList ops that
+// feed it and every node that reads them go, and the model's outputs become
+// the tensors the loop read (the boxes and scores before suppression).
+void cut_control_flow(TfModel& model) {
   static const char* const kLoops[] = {"Enter", "Exit", "NextIteration", "LoopCond", "While", "StatelessWhile"};
   static const char* const kConditions[] = {"Switch", "Merge", "If", "StatelessIf"};
-  for (const TfNode& node : nodes) {
-    for (const char* op : kLoops)
-      if (node.op == op)
-        fail(ErrorCode::kUnsupportedModel, "TF.js model: a while loop (" + node.op + " node '" + node.name +
-                                               "') is not supported: the graph must be static");
-    for (const char* op : kConditions)
-      if (node.op == op)
-        fail(ErrorCode::kUnsupportedModel, "TF.js model: a conditional (" + node.op + " node '" + node.name +
-                                               "') is not supported: the graph must be static");
+  const auto is_one_of = [](const std::string& op, const auto& names) {
+    return std::any_of(std::begin(names), std::end(names), [&](const char* name) { return op == name; });
+  };
+  const auto is_loop_op = [&](const std::string& op) {
+    return is_one_of(op, kLoops) || op.rfind("TensorArray", 0) == 0 || op.rfind("TensorList", 0) == 0;
+  };
+  std::unordered_set<std::string> dropped;
+  std::string first_loop_node;
+  for (const TfNode& node : model.nodes) {
+    if (is_loop_op(node.op)) {
+      dropped.insert(node.name);
+      if (first_loop_node.empty()) first_loop_node = node.name;
+    }
   }
+  // Every reader of a dropped node goes too (breadth first: the loop's back
+  // edges make file order no topological order).
+  std::unordered_map<std::string, std::vector<const TfNode*>> readers;
+  for (const TfNode& node : model.nodes)
+    for (const NodeInput& in : node.inputs) readers[in.node].push_back(&node);
+  std::vector<std::string> frontier(dropped.begin(), dropped.end());
+  while (!frontier.empty()) {
+    const std::string name = std::move(frontier.back());
+    frontier.pop_back();
+    for (const TfNode* reader : readers[name])
+      if (dropped.insert(reader->name).second) frontier.push_back(reader->name);
+  }
+  // A loop's body branches with Switch and Merge too; any other is a conditional.
+  for (const TfNode& node : model.nodes)
+    if (is_one_of(node.op, kConditions) && !dropped.count(node.name))
+      fail(ErrorCode::kUnsupportedModel, "TF.js model: a conditional (" + node.op + " node '" + node.name +
+                                             "') is not supported: the graph must be static");
+  if (dropped.empty()) return;
+  LoopCut cut;
+  cut.at = first_loop_node;
+  cut.dropped = dropped.size();
+  std::set<std::pair<std::string, int>> seen;
+  std::vector<TfNode> kept;
+  for (TfNode& node : model.nodes) {
+    if (!dropped.count(node.name)) {
+      kept.push_back(std::move(node));
+      continue;
+    }
+    for (const NodeInput& in : node.inputs)
+      if (!dropped.count(in.node) && seen.emplace(in.node, in.index).second) cut.loop_inputs.push_back(in);
+  }
+  model.nodes = std::move(kept);
+  model.loop_cut = std::move(cut);
 }
 
 TfModel parse_model(const std::string& model_json, const std::vector<std::vector<uint8_t>>& shards) {
@@ -392,7 +436,7 @@ TfModel parse_model(const std::string& model_json, const std::vector<std::vector
     const json& topology = member(root, "modelTopology", "model.json");
     const json& nodes = array_member(topology, "node", "modelTopology");
     for (size_t k = 0; k < nodes.size(); ++k) model.nodes.push_back(parse_node(nodes[k], k));
-    refuse_control_flow(model.nodes);
+    cut_control_flow(model);
     model.signature_outputs = parse_signature_outputs(root);
     decode_weights(root, shards, model);
     return model;

@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -52,16 +53,26 @@ struct TfNode {
   std::map<std::string, AttrValue> attrs;
 };
 
+// Where a while loop was cut out of the graph (see parse_model).
+struct LoopCut {
+  std::string at;                      // the loop's first node, in file order
+  size_t dropped = 0;                  // nodes removed with it
+  std::vector<NodeInput> loop_inputs;  // what the loop read from outside it, in file order
+};
+
 struct TfModel {
   std::vector<TfNode> nodes;                  // file order
   std::vector<std::string> signature_outputs; // "name" or "name:k"; empty if no signature
   std::map<std::string, Constant> weights;    // by weight name
+  std::optional<LoopCut> loop_cut;            // set when a while loop was cut out
 };
 
 // Parses model.json and decodes the weights from `shards` (the files named by
 // every group's "paths", all groups in manifest order). Throws
 // Error(kInvalidModel) naming the problem: bad JSON, a missing field, a missing
-// or short shard, an unknown dtype.
+// or short shard, an unknown dtype. A conditional is refused
+// (kUnsupportedModel); a while loop is cut out with every node that reads it,
+// and `loop_cut` says what it read.
 TfModel parse_model(const std::string& model_json, const std::vector<std::vector<uint8_t>>& shards);
 
 // The weight file names of model.json, all groups in manifest order.
