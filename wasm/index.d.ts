@@ -454,7 +454,12 @@ export interface TensorInfo {
   name: string;
   shape: number[];
   layout: 'NCHW' | 'NHWC' | 'any';
+  /** The element type the model declares: inputs are float32; run() returns each output in its type. */
+  dtype: 'float32' | 'int32' | 'int64' | 'uint8' | 'bool';
 }
+
+/** An output as run() returns it: by its declared type (bool as 0/1 bytes). */
+export type OutputArray = Float32Array | Int32Array | BigInt64Array | Uint8Array;
 
 export interface Model {
   readonly inputs: TensorInfo[];
@@ -465,8 +470,8 @@ export interface Model {
    * tensors the loop reads (boxes and scores before suppression), and says so here.
    */
   readonly notes: string;
-  /** Runs the model on one Float32Array per input; resolves to copies of the outputs. */
-  run(inputs: Float32Array[]): Promise<Float32Array[]>;
+  /** Runs the model on one Float32Array per input; resolves to copies of the outputs, each in its declared dtype. */
+  run(inputs: Float32Array[]): Promise<OutputArray[]>;
   /** Per-operator times of the last run; needs { profile: true } at load. */
   profile(): Promise<{ name: string; milliseconds: number }[]>;
   dispose(): void;

@@ -55,6 +55,7 @@ inline void require_same_graph(const garden::Graph& a, const garden::Graph& b) {
   CHECK(a.info.license == b.info.license);
   CHECK(a.info.labels == b.info.labels);
   CHECK(a.info.notes == b.info.notes);
+  CHECK(a.output_types == b.output_types);
   CHECK(a.info.mean == b.info.mean);
   CHECK(a.info.std == b.info.std);
 }

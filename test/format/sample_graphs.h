@@ -144,6 +144,10 @@ inline Graph every_op_graph() {
   g.pattern_constant("int64_scalar", {}, DType::kI64);
 
   g.graph().outputs = {d1, sm, gap, tr, mn, ds, mm2, rmax, rprod};
+  // Declared types travel with the outputs (the values stay float32).
+  g.graph().output_types.assign(9, garden::ValueType::kFloat32);
+  g.graph().output_types[7] = garden::ValueType::kInt32;
+  g.graph().output_types[8] = garden::ValueType::kBool;
   garden::ModelInfo& info = g.graph().info;
   info.task = "classification";
   info.source = "hand-built test graph";

@@ -95,8 +95,9 @@ inline Proto node(const std::string& op, const std::vector<std::string>& inputs,
   return n;
 }
 
-// ValueInfoProto of a float tensor; a negative dim is written as a dim_param.
-inline Proto value_info(const std::string& name, const std::vector<int64_t>& dims) {
+// ValueInfoProto of a tensor (float unless `elem_type` says otherwise); a
+// negative dim is written as a dim_param.
+inline Proto value_info(const std::string& name, const std::vector<int64_t>& dims, uint64_t elem_type = 1) {
   Proto shape;
   for (int64_t d : dims) {
     Proto dim;
@@ -104,7 +105,7 @@ inline Proto value_info(const std::string& name, const std::vector<int64_t>& dim
     else dim.varint(1, static_cast<uint64_t>(d));
     shape.message(1, dim);
   }
-  Proto tensor_type = Proto().varint(1, 1).message(2, shape);
+  Proto tensor_type = Proto().varint(1, elem_type).message(2, shape);
   return Proto().bytes(1, name).message(2, Proto().message(1, tensor_type));
 }
 

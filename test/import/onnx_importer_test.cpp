@@ -539,3 +539,18 @@ TEST_CASE("the real PP-OCRv4 detector imports at 640x640", "[onnx][fixtures]") {
   // Without an input size the dynamic height and width are refused clearly.
   require_error([&] { import(bytes); }, ErrorCode::kInvalidArgument, {"input size"});
 }
+
+TEST_CASE("ONNX outputs keep the element type they declare", "[onnx]") {
+  GraphSpec g;
+  g.nodes.push_back(node("Relu", {"x"}, {"y"}, "relu"));
+  g.nodes.push_back(node("Floor", {"y"}, {"count"}, "floor"));
+  g.nodes.push_back(node("Sign", {"y"}, {"flag"}, "sign"));
+  g.inputs.push_back(value_info("x", {1, 4}));
+  g.outputs.push_back(value_info("y", {}));
+  g.outputs.push_back(value_info("count", {}, 7));  // int64
+  g.outputs.push_back(value_info("flag", {}, 9));   // bool
+  const Graph typed = import(model(g));
+  CHECK(typed.output_types == std::vector<ValueType>{ValueType::kFloat32, ValueType::kInt64, ValueType::kBool});
+  // All float: nothing recorded.
+  CHECK(import(conv_model()).output_types.empty());
+}

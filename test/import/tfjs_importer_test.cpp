@@ -915,3 +915,26 @@ TEST_CASE("TF.js while loops are cut out: the outputs are the tensors the loop r
   map.node("loop/exit", "Exit", {"loop/enter"});
   require_error([&] { map.import(); }, ErrorCode::kUnsupportedModel, {"while loop", "not post-processing"});
 }
+
+TEST_CASE("TF.js outputs keep their type: the signature's dtype, else the node's", "[tfjs]") {
+  ModelBuilder b;
+  b.input("x", {1, 4});
+  b.input("y", {1, 4});
+  b.node("sum", "AddV2", {"x", "y"}, {{"T", {{"type", "DT_FLOAT"}}}});
+  b.node("count", "Cast", {"sum"}, {{"SrcT", {{"type", "DT_FLOAT"}}}, {"DstT", {{"type", "DT_INT32"}}}});
+  b.node("more", "Greater", {"x", "y"}, {{"T", {{"type", "DT_FLOAT"}}}});
+  b.node("scores", "Sigmoid", {"sum"});
+  const Graph g = b.import();
+  REQUIRE(g.outputs.size() == 3);
+  CHECK(g.output_types == std::vector<ValueType>{ValueType::kInt32, ValueType::kBool, ValueType::kFloat32});
+  // A signature's dtype wins; an ArgMax ending the graph returns the scores it read.
+  json model = b.model();
+  model["signature"] = {{"outputs", {{"a", {{"name", "count:0"}, {"dtype", "DT_INT64"}}},
+                                     {"b", {{"name", "scores:0"}, {"dtype", "DT_FLOAT"}}}}}};
+  CHECK(import_tfjs(model.dump(), {b.bytes}).output_types == std::vector<ValueType>{ValueType::kInt64, ValueType::kFloat32});
+  ModelBuilder argmax;
+  argmax.input("x", {1, 4});
+  argmax.int32s("axis", {}, {1});
+  argmax.node("label", "ArgMax", {"x", "axis"}, {{"output_type", {{"type", "DT_INT64"}}}});
+  CHECK(argmax.import().output_types.empty());
+}

@@ -41,7 +41,7 @@ for (const threads of [1, 2]) {
     try {
       assert.equal(garden.threads, threads);
       assert.equal(garden.build, 'simd-threads');
-      assert.deepEqual(model.inputs, [{ name: 'input', shape: [1, 3, 224, 224], layout: 'NCHW' }]);
+      assert.deepEqual(model.inputs, [{ name: 'input', shape: [1, 3, 224, 224], layout: 'NCHW', dtype: 'float32' }]);
       assert.deepEqual(model.outputs.map((o) => o.shape), [[1, 1000]]);
       const input = readFloats(path.join(FIXTURE, 'input.bin'));
       const [logits] = await model.run([input]);
@@ -182,6 +182,39 @@ test('a TF.js model with a while loop returns the tensors before it, and says so
     const plain = await garden.loadModel(fs.readFileSync(path.join(FIXTURE, 'model.onnx')), { warmup: false });
     assert.equal(plain.notes, '');
     plain.dispose();
+  } finally {
+    garden.dispose();
+  }
+});
+
+// Outputs a model declares integer or bool come back in that type (the
+// runtime computes them in float32, as exact whole numbers).
+test('run() returns each output in its declared type', async () => {
+  const placeholder = (name) => ({ name, op: 'Placeholder', attr: { dtype: { type: 'DT_FLOAT' }, shape: { shape: { dim: [{ size: '1' }, { size: '4' }] } } } });
+  const json = {
+    format: 'graph-model',
+    modelTopology: { node: [
+      placeholder('x'), placeholder('y'),
+      { name: 'sum', op: 'AddV2', input: ['x', 'y'], attr: { T: { type: 'DT_FLOAT' } } },
+      { name: 'count', op: 'Cast', input: ['sum'], attr: { SrcT: { type: 'DT_FLOAT' }, DstT: { type: 'DT_INT32' } } },
+      { name: 'more', op: 'Greater', input: ['x', 'y'], attr: { T: { type: 'DT_FLOAT' } } },
+      { name: 'square', op: 'Mul', input: ['sum', 'sum'], attr: { T: { type: 'DT_FLOAT' } } },
+    ] },
+    weightsManifest: [],
+  };
+  const garden = await createGarden({ threads: 1 });
+  try {
+    const model = await garden.loadModel(new TextEncoder().encode(JSON.stringify(json)), { warmup: false });
+    assert.deepEqual(model.outputs.map((o) => [o.name, o.dtype]), [['count', 'int32'], ['more', 'bool'], ['square', 'float32']]);
+    assert.deepEqual(model.inputs.map((i) => i.dtype), ['float32', 'float32']);
+    const [count, more, square] = await model.run([new Float32Array([1.5, -2.25, 3, 0]), new Float32Array([1, -1, -0.5, 0])]);
+    assert.ok(count instanceof Int32Array);
+    assert.deepEqual([...count], [2, -3, 2, 0]);  // truncation toward zero, as TensorFlow casts
+    assert.ok(more instanceof Uint8Array);
+    assert.deepEqual([...more], [1, 0, 1, 0]);
+    assert.ok(square instanceof Float32Array);
+    assert.deepEqual([...square], [6.25, 10.5625, 6.25, 0]);
+    model.dispose();
   } finally {
     garden.dispose();
   }

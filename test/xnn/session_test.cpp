@@ -371,6 +371,21 @@ TEST_CASE("Session exposes internal tensors as extra outputs of the same run", "
   }
 }
 
+TEST_CASE("Session outputs carry the type the model declares; extra outputs are float32", "[xnn][session]") {
+  Graph graph = weights_model();
+  garden::SessionOptions options;
+  CHECK(garden::Session(garden::Model{graph}, options).output(0).type == garden::ValueType::kFloat32);
+  graph.output_types = {garden::ValueType::kInt32};
+  options.extra_outputs = {graph.tensor(graph.nodes[1].outputs[0]).name};
+  for (garden::PortLayout layout : {garden::PortLayout::kDeclared, garden::PortLayout::kNhwc}) {
+    options.port_layout = layout;
+    garden::Session session(garden::Model{graph}, options);
+    CHECK(session.output(0).type == garden::ValueType::kInt32);
+    CHECK(session.output(1).type == garden::ValueType::kFloat32);
+    CHECK(session.input(0).type == garden::ValueType::kFloat32);
+  }
+}
+
 TEST_CASE("Session refuses extra outputs that are not computed tensors", "[xnn][session]") {
   const Graph graph = weights_model();
   const garden::Model model{graph};

@@ -41,7 +41,8 @@ const char* layout_name(garden::Layout layout) {
 val describe(const garden::TensorView& view) {
   return js_object({{"name", val(view.name)},
                     {"shape", js_array(view.shape, [](int64_t dim) { return val(static_cast<double>(dim)); })},
-                    {"layout", val(layout_name(view.layout))}});
+                    {"layout", val(layout_name(view.layout))},
+                    {"dtype", val(garden::value_type_name(view.type))}});
 }
 
 val float_view(const garden::TensorView& view) {

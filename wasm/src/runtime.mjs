@@ -549,6 +549,19 @@ class Segmenter extends ImageHandle {
   }
 }
 
+// The runtime computes in float32; an output the model declares integer or
+// bool holds whole numbers, returned as that type (always a copy: the view
+// is the runtime's buffer, rewritten by the next run).
+function inDeclaredType(view, dtype) {
+  const whole = (v) => (Number.isFinite(v) ? Math.round(v) : 0);
+  switch (dtype) {
+    case 'int32': return Int32Array.from(view, whole);
+    case 'int64': return BigInt64Array.from(view, (v) => BigInt(whole(v)));
+    case 'uint8': case 'bool': return Uint8Array.from(view, whole);
+    default: return view.slice();
+  }
+}
+
 class Model extends Handle {
   constructor(garden, native) {
     super(garden, native);
@@ -572,7 +585,7 @@ class Model extends Handle {
         view.set(input);
       });
       native.run();
-      return this.outputs.map((_, index) => native.outputView(index).slice());
+      return this.outputs.map((output, index) => inDeclaredType(native.outputView(index), output.dtype));
     });
   }
 

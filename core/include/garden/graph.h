@@ -198,12 +198,26 @@ struct ModelInfo {
   std::string notes;  // what the import changed that users should know (a graph cut at a loop), or ""
 };
 
+// The element type a model declares for an output. Activations are computed
+// in float32 (integer ones as exact whole numbers, below 2^24); an output
+// declared integer or bool is converted to its type where it leaves the
+// runtime (the package returns an Int32Array, a BigInt64Array or a Uint8Array).
+enum class ValueType : uint8_t { kFloat32 = 0, kInt32 = 1, kInt64 = 2, kUint8 = 3, kBool = 4 };
+const char* value_type_name(ValueType type);  // "float32", "int32", "int64", "uint8", "bool"
+
 struct Graph {
   std::vector<Tensor> tensors;
   std::vector<Node> nodes;  // topological order
   std::vector<TensorId> inputs;
   std::vector<TensorId> outputs;
+  // One per output, or empty when every output is float32.
+  std::vector<ValueType> output_types;
   ModelInfo info;
+
+  // The declared type of output `index` (float32 when none is recorded).
+  ValueType output_type(size_t index) const {
+    return index < output_types.size() ? output_types[index] : ValueType::kFloat32;
+  }
 
   TensorId add_tensor(Tensor tensor);
   Tensor& tensor(TensorId id);

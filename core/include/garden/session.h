@@ -89,6 +89,9 @@ struct TensorView {
   Shape shape;    // as the caller reads or writes it (see SessionOptions::port_layout)
   Layout layout;  // kNCHW, kNHWC or kAny
   float* data;    // element_count(shape) floats
+  // What the model declares (outputs only): an integer or bool output holds
+  // exact whole numbers, to be read as that type.
+  ValueType type = ValueType::kFloat32;
 };
 
 struct NodeTime {

@@ -162,6 +162,14 @@ Graph build_graph(const fb::Model& model, const uint8_t* file, size_t size) {
   graph.inputs = read_ids(model.inputs(), tensor_count, "graph inputs");
   graph.outputs = read_ids(model.outputs(), tensor_count, "graph outputs");
   graph.info = read_info(model.info());
+  if (const auto* types = model.output_types()) {
+    check(types->size() == graph.outputs.size(), "one output type per output");
+    for (const auto type : *types) {
+      const auto value = static_cast<uint8_t>(type);
+      check(value <= static_cast<uint8_t>(ValueType::kBool), "an output type out of range");
+      graph.output_types.push_back(static_cast<ValueType>(value));
+    }
+  }
   return graph;
 }
 

@@ -75,6 +75,13 @@ Offset<fb::ModelInfo> write_info(FlatBufferBuilder& b, const ModelInfo& info) {
   return fb::CreateModelInfo(b, task, source, license, labels, &mean, &std, notes);
 }
 
+Offset<flatbuffers::Vector<fb::ValueType>> write_output_types(FlatBufferBuilder& b, const Graph& graph) {
+  if (graph.output_types.empty()) return {};
+  std::vector<fb::ValueType> types;
+  for (ValueType type : graph.output_types) types.push_back(static_cast<fb::ValueType>(type));
+  return b.CreateVector(types);
+}
+
 // Any non-default value makes the builder store the field, so it can be
 // patched in place once the FlatBuffer's size is known.
 constexpr uint64_t kUnknownOffset = UINT64_MAX;
@@ -91,7 +98,7 @@ std::vector<uint8_t> write_flatbuffer(const Graph& graph, const WeightLayout& we
   const auto model =
       fb::CreateModel(b, kGardenFormatVersion, b.CreateVector(tensors), b.CreateVector(nodes),
                       b.CreateVector(graph.inputs), b.CreateVector(graph.outputs),
-                      write_info(b, graph.info), kUnknownOffset, weights.section_size);
+                      write_info(b, graph.info), kUnknownOffset, weights.section_size, write_output_types(b, graph));
   fb::FinishModelBuffer(b, model);
   std::vector<uint8_t> buffer(b.GetBufferPointer(), b.GetBufferPointer() + b.GetSize());
   const bool patched =

@@ -40,6 +40,17 @@ int64_t element_count(const Shape& shape) {
 
 const char* op_name(OpType op) { return ops::is_known_op(op) ? ops::op_card(op).name : "?"; }
 
+const char* value_type_name(ValueType type) {
+  switch (type) {
+    case ValueType::kFloat32: return "float32";
+    case ValueType::kInt32: return "int32";
+    case ValueType::kInt64: return "int64";
+    case ValueType::kUint8: return "uint8";
+    case ValueType::kBool: return "bool";
+  }
+  return "?";
+}
+
 TensorId Graph::add_tensor(Tensor tensor) {
   tensors.push_back(std::move(tensor));
   return static_cast<TensorId>(tensors.size() - 1);
@@ -58,6 +69,11 @@ const Tensor& Graph::tensor(TensorId id) const {
 }
 
 void Graph::validate() const {
+  require(output_types.empty() || output_types.size() == outputs.size(), ErrorCode::kInvalidModel,
+          "output types: " + std::to_string(output_types.size()) + " for " + std::to_string(outputs.size()) + " outputs");
+  for (ValueType type : output_types)
+    require(static_cast<uint8_t>(type) <= static_cast<uint8_t>(ValueType::kBool), ErrorCode::kInvalidModel,
+            "an output type out of range");
   std::vector<bool> defined(tensors.size(), false);
   for (size_t i = 0; i < tensors.size(); ++i) {
     const Tensor& t = tensors[i];

@@ -17,6 +17,7 @@ struct Port {
   std::string name;
   Shape shape;
   Layout layout;
+  ValueType type = ValueType::kFloat32;
 };
 
 std::vector<Port> ports(const Graph& graph, const std::vector<TensorId>& ids) {
@@ -63,7 +64,10 @@ struct Session::Impl {
       : runtime(graph, output_ids, options, weights),
         inputs(ports(graph, graph.inputs)),
         outputs(ports(graph, output_ids)),
-        threads(options.threads) {}
+        threads(options.threads) {
+    // The graph's own outputs come first; extra (internal) outputs are float32.
+    for (size_t i = 0; i < graph.outputs.size() && i < outputs.size(); ++i) outputs[i].type = graph.output_type(i);
+  }
 
   // A session on a graph of its own, freed once its weights are packed.
   static std::unique_ptr<Impl> owning(Model model, const SessionOptions& options) {
@@ -80,7 +84,7 @@ struct Session::Impl {
 namespace {
 
 TensorView view(const Port& port, xnn::ExternalBuffer& buffer) {
-  return {port.name, port.shape, port.layout, buffer.data.data()};
+  return {port.name, port.shape, port.layout, buffer.data.data(), port.type};
 }
 
 void require_index(size_t index, size_t count, const char* what) {

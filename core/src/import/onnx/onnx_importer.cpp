@@ -156,6 +156,17 @@ void translate_nodes(ImportContext& context, const onnx::GraphProto& graph) {
   unsupported.throw_if_any();
 }
 
+// The type an output declares (computed in float32 either way).
+ValueType declared_type(int32_t elem_type) {
+  switch (elem_type) {
+    case onnx::kInt8: case onnx::kInt16: case onnx::kInt32: case onnx::kUint16: return ValueType::kInt32;
+    case onnx::kInt64: case onnx::kUint32: case onnx::kUint64: return ValueType::kInt64;
+    case onnx::kUint8: return ValueType::kUint8;
+    case onnx::kBool: return ValueType::kBool;
+    default: return ValueType::kFloat32;
+  }
+}
+
 void define_graph_outputs(ImportContext& context, Graph& graph, const onnx::GraphProto& proto) {
   require(!proto.outputs.empty(), ErrorCode::kInvalidModel, "the ONNX graph declares no outputs");
   onnx::Node graph_node;
@@ -174,7 +185,11 @@ void define_graph_outputs(ImportContext& context, Graph& graph, const onnx::Grap
       tensor = copy;
     }
     graph.outputs.push_back(tensor);
+    graph.output_types.push_back(declared_type(output.elem_type));
   }
+  if (std::all_of(graph.output_types.begin(), graph.output_types.end(),
+                  [](ValueType t) { return t == ValueType::kFloat32; }))
+    graph.output_types.clear();
 }
 
 }  // namespace

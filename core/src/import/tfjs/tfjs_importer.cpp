@@ -11,6 +11,7 @@
 // "SemanticPredictions" becomes the logits) and taking the argmax is the
 // runner's job, which also lets it report confidences.
 #include <algorithm>
+#include <cstdlib>
 #include <deque>
 #include <set>
 #include <unordered_map>
@@ -143,6 +144,52 @@ std::vector<std::string> output_keys(const TfModel& model, const std::unordered_
   return keys;
 }
 
+ValueType value_type_of(const std::string& dtype) {
+  if (dtype == "DT_INT32" || dtype == "DT_INT16" || dtype == "DT_INT8" || dtype == "DT_UINT16") return ValueType::kInt32;
+  if (dtype == "DT_INT64") return ValueType::kInt64;
+  if (dtype == "DT_UINT8") return ValueType::kUint8;
+  if (dtype == "DT_BOOL") return ValueType::kBool;
+  return ValueType::kFloat32;
+}
+
+// The type TensorFlow gives output `index` of `node`: comparisons make bool,
+// TopK's indices int32, Cast its DstT, the rest their "T". (An ArgMax that
+// ends the graph returns its input, the scores: see pass_through_final_argmax.)
+std::string tf_output_dtype(const TfNode& node, int index) {
+  static const char* const kBool[] = {"Equal", "NotEqual", "Less", "LessEqual", "Greater", "GreaterEqual",
+                                      "LogicalAnd", "LogicalOr", "LogicalNot"};
+  for (const char* op : kBool)
+    if (node.op == op) return "DT_BOOL";
+  const auto attr = [&](const char* name, const char* otherwise) {
+    const tfjs::AttrValue* a = tfjs::find_attr(node, name);
+    return a != nullptr && !a->s.empty() ? a->s : std::string(otherwise);
+  };
+  if (node.op == "TopKV2" && index == 1) return "DT_INT32";
+  if (node.op == "Cast") return attr("DstT", "DT_FLOAT");
+  return attr("T", "DT_FLOAT");
+}
+
+// Per output key: the signature's dtype where it gives one, else the node's;
+// empty when every output is float32.
+std::vector<ValueType> declared_output_types(const TfModel& model, const std::vector<std::string>& keys) {
+  std::unordered_map<std::string, const TfNode*> by_name;
+  for (const TfNode& node : model.nodes) by_name.emplace(node.name, &node);
+  const bool from_signature = !model.loop_cut && !model.signature_outputs.empty();
+  std::vector<ValueType> types;
+  for (size_t i = 0; i < keys.size(); ++i) {
+    std::string dtype = from_signature && i < model.signature_output_types.size() ? model.signature_output_types[i] : "";
+    const size_t colon = keys[i].rfind(':');
+    const auto node = by_name.find(keys[i].substr(0, colon));
+    if (node != by_name.end() && (node->second->op == "ArgMax" || node->second->op == "ArgMin"))
+      dtype = "DT_FLOAT";  // the scores it was reading are returned
+    if (dtype.empty() && node != by_name.end())
+      dtype = tf_output_dtype(*node->second, std::atoi(keys[i].c_str() + colon + 1));
+    types.push_back(value_type_of(dtype));
+  }
+  if (std::all_of(types.begin(), types.end(), [](ValueType t) { return t == ValueType::kFloat32; })) types.clear();
+  return types;
+}
+
 // With a while loop cut out: the signature's outputs that outlive the cut,
 // then the tensors the loop read that are computed from the input (not the
 // constants that only size or index the loop).
@@ -245,7 +292,9 @@ Graph import_tfjs(const std::string& model_json, const std::vector<std::vector<u
       missing.insert(node.name);
   }
   unsupported.throw_if_any();
-  define_outputs(context, model.loop_cut ? cut_output_keys(context, model) : output_keys(model, readers));
+  const std::vector<std::string> keys = model.loop_cut ? cut_output_keys(context, model) : output_keys(model, readers);
+  define_outputs(context, keys);
+  graph.output_types = declared_output_types(model, keys);
   if (model.loop_cut) graph.info.notes = cut_note(*model.loop_cut, graph);
   require(!graph.inputs.empty(), ErrorCode::kUnsupportedModel, "TF.js model: no Placeholder input");
   graph.validate();

@@ -197,14 +197,16 @@ TfNode parse_node(const json& node, size_t position) {
   return out;
 }
 
-std::vector<std::string> parse_signature_outputs(const json& root) {
-  std::vector<std::string> names;
+// The signature's outputs: names, and dtypes ("" where the signature has none).
+void parse_signature_outputs(const json& root, TfModel& model) {
   const json* signature = optional_member(root, "signature");
   const json* outputs = signature ? optional_member(*signature, "outputs") : nullptr;
-  if (outputs == nullptr || !outputs->is_object()) return names;
-  for (auto it = outputs->begin(); it != outputs->end(); ++it)
-    names.push_back(to_string(member(it.value(), "name", "signature output"), "signature output name"));
-  return names;
+  if (outputs == nullptr || !outputs->is_object()) return;
+  for (auto it = outputs->begin(); it != outputs->end(); ++it) {
+    model.signature_outputs.push_back(to_string(member(it.value(), "name", "signature output"), "signature output name"));
+    const json* dtype = optional_member(it.value(), "dtype");
+    model.signature_output_types.push_back(dtype && dtype->is_string() ? dtype->get<std::string>() : "");
+  }
 }
 
 // ---- weights ----
@@ -437,7 +439,7 @@ TfModel parse_model(const std::string& model_json, const std::vector<std::vector
     const json& nodes = array_member(topology, "node", "modelTopology");
     for (size_t k = 0; k < nodes.size(); ++k) model.nodes.push_back(parse_node(nodes[k], k));
     cut_control_flow(model);
-    model.signature_outputs = parse_signature_outputs(root);
+    parse_signature_outputs(root, model);
     decode_weights(root, shards, model);
     return model;
   } catch (const json::exception& e) {

@@ -63,6 +63,7 @@ struct LoopCut {
 struct TfModel {
   std::vector<TfNode> nodes;                  // file order
   std::vector<std::string> signature_outputs; // "name" or "name:k"; empty if no signature
+  std::vector<std::string> signature_output_types;  // "DT_INT32"..., "" where not given; one per output
   std::map<std::string, Constant> weights;    // by weight name
   std::optional<LoopCut> loop_cut;            // set when a while loop was cut out
 };
