@@ -554,3 +554,31 @@ TEST_CASE("ONNX outputs keep the element type they declare", "[onnx]") {
   // All float: nothing recorded.
   CHECK(import(conv_model()).output_types.empty());
 }
+
+TEST_CASE("1-D Conv runs as 2-D on [N, C, L, 1] and matches a direct computation", "[onnx]") {
+  // x [1, 2, 5], w [3, 2, 3], bias, pads [1, 1], stride 2: output [1, 3, 3].
+  const std::vector<float> x = iota_floats(10, 0.5f), w = iota_floats(18, 0.25f), bias{1.f, -1.f, 0.5f};
+  GraphSpec g;
+  g.initializers.push_back(float_tensor("w", {3, 2, 3}, w));
+  g.initializers.push_back(float_tensor("b", {3}, bias));
+  g.nodes.push_back(node("Conv", {"x", "w", "b"}, {"y"}, "conv1d",
+                         {attr_ints("pads", {1, 1}), attr_ints("strides", {2}), attr_ints("kernel_shape", {3})}));
+  g.inputs.push_back(value_info("x", {1, 2, 5}));
+  g.outputs.push_back(value_info("y", {}));
+  const Graph graph = import(model(g));
+  REQUIRE(graph.tensor(graph.outputs[0]).shape == Shape{1, 3, 3});
+  std::vector<float> expected;
+  for (int o = 0; o < 3; ++o)
+    for (int l = 0; l < 3; ++l) {
+      float sum = bias[static_cast<size_t>(o)];
+      for (int c = 0; c < 2; ++c)
+        for (int k = 0; k < 3; ++k) {
+          const int at = l * 2 - 1 + k;
+          if (at >= 0 && at < 5) sum += x[static_cast<size_t>(c * 5 + at)] * w[static_cast<size_t>((o * 2 + c) * 3 + k)];
+        }
+      expected.push_back(sum);
+    }
+  const std::vector<float> got = garden::evaluate(graph, {x})[0];
+  REQUIRE(got.size() == expected.size());
+  for (size_t i = 0; i < got.size(); ++i) CHECK(got[i] == Approx(expected[i]).epsilon(1e-5));
+}

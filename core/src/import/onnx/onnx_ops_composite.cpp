@@ -1,12 +1,13 @@
 // ONNX ops the graph has no single op for, each spelled with a few
 // element-wise ops and reductions: the activations XNNPACK lacks (Softplus,
-// Softsign, Selu, Celu, ThresholdedRelu, Shrink, Tan, Sinh, Cosh; Atan, Asin
-// and Acos through Atan2), LogSoftmax, GlobalMaxPool, InstanceNormalization
-// and MeanVarianceNormalization. Where
+// Softsign, Selu, Celu, ThresholdedRelu, Shrink, Tan, Sinh, Cosh, Asinh,
+// Acosh, Atanh, Erf; Atan, Asin and Acos through Atan2), LogSoftmax,
+// GlobalMaxPool, InstanceNormalization and MeanVarianceNormalization. Where
 // ONNX's own function body loses precision in float32, the spelling is the
 // stable one (Softplus as relu(x) + log(1 + e^-|x|), LogSoftmax shifted by
 // the maximum).
 #include <cmath>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <vector>
@@ -167,6 +168,27 @@ void translate_activation_chain(ImportContext& context, const Node& node) {
   if (op == "Asin" || op == "Acos") {  // the angle whose sine (cosine) is x, from sqrt(1 - x^2)
     const TensorId other = c.step(OpType::kSqrt, {c.step(OpType::kSub, {c.scalar(1.f), c.step(OpType::kMul, {x, x})})});
     return c.finish(OpType::kAtan2, op == "Asin" ? std::vector<TensorId>{x, other} : std::vector<TensorId>{other, x});
+  }
+  if (op == "Asinh" || op == "Acosh") {  // log(x + sqrt(x^2 +- 1))
+    const TensorId square = c.step(OpType::kMul, {x, x});
+    const TensorId root = c.step(OpType::kSqrt, {c.step(OpType::kAdd, {square, c.scalar(op == "Asinh" ? 1.f : -1.f)})});
+    return c.finish(OpType::kLog, {c.step(OpType::kAdd, {x, root})});
+  }
+  if (op == "Atanh") {  // log((1 + x) / (1 - x)) / 2
+    const TensorId ratio = c.step(OpType::kDiv, {c.step(OpType::kAdd, {x, c.scalar(1.f)}),
+                                                 c.step(OpType::kSub, {c.scalar(1.f), x})});
+    return c.finish(OpType::kMul, {c.step(OpType::kLog, {ratio}), c.scalar(0.5f)});
+  }
+  if (op == "Erf") {  // Abramowitz & Stegun 7.1.26 (|error| <= 1.5e-7), odd in x
+    static constexpr float kP = 0.3275911f;
+    static constexpr float kA[] = {1.061405429f, -1.453152027f, 1.421413741f, -0.284496736f, 0.254829592f};
+    const TensorId magnitude = c.step(OpType::kAbs, {x});
+    const TensorId t = c.step(OpType::kReciprocal, {c.step(OpType::kAdd, {c.step(OpType::kMul, {magnitude, c.scalar(kP)}), c.scalar(1.f)})});
+    TensorId poly = c.step(OpType::kMul, {t, c.scalar(kA[0])});
+    for (size_t k = 1; k < std::size(kA); ++k) poly = c.step(OpType::kMul, {c.step(OpType::kAdd, {poly, c.scalar(kA[k])}), t});
+    const TensorId gauss = c.step(OpType::kExp, {c.step(OpType::kNeg, {c.step(OpType::kMul, {x, x})})});
+    const TensorId tail = c.step(OpType::kSub, {c.scalar(1.f), c.step(OpType::kMul, {poly, gauss})});
+    return c.finish(OpType::kMul, {tail, c.step(OpType::kSign, {x})});
   }
   if (op == "Sinh" || op == "Cosh") {  // (e^x -+ e^-x) / 2
     const TensorId up = c.step(OpType::kExp, {x}), down = c.step(OpType::kExp, {c.step(OpType::kNeg, {x})});

@@ -1,5 +1,6 @@
 // Convolutions, pooling and fully-connected layers.
 #include <algorithm>
+#include <optional>
 
 #include "import/common/folding.h"
 #include "import/common/windows.h"
@@ -104,9 +105,48 @@ std::vector<TensorId> with_optional(std::vector<TensorId> ids, TensorId optional
   return ids;
 }
 
+using Translate2d = void (*)(ImportContext&, const Node&);
+
+// A 1-D convolution or pooling ([N, C, L]) runs as the 2-D one on
+// [N, C, L, 1]: each per-axis attribute gains a second axis (a kernel,
+// stride and dilation of 1, no padding: pads [b, e] -> [b, 0, e, 0]), a
+// weight [.., k] becomes [.., k, 1], and the result is reshaped back to
+// [N, C', L']. False when the input is not 1-D.
+bool translated_as_2d(ImportContext& context, const Node& node, Translate2d translate_2d) {
+  const Shape x = context.input(node, 0).shape;
+  if (x.size() != 3) return false;
+  const std::string base = context.output_name(node) + "_2d";
+  Node plain = node;
+  for (Attribute& a : plain.attributes) {
+    if (a.ints.size() == 1 && (a.name == "kernel_shape" || a.name == "strides" || a.name == "dilations" ||
+                               a.name == "output_shape"))
+      a.ints.push_back(1);
+    if (a.ints.size() == 1 && a.name == "output_padding") a.ints.push_back(0);
+    if (a.ints.size() == 2 && a.name == "pads") a.ints = {a.ints[0], 0, a.ints[1], 0};
+  }
+  const Shape x4{x[0], x[1], x[2], 1};
+  const TensorId input = context.define_intermediate(base + "_in", x4);
+  context.emit(OpType::kReshape, node, {context.input_tensor(node, 0)}, {input});
+  context.set_alias(base + "_in", Value{x4, std::nullopt, input});
+  plain.inputs[0] = base + "_in";
+  if (context.has_input(node, 1)) {
+    const Constant& w = context.constant_input(node, 1);
+    require(w.shape.size() == 3, ErrorCode::kInvalidModel, describe(node) + ": a 1-D weight must have rank 3");
+    context.set_constant(base + "_w", importer::with_shape(w, {w.shape[0], w.shape[1], w.shape[2], 1}));
+    plain.inputs[1] = base + "_w";
+  }
+  plain.outputs.at(0) = base + "_out";
+  translate_2d(context, plain);
+  const Shape& y4 = context.value(plain, base + "_out").shape;
+  const TensorId output = context.define_output(node, {y4[0], y4[1], y4[2]});
+  context.emit(OpType::kReshape, node, {context.tensor_of(base + "_out", node)}, {output});
+  return true;
+}
+
 }  // namespace
 
 void translate_conv(ImportContext& context, const Node& node) {
+  if (translated_as_2d(context, node, translate_conv)) return;
   const Shape x = activation_4d(context, node);
   const Constant& w = float_weight(context, node, 1, 4);
   const int64_t groups = read_groups(node, x[1]);
@@ -130,6 +170,7 @@ void translate_conv(ImportContext& context, const Node& node) {
 }
 
 void translate_conv_transpose(ImportContext& context, const Node& node) {
+  if (translated_as_2d(context, node, translate_conv_transpose)) return;
   const Shape x = activation_4d(context, node);
   const Constant& w = float_weight(context, node, 1, 4);
   require(w.shape[0] == x[1], ErrorCode::kInvalidModel,
@@ -185,6 +226,7 @@ void translate_conv_transpose(ImportContext& context, const Node& node) {
 }
 
 void translate_pool(ImportContext& context, const Node& node) {
+  if (translated_as_2d(context, node, translate_pool)) return;
   const Shape x = activation_4d(context, node);
   NodeAttributes attrs_in(node);
   std::vector<int64_t> kernel = attrs_in.get_ints("kernel_shape");
