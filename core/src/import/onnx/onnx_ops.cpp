@@ -98,6 +98,7 @@ const std::unordered_map<std::string, Translator>& translators() {
       {"Sinh", wrap(translate_activation_chain)},
       {"Cosh", wrap(translate_activation_chain)},
       {"GlobalMaxPool", wrap(translate_global_max_pool)},
+      {"LRN", wrap(translate_lrn)},
       {"InstanceNormalization", wrap(translate_instance_norm)},
       {"MeanVarianceNormalization", wrap(translate_mean_variance_norm)},
       {"Resize", wrap(translate_resize)},

@@ -2,7 +2,7 @@
 // element-wise ops and reductions: the activations XNNPACK lacks (Softplus,
 // Softsign, Selu, Celu, ThresholdedRelu, Shrink, Tan, Sinh, Cosh, Asinh,
 // Acosh, Atanh, Erf; Atan, Asin and Acos through Atan2), LogSoftmax,
-// GlobalMaxPool, InstanceNormalization and MeanVarianceNormalization. Where
+// GlobalMaxPool, LRN, InstanceNormalization and MeanVarianceNormalization. Where
 // ONNX's own function body loses precision in float32, the spelling is the
 // stable one (Softplus as relu(x) + log(1 + e^-|x|), LogSoftmax shifted by
 // the maximum).
@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "import/common/windows.h"
 #include "import/onnx/onnx_translators.h"
 
 namespace garden {
@@ -196,6 +197,37 @@ void translate_activation_chain(ImportContext& context, const Node& node) {
     return c.finish(OpType::kMul, {both, c.scalar(0.5f)});
   }
   fail(ErrorCode::kUnsupportedOp, "unsupported ONNX op '" + op + "' (node '" + node.name + "')");
+}
+
+// Local response normalization across channels:
+//   y = x * (bias + alpha / size * sum of x^2 over `size` channels around c)^-beta.
+// In NCHW memory [N, C, H, W] is [N, 1, C, H*W]: the channel window is an
+// average pool of size x 1 there (its zero padding counted, as the sum's
+// missing terms), and the power is exp(-beta * log(.)).
+void translate_lrn(ImportContext& context, const Node& node) {
+  Chain c(context, node);
+  const Shape& x = c.shape();
+  require(x.size() >= 3, ErrorCode::kUnsupportedModel, describe(node) + ": input has rank " + std::to_string(x.size()));
+  const NodeAttributes attrs(node);
+  const int64_t size = attrs.get_int("size", 0);
+  const float alpha = attrs.get_float("alpha", 1e-4f), beta = attrs.get_float("beta", 0.75f), bias = attrs.get_float("bias", 1.f);
+  require(size >= 1 && size <= importer::kMaxWindow, ErrorCode::kInvalidModel, describe(node) + ": size out of range");
+  require(std::isfinite(alpha) && std::isfinite(beta) && std::isfinite(bias), ErrorCode::kInvalidModel,
+          describe(node) + ": alpha, beta and bias must be finite");
+  int64_t spatial = 1;
+  for (size_t d = 2; d < x.size(); ++d) spatial *= x[d];
+  const Shape rows{x[0], 1, x[1], spatial};
+  importer::Window window;
+  window.kernel[0] = size;
+  window.pad[0] = (size - 1) / 2;
+  window.pad[2] = size - 1 - (size - 1) / 2;
+  Attributes pool = importer::window_attributes(window, describe(node));
+  pool.count_include_pad = true;
+  const TensorId square = c.step(OpType::kReshape, {c.step(OpType::kMul, {c.x(), c.x()})}, {}, rows);
+  const TensorId mean = c.step(OpType::kReshape, {c.step(OpType::kAveragePool2D, {square}, pool, rows)});
+  const TensorId base = c.step(OpType::kAdd, {c.step(OpType::kMul, {mean, c.scalar(alpha)}), c.scalar(bias)});
+  const TensorId scale = c.step(OpType::kExp, {c.step(OpType::kMul, {c.step(OpType::kLog, {base}), c.scalar(-beta)})});
+  c.finish(OpType::kMul, {c.x(), scale});
 }
 
 void translate_global_max_pool(ImportContext& context, const Node& node) {

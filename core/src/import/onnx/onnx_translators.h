@@ -32,6 +32,7 @@ int64_t softmax_axis(ImportContext& context, const Node& node);
 void translate_log_softmax(ImportContext& context, const Node& node);
 void translate_activation_chain(ImportContext& context, const Node& node);  // Softplus, Selu, Tan...
 void translate_global_max_pool(ImportContext& context, const Node& node);
+void translate_lrn(ImportContext& context, const Node& node);
 void translate_instance_norm(ImportContext& context, const Node& node);
 void translate_mean_variance_norm(ImportContext& context, const Node& node);
 
