@@ -226,7 +226,7 @@ TEST_CASE("integer arithmetic on shapes folds: Div, Mul, Slice, Cast, ConstantOf
   CHECK(graph.tensor(resize.outputs[0]).shape == Shape{1, 2, 10, 14});
 }
 
-TEST_CASE("nearest Resize maps ONNX rounding to the graph's modes or refuses", "[onnx]") {
+TEST_CASE("nearest Resize maps ONNX rounding to the graph's modes, or runs as matrix products", "[onnx]") {
   auto resize_model = [](const std::string& coordinate, const std::string& nearest, float scale) {
     GraphSpec g;
     g.initializers.push_back(float_tensor("scales", {4}, {1.f, 1.f, scale, scale}));
@@ -237,19 +237,29 @@ TEST_CASE("nearest Resize maps ONNX rounding to the graph's modes or refuses", "
     g.outputs.push_back(value_info("y", {}));
     return model(g);
   };
-  // 4 -> 6 half_pixel with round_prefer_ceil is TF's half-pixel nearest (asymmetric would differ at x = 1).
-  Graph half = import(resize_model("half_pixel", "round_prefer_ceil", 1.5f));
-  CHECK(half.nodes[0].attrs.coordinate_mode == CoordinateMode::kHalfPixel);
-  CHECK(half.tensor(half.outputs[0]).shape == Shape{1, 1, 6, 6});
-  // 4 -> 6 asymmetric floor picks 0,0,1,2,2,3: only the graph's asymmetric mode does.
-  Graph floor_mode = import(resize_model("asymmetric", "floor", 1.5f));
-  CHECK(floor_mode.nodes[0].attrs.coordinate_mode == CoordinateMode::kAsymmetric);
-  // x2 asymmetric with round_prefer_floor picks the same pixels as floor.
+  // The 4x4 image 0..15 resized: each output pixel must be input[rows[y]][rows[x]].
+  const auto picks = [](const Graph& graph, const std::vector<int>& rows) {
+    std::vector<float> x(16);
+    for (size_t i = 0; i < 16; ++i) x[i] = static_cast<float>(i);
+    const std::vector<float> y = garden::evaluate(graph, {x})[0];
+    REQUIRE(y.size() == rows.size() * rows.size());
+    for (size_t i = 0; i < rows.size(); ++i)
+      for (size_t j = 0; j < rows.size(); ++j) CHECK(y[i * rows.size() + j] == static_cast<float>(rows[i] * 4 + rows[j]));
+  };
+  // x2 asymmetric with round_prefer_floor picks the same pixels as the graph's asymmetric block copy.
   Graph asym = import(resize_model("asymmetric", "round_prefer_floor", 2.f));
+  REQUIRE(asym.nodes.size() == 1);
   CHECK(asym.nodes[0].attrs.resize_mode == ResizeMode::kNearest);
-  // ceil rounding matches none of the graph's modes.
-  require_error([&] { import(resize_model("asymmetric", "ceil", 2.f)); }, ErrorCode::kUnsupportedModel,
-                {"'up'", "nearest_mode 'ceil'"});
+  CHECK(asym.nodes[0].attrs.coordinate_mode == CoordinateMode::kAsymmetric);
+  picks(asym, {0, 0, 1, 1, 2, 2, 3, 3});
+  // 4 -> 6 (no whole factor) and ceil rounding (no graph mode) run as matrices.
+  Graph half = import(resize_model("half_pixel", "round_prefer_ceil", 1.5f));
+  CHECK(nodes_of(half, OpType::kResize2D).empty());
+  CHECK(nodes_of(half, OpType::kFullyConnected).size() == 2);
+  CHECK(half.tensor(half.outputs[0]).shape == Shape{1, 1, 6, 6});
+  picks(half, {0, 1, 1, 2, 3, 3});
+  picks(import(resize_model("asymmetric", "floor", 1.5f)), {0, 0, 1, 2, 2, 3});
+  picks(import(resize_model("asymmetric", "ceil", 2.f)), {0, 1, 1, 2, 2, 3, 3, 3});
 }
 
 TEST_CASE("Gemm folds alpha and beta; MatMul with a constant becomes FullyConnected", "[onnx]") {
