@@ -178,7 +178,7 @@ TEST_CASE("TFLite: element-wise unary builtins become their graph ops", "[tflite
   const std::vector<std::pair<int32_t, OpType>> builtins = {
       {8, OpType::kFloor}, {47, OpType::kExp},   {59, OpType::kNeg}, {73, OpType::kLog},  {75, OpType::kSqrt},
       {101, OpType::kAbs}, {104, OpType::kCeil}, {111, OpType::kElu}, {116, OpType::kRound}, {66, OpType::kSin},
-      {108, OpType::kCos}};
+      {108, OpType::kCos}, {158, OpType::kSign}};
   for (const auto& [code, op] : builtins) {
     SmallModel small;
     small.model.ops[2] = TfliteOp{code, "", {4}, {7}};
@@ -230,7 +230,8 @@ TEST_CASE("TFLite: element-wise binary builtins become their graph ops", "[tflit
                               {55, 39, OpType::kMaximum},
                               {57, 39, OpType::kMinimum},
                               {78, 56, OpType::kPow},
-                              {99, 76, OpType::kSquaredDifference}};
+                              {99, 76, OpType::kSquaredDifference},
+                              {156, 122, OpType::kAtan2}};
   for (const Builtin& builtin : builtins) {
     SmallModel small;
     small.model.ops[2] = TfliteOp{builtin.code, "", {4, 3}, {7}, builtin.options_type, nullptr};

@@ -102,6 +102,8 @@ const BuiltinOp kBuiltinOps[] = {
     {114, "QUANTIZE", 0, tflite::translate_quantization},
     {116, "ROUND", 0, unary<OpType::kRound>},
     {117, "HARD_SWISH", 0, unary<OpType::kHardSwish>},
+    {156, "ATAN2", 122, binary<OpType::kAtan2>},  // ATan2Options: empty, read as no fused activation
+    {158, "SIGN", 0, unary<OpType::kSign>},
 };
 
 constexpr int32_t kCustomCode = 32;  // CUSTOM: the operator names itself in custom_code
