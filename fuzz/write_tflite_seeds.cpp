@@ -31,12 +31,12 @@ enum : int32_t {
   kAdd = 0, kAveragePool = 1, kConcat = 2, kConv = 3, kDepthwise = 4, kDequantize = 6, kFullyConnected = 9,
   kLogistic = 14, kMaxPool = 17, kMul = 18, kRelu6 = 21, kReshape = 22, kResizeBilinear = 23, kSoftmax = 25,
   kCustom = 32, kPad = 34, kMean = 40, kSub = 41, kDiv = 42, kSin = 66, kTransposeConv = 67, kReduceProd = 81,
-  kReduceMax = 82, kReduceMin = 89, kCos = 108, kHardSwish = 117,
+  kReduceMax = 82, kReduceMin = 89, kCos = 108, kHardSwish = 117, kAtan2 = 156, kSign = 158,
 };
 enum : uint8_t {
   kConvOptions = 1, kDepthwiseOptions = 2, kPoolOptions = 5, kFullyConnectedOptions = 8, kSoftmaxOptions = 9,
   kConcatOptions = 10, kAddOptions = 11, kResizeBilinearOptions = 15, kMulOptions = 21, kReducerOptions = 27,
-  kSubOptions = 28, kDivOptions = 29, kTransposeConvOptions = 49,
+  kSubOptions = 28, kDivOptions = 29, kTransposeConvOptions = 49, kAtan2Options = 122,
 };
 constexpr int8_t kSame = 0, kValid = 1, kNoActivation = 0, kActivationRelu6 = 3;
 
@@ -151,7 +151,8 @@ TfliteModel mixed_ops() {
   return m;
 }
 
-// SIN, COS and the reductions by maximum, minimum and product.
+// SIN, COS, ATAN2 (codes above 127), SIGN and the reductions by maximum,
+// minimum and product.
 TfliteModel reductions() {
   TfliteModel m;
   m.tensors = {
@@ -164,6 +165,8 @@ TfliteModel reductions() {
       {{1, 4, 4}},                   // 6 min over channels, dropped
       {{2}, kInt32, ints({1, 2})},   // 7 the remaining axes
       {{1, 1, 1}},                   // 8 product (an output)
+      {{1, 4, 4, 4}},                // 9 sign of the input
+      {{1, 4, 4, 4}},                // 10 atan2(sin, sign) (an output)
   };
   const auto reducer = [](bool keep_dims) {
     return [=](Builder& b) { return tfl::CreateReducerOptions(b, keep_dims).Union(); };
@@ -174,9 +177,11 @@ TfliteModel reductions() {
       {kReduceMax, "", {2, 3}, {4}, kReducerOptions, reducer(true)},
       {kReduceMin, "", {2, 5}, {6}, kReducerOptions, reducer(false)},
       {kReduceProd, "", {6, 7}, {8}, kReducerOptions, reducer(true)},
+      {kSign, "", {0}, {9}},
+      {kAtan2, "", {1, 9}, {10}, kAtan2Options, [](Builder& b) { return flatbuffers::Offset<void>(b.EndTable(b.StartTable())); }},
   };
   m.inputs = {0};
-  m.outputs = {4, 8};
+  m.outputs = {4, 8, 10};
   return m;
 }
 
