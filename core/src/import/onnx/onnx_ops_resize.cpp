@@ -55,16 +55,18 @@ int64_t clamp_index(double v, int64_t in) {
   return static_cast<int64_t>(v);
 }
 
-int64_t onnx_nearest_index(const ResizeRequest& r, int axis, int64_t x, int64_t in, int64_t out) {
-  double v = onnx_source_coordinate(r, axis, x, in, out);
+// Coordinate v rounded to a sample as nearest_mode says (not yet clamped).
+double nearest_rounded(const ResizeRequest& r, int axis, double v) {
   const std::string& n = r.nearest;
-  double rounded;
-  if (n == "floor") rounded = std::floor(v);
-  else if (n == "ceil") rounded = std::ceil(v);
-  else if (n == "round_prefer_ceil") rounded = std::floor(v + 0.5);
-  else if (n == "simple") rounded = r.scale[axis] < 1 ? std::ceil(v) : std::floor(v);  // Upsample
-  else rounded = std::ceil(v - 0.5);  // round_prefer_floor
-  return clamp_index(rounded, in);
+  if (n == "floor") return std::floor(v);
+  if (n == "ceil") return std::ceil(v);
+  if (n == "round_prefer_ceil") return std::floor(v + 0.5);
+  if (n == "simple") return r.scale[axis] < 1 ? std::ceil(v) : std::floor(v);  // Upsample
+  return std::ceil(v - 0.5);  // round_prefer_floor
+}
+
+int64_t onnx_nearest_index(const ResizeRequest& r, int axis, int64_t x, int64_t in, int64_t out) {
+  return clamp_index(nearest_rounded(r, axis, onnx_source_coordinate(r, axis, x, in, out)), in);
 }
 
 int64_t graph_nearest_index(CoordinateMode mode, int64_t x, int64_t in, int64_t out) {
@@ -149,12 +151,7 @@ void interpolation_row(const Node& node, const ResizeRequest& r, int axis, int64
   double base = std::floor(v), t = v - base;
   std::vector<std::pair<int64_t, double>> taps;  // (index, weight)
   if (r.mode == "nearest") {
-    const std::string& n = r.nearest;
-    bool up = t > 0.5 || (t == 0.5 && (n == "round_prefer_ceil" || n == "ceil"));
-    if (n == "floor") up = false;
-    if (n == "ceil") up = t > 0;
-    if (n == "simple") up = r.scale[axis] < 1 && t > 0;  // Upsample: ceil when shrinking, else floor
-    taps.push_back({static_cast<int64_t>(base) + (up ? 1 : 0), 1.0});
+    taps.push_back({static_cast<int64_t>(nearest_rounded(r, axis, v)), 1.0});
   } else if (r.mode == "cubic") {
     const double a = r.cubic_a;
     const auto far = [a](double d) { return ((a * d - 5 * a) * d + 8 * a) * d - 4 * a; };  // 1 <= d < 2
