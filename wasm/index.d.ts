@@ -89,8 +89,9 @@ export interface LoadOptions extends FetchOptions {
    * load resolves, and discard the result (default true). A fresh model runs
    * its first calls several times slower than later ones (the engine
    * compiles its code lazily, then optimizes what runs often); warm-up runs
-   * repeat for up to about 0.8 s (at least one run, at most 8) so that the
-   * first real call runs at full speed. Results are the same either way.
+   * repeat for up to about 0.8 s (at least one run, at most 8), or until
+   * two runs of 50 ms or more take about the same time, so that the first
+   * real call runs at full speed. Results are the same either way.
    * false: a faster load, slower first calls.
    */
   warmup?: boolean;

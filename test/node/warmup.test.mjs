@@ -7,7 +7,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 
-import { FIXTURES, importPackage, readPage, rejection } from './helpers.mjs';
+import { FIXTURES, PACKAGE, importPackage, readPage, rejection } from './helpers.mjs';
 
 const { createGarden } = await importPackage();
 const page = readPage();
@@ -96,4 +96,19 @@ test('warmup must be true or false', async () => {
   } finally {
     garden.dispose();
   }
+});
+
+// The stopping rule, on run times like those measured in Node at 2 threads.
+test('warm-up stops at the budget, at 8 runs, or once two long runs agree', async () => {
+  const { warmupDone } = await import(pathToFileURL(path.join(PACKAGE, 'runtime.mjs')).href);
+  assert.equal(warmupDone([159], 159), false, 'one run is never settled');
+  assert.equal(warmupDone([159, 143], 302), true, 'DeepLab: a second long run as fast as the first');
+  assert.equal(warmupDone([98, 59], 157), false, 'a long run 1.66x faster than the one before is still warming');
+  assert.equal(warmupDone([98, 59, 54], 211), true);
+  assert.equal(warmupDone([47, 24, 20], 91), false, 'short runs can agree in baseline code');
+  assert.equal(warmupDone([11, 10, 10, 10, 10, 10, 10], 71), false);
+  assert.equal(warmupDone([11, 10, 10, 10, 10, 10, 10, 10], 81), true, 'at most 8 runs');
+  assert.equal(warmupDone([5000], 5000), true, 'a run longer than the budget is the only one');
+  assert.equal(warmupDone([400, 100], 500), false);
+  assert.equal(warmupDone([400, 100, 300], 800), true, 'the budget');
 });

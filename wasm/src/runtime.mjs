@@ -188,12 +188,27 @@ export function modelArguments(first, second) {
 // they take) before it is at full speed. Warm-up runs on a mid-grey frame (or
 // zero tensors) take that cost at load: they repeat until WARMUP_BUDGET_MS
 // have passed since the first began, at least once (a large model runs once)
-// and at most WARMUP_MAX_RUNS times. (Stopping once two runs in a row take
-// the same time does not work: two runs still in baseline code can agree.)
+// and at most WARMUP_MAX_RUNS times, or until the model has settled: a run
+// of WARMUP_SETTLED_MS or more, no more than WARMUP_SETTLED_RATIO faster than
+// the one before. Short runs cannot settle: two runs still in baseline code
+// can agree, when both end before the optimizing compiler does. A run that
+// long leaves it the time, so a second one as fast is at full speed (DeepLab
+// at 513 x 513 settles in 2 runs instead of 4 or 5 in the budget).
 // The results are discarded, and every buffer the runs touch is rewritten by
 // the next real call.
 const WARMUP_MAX_RUNS = 8;
 const WARMUP_BUDGET_MS = 800;
+const WARMUP_SETTLED_MS = 50;
+const WARMUP_SETTLED_RATIO = 1.2;
+
+/** Whether warm-up stops after runs that took `runTimes` ms, `elapsedMs` after the first began. */
+export function warmupDone(runTimes, elapsedMs) {
+  const runs = runTimes.length;
+  if (runs >= WARMUP_MAX_RUNS || elapsedMs >= WARMUP_BUDGET_MS) return true;
+  if (runs < 2) return false;
+  const [previous, last] = runTimes.slice(-2);
+  return last >= WARMUP_SETTLED_MS && previous <= WARMUP_SETTLED_RATIO * last;
+}
 
 // Classifiers and segmenters stretch or fit any frame over their whole input
 // tensor, so a small frame exercises all of their code; text detectors never
@@ -269,10 +284,12 @@ export class LocalGarden {
     try {
       const native = handle.native();
       const start = performance.now();
-      for (let runs = 1; ; ++runs) {
+      const runTimes = [];
+      do {
+        const began = performance.now();
         this.call(() => run(native));
-        if (runs === WARMUP_MAX_RUNS || performance.now() - start >= WARMUP_BUDGET_MS) break;
-      }
+        runTimes.push(performance.now() - began);
+      } while (!warmupDone(runTimes, performance.now() - start));
     } catch (error) {
       handle.dispose();
       throw error;
