@@ -142,6 +142,13 @@ export interface Garden {
   readonly isolated: boolean;
   /** Which WebAssembly build was loaded. */
   readonly build: BuildName;
+  /**
+   * The runtime's version: its .garden format and the package's ('garden1-0.1.0').
+   * Models fetched by URL are cached as this runtime imported them (as
+   * .garden files, beside the downloads) under this version and the file's
+   * SHA-256, so a later load of the same file skips the import.
+   */
+  readonly version: string;
   /** Whether the runtime runs in a Web Worker. */
   readonly inWorker: boolean;
 

@@ -213,6 +213,8 @@ Model load_model_file(const std::string& path) { return load_model_file(path, Lo
 
 std::vector<uint8_t> save_model_bytes(const Model& model) { return write_garden(model.graph); }
 
+uint32_t garden_format_version() { return kGardenFormatVersion; }
+
 size_t save_model_file(const Model& model, const std::string& path) {
   const std::vector<uint8_t> bytes = save_model_bytes(model);
   // PATH.tmp.<pid>, renamed over PATH (atomic on POSIX file systems).

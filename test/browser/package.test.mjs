@@ -207,7 +207,7 @@ test('loadModel forms in the runtime worker: (bytes), ({ model }), ({ modelUrl }
 // it: a context-wide unroute() can wait forever on a handler whose response
 // the page abandoned (the refused download). A wrong checksum is refused and
 // leaves Cache Storage empty; the second loads are served from Cache Storage,
-// without a request.
+// without a request, and read the models as the first visit imported them.
 test('loadClassifier() and loadSegmenter() by their official URLs in a page: integrity, then Cache Storage', { timeout: 180_000 }, async () => {
   const server = await serve({ '/pkg/': PACKAGE, '/chelsea.png': chelseaPath() }, { isolated: true, pages: PAGES });
   const page = await browser.newPage();
@@ -242,9 +242,11 @@ test('loadClassifier() and loadSegmenter() by their official URLs in a page: int
         const segmenter = await garden.loadSegmenter({ integrity: integrity.segmenter });
         const { width, height, segmentationMap } = await segmenter.segment(image);
         const cached = await entries();
+        const imports = (await (await caches.open('model-garden-imports-v1')).keys()).map((request) => request.url);
         classifier.dispose();
         segmenter.dispose();
-        return { wrong, afterWrong, cached, top: top.map((p) => p.className), mapOk: segmentationMap.length === width * height * 4 };
+        return { wrong, afterWrong, cached, imports, version: garden.version, top: top.map((p) => p.className),
+          mapOk: segmentationMap.length === width * height * 4 };
       } finally {
         garden.dispose();
       }
@@ -256,6 +258,11 @@ test('loadClassifier() and loadSegmenter() by their official URLs in a page: int
     assert.equal(result.mapOk, true);
     const deeplabFiles = Object.keys(integrity.segmenter).length;
     assert.equal(result.cached, 1 + deeplabFiles, 'the classifier and every DeepLab file, each under its checksum');
+    // Each model's import, kept as a .garden file (and an index) under the
+    // runtime's version and the file's SHA-256.
+    assert.equal(result.imports.length, 4, result.imports.join(', '));
+    for (const url of result.imports) assert.ok(url.includes(encodeURIComponent(result.version)), url);
+    assert.equal(result.imports.filter((url) => url.endsWith('/index.json')).length, 2);
     const fetched = requests.length;
     assert.equal(fetched, 2 + deeplabFiles, requests.join(', '));
 
@@ -266,16 +273,20 @@ test('loadClassifier() and loadSegmenter() by their official URLs in a page: int
       const { createGarden } = await import('/pkg/garden.mjs');
       const garden = await createGarden({ threads: 2 });
       try {
-        (await garden.loadClassifier({ integrity: integrity.classifier, warmup: false })).dispose();
+        const image = await createImageBitmap(await (await fetch('/chelsea.png')).blob());
+        const classifier = await garden.loadClassifier({ integrity: integrity.classifier, warmup: false });
+        const top = await classifier.classify(image, 3);
+        classifier.dispose();
         (await garden.loadSegmenter({ integrity: integrity.segmenter, warmup: false })).dispose();
         await garden.clearCache();
-        return (await caches.keys()).length;
+        return { caches: (await caches.keys()).length, top: top.map((p) => p.className) };
       } finally {
         garden.dispose();
       }
     })()`);
     assert.equal(requests.length, fetched, 'the second visit requested nothing');
-    assert.equal(again, 0, 'clearCache() removed the cache');
+    assert.deepEqual(again.top, result.top, 'the cached import classifies as the first visit did');
+    assert.equal(again.caches, 0, 'clearCache() removed the caches');
   } finally {
     await page.close();
     await server.close();

@@ -40,7 +40,9 @@ function cacheFolder() {
 }
 after(() => { for (const folder of folders) fs.rmSync(folder, { recursive: true, force: true }); });
 
-const cachedFiles = (folder) => (fs.existsSync(folder) ? fs.readdirSync(folder) : []);
+// The downloads in a cache folder (its imports/ folder holds what was imported of them).
+const cachedFiles = (folder) => (fs.existsSync(folder)
+  ? fs.readdirSync(folder, { withFileTypes: true }).filter((entry) => entry.isFile()).map((entry) => entry.name) : []);
 
 test('loadClassifier() with no options: EfficientNet-Lite0 from its official URL, named by the labels its file packs', { timeout: 120_000 }, async () => {
   const { fetch, requests } = routedFetch();

@@ -107,6 +107,10 @@ EMSCRIPTEN_BINDINGS(garden_model) {
       .function("profile", &JsModel::profile);
 }
 
+EMSCRIPTEN_BINDINGS(garden_imports) {
+  emscripten::function("importCacheVersion", &garden_js::import_cache_version);
+}
+
 EMSCRIPTEN_BINDINGS(garden_pixels) {
   emscripten::class_<garden_js::PixelBuffer>("PixelBuffer")
       .constructor<>()

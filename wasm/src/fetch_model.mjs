@@ -5,7 +5,8 @@
 import { GardenError } from './errors.mjs';
 import { IS_NODE, nodeBuiltin } from './node_builtins.mjs';
 
-const CACHE_NAME = 'model-garden-models-v1';
+// Downloads, and what the runtime imported of them (import_cache.mjs).
+const CACHE_NAMES = { models: 'model-garden-models-v1', imports: 'model-garden-imports-v1' };
 // Cache Storage keys are http(s) URLs: a file known by its checksum is kept
 // under this made-up origin, whatever URL it came from.
 const CHECKSUM_KEY_PREFIX = 'https://checksum.model-garden.invalid/';
@@ -130,24 +131,28 @@ class FolderCache {
   }
 }
 
-async function openCache({ cache, cacheDir }) {
+/** The downloads' cache (kind 'models') or the imports' ('imports': in Node, a folder inside the downloads'). */
+export async function openCache({ cache, cacheDir }, kind = 'models') {
   if (!cache) return null;
-  if (IS_NODE) return new FolderCache(cacheDir ?? await defaultCacheDir());
+  if (IS_NODE) {
+    const folder = cacheDir ?? await defaultCacheDir();
+    return new FolderCache(kind === 'imports' ? (await nodeBuiltin('node:path')).join(folder, 'imports') : folder);
+  }
   if (typeof caches === 'undefined') return null;
   try {
-    return new BrowserCache(await caches.open(CACHE_NAME));
+    return new BrowserCache(await caches.open(CACHE_NAMES[kind]));
   } catch {
     return null;  // opaque origins and some private modes have no Cache Storage
   }
 }
 
-/** Empties the model cache: Cache Storage in browsers, the cache folder in Node. */
+/** Empties the model cache (downloads and imports): Cache Storage in browsers, the cache folder in Node. */
 export async function clearModelCache({ cacheDir } = {}) {
   if (IS_NODE) {
     const { rm } = await nodeBuiltin('node:fs/promises');
     await rm(cacheDir ?? await defaultCacheDir(), { recursive: true, force: true });
   } else if (typeof caches !== 'undefined') {
-    await caches.delete(CACHE_NAME);
+    for (const name of Object.values(CACHE_NAMES)) await caches.delete(name);
   }
 }
 

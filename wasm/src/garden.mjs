@@ -114,11 +114,12 @@ class RemoteModel extends RemoteHandle {
 class WorkerGarden {
   #connection;
 
-  constructor(connection, { threads, build, isolated }) {
+  constructor(connection, { threads, build, isolated, version }) {
     this.#connection = connection;
     this.threads = threads;
     this.build = build;
     this.isolated = isolated;
+    this.version = version;
     this.inWorker = true;
   }
 

@@ -43,14 +43,15 @@ class JsHandle {
  protected:
   explicit JsHandle(const char* name) : name_(name) {}
 
-  // Loads the model in `bytes` (dynamic input dims set to height x width,
-  // or left when both are 0; its weights quantized as `js_options.quantize`
-  // says) and builds Held(model, options) on it.
+  // Loads the model in `source` (a ModelSource: its bytes, or its cached
+  // import; dynamic input dims set to height x width, or left when both are
+  // 0; its weights quantized as `js_options.quantize` says) and builds
+  // Held(model, options) on it.
   template <typename Options>
-  void load(const val& bytes, int input_height, int input_width, const Options& options, const val& js_options) {
+  void load(const val& source, int input_height, int input_width, const Options& options, const val& js_options) {
     // A statement of its own: the copied file bytes are freed at its end,
     // before the graph moves into the runner, which frees its weights once packed.
-    garden::Model model = load_model(copy_bytes(bytes), input_height, input_width, quantize_option(js_options));
+    garden::Model model = ModelSource(source).load(input_height, input_width, quantize_option(js_options));
     notes_ = model.graph.info.notes;
     held_ = std::make_unique<Held>(std::move(model), options);
   }

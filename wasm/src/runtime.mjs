@@ -10,6 +10,7 @@ import {
   packageFileUrl,
 } from './models.mjs';
 import { FewShotClassifier } from './few_shot.mjs';
+import { ImportCache } from './import_cache.mjs';
 import { toRgba } from './pixels.mjs';
 
 export { IS_NODE };
@@ -146,6 +147,11 @@ function checkQuantize(quantize) {
   return quantize;
 }
 
+/** Saves what the loads of `models` (as LocalGarden#model gives them) imported. */
+async function keepImports(...models) {
+  for (const model of models) await model?.imports?.save();
+}
+
 /** createGarden's fetch and cacheDir: checked once, then given to every fetch. */
 export function gardenFetchOptions({ fetch, cacheDir }) {
   if (fetch !== undefined && typeof fetch !== 'function') {
@@ -245,6 +251,7 @@ export class LocalGarden {
     this.threads = threads;
     this.build = build;
     this.isolated = isolated;
+    this.version = module.importCacheVersion();
     this.inWorker = false;
   }
 
@@ -297,17 +304,31 @@ export class LocalGarden {
     return handle;
   }
 
-  /** Model bytes as modelBytes gives them, fetched with the garden's fetch and cache folder. */
+  /** Bytes as modelBytes gives them, fetched with the garden's fetch and cache folder. */
   #bytes(source, fetchOptions) { return modelBytes(source, { ...this.#fetchOptions, ...fetchOptions }); }
 
   /**
-   * A catalogue model's bytes: its file in the package (under baseUrl, if
-   * given) or its official URL, checked against the catalogue's integrity
-   * unless the caller gives one.
+   * A model as the runtime's loaders take it: the bytes given, or for a file
+   * fetched by URL (the cache on), { bytes, imports }: its imports that
+   * earlier loads kept (import_cache.mjs), which the load reads instead of
+   * importing the file again. keepImports() saves what the load imported.
    */
-  #namedBytes(named, fetchOptions) {
+  async #model(source, fetchOptions) {
+    const options = { ...this.#fetchOptions, ...fetchOptions };
+    const bytes = await modelBytes(source, options);
+    if (isModelBytes(source)) return bytes;
+    const imports = await ImportCache.open(bytes, this.version, options);
+    return imports ? { bytes, imports } : bytes;
+  }
+
+  /**
+   * A catalogue model: its file in the package (under baseUrl, if given) or
+   * its official URL, checked against the catalogue's integrity unless the
+   * caller gives one; as #model gives it.
+   */
+  #namedModel(named, fetchOptions) {
     const integrity = fetchOptions.integrity ?? named.integrity ?? undefined;
-    return this.#bytes(modelSource(named, this.#baseUrl), { ...fetchOptions, integrity });
+    return this.#model(modelSource(named, this.#baseUrl), { ...fetchOptions, integrity });
   }
 
   #threadsOption(threads = this.threads) {
@@ -322,10 +343,11 @@ export class LocalGarden {
     checkWarmup(warmup);
     checkQuantize(quantize);
     const named = typeof model === 'string' ? lookup(TEXT_DETECTORS, model, 'text detector') : null;
-    const bytes = modelUrl === undefined && named ? await this.#namedBytes(named, fetchOptions) : await this.#bytes(modelUrl ?? model, fetchOptions);
+    const source = modelUrl === undefined && named ? await this.#namedModel(named, fetchOptions) : await this.#model(modelUrl ?? model, fetchOptions);
     const settings = { kind: kind ?? named?.kind ?? 'ppocr', inputSize: inputSize ?? named?.inputSize ?? 640, threads: this.threads,
       quantize };
-    const native = this.call((module) => new module.TextDetector(bytes, settings));
+    const native = this.call((module) => new module.TextDetector(source, settings));
+    await keepImports(source);
     const detector = this.#track(new TextDetector(this, native));
     if (!warmup) return detector;
     const frame = greyFrame(native.inputWidth(), native.inputHeight());
@@ -361,11 +383,11 @@ export class LocalGarden {
     if (!named && dictionary === undefined && dictionaryUrl === undefined) {
       throw new GardenError('INVALID_ARGUMENT', 'a recognizer given as bytes or a URL needs its dictionary (or dictionaryUrl)');
     }
-    const directionBytes = await this.#directionBytes(direction, directionUrl, fetchOptions);
+    const directionModel = await this.#directionModel(direction, directionUrl, fetchOptions);
     const models = {
-      ...(directionBytes ? { direction: directionBytes } : {}),
-      detector: namedDetector ? await this.#namedBytes(namedDetector, fetchOptions) : await this.#bytes(detectorUrl ?? detector, fetchOptions),
-      recognizer: named ? await this.#namedBytes(named, fetchOptions) : await this.#bytes(recognizerUrl ?? recognizer, fetchOptions),
+      ...(directionModel ? { direction: directionModel } : {}),
+      detector: namedDetector ? await this.#namedModel(namedDetector, fetchOptions) : await this.#model(detectorUrl ?? detector, fetchOptions),
+      recognizer: named ? await this.#namedModel(named, fetchOptions) : await this.#model(recognizerUrl ?? recognizer, fetchOptions),
       dictionary: dictionary ?? new TextDecoder().decode(
         await this.#bytes(dictionaryUrl ?? packageFileUrl(named.dictionary, this.#baseUrl), fetchOptions)),
     };
@@ -373,6 +395,7 @@ export class LocalGarden {
     const settings = { inputSize, recognizerWidth: recognizerWidth ?? named?.inputWidth, minScore, threads: this.threads,
       quantize };
     const native = this.call((module) => new module.TextReader(models, settings));
+    await keepImports(models.detector, models.recognizer, models.direction);
     const reader = this.#track(new TextReader(this, native));
     if (!warmup) return reader;
     // The detector at its input size; the recognizer only where lines are found.
@@ -381,12 +404,12 @@ export class LocalGarden {
   }
 
   /** The text reader's direction classifier: none (null), by name (true: PP-OCR's), bytes or URL. */
-  async #directionBytes(direction, directionUrl, fetchOptions) {
-    if (directionUrl !== undefined) return this.#bytes(directionUrl, fetchOptions);
+  async #directionModel(direction, directionUrl, fetchOptions) {
+    if (directionUrl !== undefined) return this.#model(directionUrl, fetchOptions);
     if (direction === false) return null;
-    if (direction === true) return this.#namedBytes(TEXT_DIRECTIONS.ppocr, fetchOptions);
-    if (typeof direction === 'string') return this.#namedBytes(lookup(TEXT_DIRECTIONS, direction, 'text direction classifier'), fetchOptions);
-    if (isModelBytes(direction)) return this.#bytes(direction, fetchOptions);
+    if (direction === true) return this.#namedModel(TEXT_DIRECTIONS.ppocr, fetchOptions);
+    if (typeof direction === 'string') return this.#namedModel(lookup(TEXT_DIRECTIONS, direction, 'text direction classifier'), fetchOptions);
+    if (isModelBytes(direction)) return this.#model(direction, fetchOptions);
     throw new GardenError('INVALID_ARGUMENT', 'direction must be true or false, a name, model bytes, or given as directionUrl');
   }
 
@@ -408,13 +431,14 @@ export class LocalGarden {
     checkQuantize(quantize);
     const name = typeof model === 'string' ? model : undefined;
     const named = name && modelUrl === undefined ? lookup(CLASSIFIERS, name, 'classifier') : null;
-    const bytes = named ? await this.#namedBytes(named, fetchOptions) : await this.#bytes(modelUrl ?? model, fetchOptions);
+    const source = named ? await this.#namedModel(named, fetchOptions) : await this.#model(modelUrl ?? model, fetchOptions);
     if (embeddingOutput !== undefined && typeof embeddingOutput !== 'string') {
       throw new GardenError('INVALID_ARGUMENT', 'embeddingOutput must be the name of a tensor of the model');
     }
     const settings = { preset: preset ?? classifierPreset(name), inputSize, labels, embeddingOutput, threads: this.threads,
       quantize };
-    const native = this.call((m) => new m.Classifier(bytes, settings));
+    const native = this.call((m) => new m.Classifier(source, settings));
+    await keepImports(source);
     const classifier = this.#track(new Classifier(this, native));
     if (!warmup) return classifier;
     const frame = greyFrame(WARMUP_SIDE, WARMUP_SIDE);
@@ -440,10 +464,11 @@ export class LocalGarden {
     if (named && (options.base !== undefined || modelUrl !== undefined)) {
       throw new GardenError('INVALID_ARGUMENT', `segmenter '${model}' brings its own model and labels: give base and modelUrl without it`);
     }
-    const bytes = named ? await this.#namedBytes(named, fetchOptions)
-      : await this.#bytes(model ?? modelUrl ?? deeplabUrl(base, quantizationBytes), fetchOptions);
+    const source = named ? await this.#namedModel(named, fetchOptions)
+      : await this.#model(model ?? modelUrl ?? deeplabUrl(base, quantizationBytes), fetchOptions);
     const preset = named ? named.preset : base;
-    const native = this.call((m) => new m.Segmenter(bytes, { base: preset, inputSize, threads: this.threads, quantize }));
+    const native = this.call((m) => new m.Segmenter(source, { base: preset, inputSize, threads: this.threads, quantize }));
+    await keepImports(source);
     const segmenter = this.#track(new Segmenter(this, native));
     if (!warmup) return segmenter;
     const frame = greyFrame(WARMUP_SIDE, WARMUP_SIDE);
@@ -459,8 +484,9 @@ export class LocalGarden {
     checkWarmup(warmup);
     checkQuantize(quantize);
     const settings = { inputHeight, inputWidth, profile, threads: this.#threadsOption(threads), quantize };
-    const bytes = await this.#bytes(source, fetchOptions);
-    const native = this.call((module) => new module.Model(bytes, settings));
+    const file = await this.#model(source, fetchOptions);
+    const native = this.call((module) => new module.Model(file, settings));
+    await keepImports(file);
     const model = this.#track(new Model(this, native));
     // The input tensors are zero until the first run() writes every one of them.
     return warmup ? this.#warmUp(model, (n) => n.run()) : model;

@@ -60,18 +60,18 @@ class JsTextReader : public JsHandle<TextReader> {
       recognizer_options.session.threads = threads;
       text::Dictionary dictionary = text::Dictionary::from_lines(models["dictionary"].as<std::string>());
       // Each model's bytes are copied, imported (the recognizer once per
-      // width) and freed in turn.
+      // width) and freed in turn, unless their imports are cached.
       const garden::WeightStorage storage = quantize_option(options);
-      garden::Model detector_model = load_model(copy_bytes(models["detector"]), input_size, input_size, storage);
-      const std::vector<uint8_t> recognizer_bytes = copy_bytes(models["recognizer"]);
+      garden::Model detector_model = ModelSource(models["detector"]).load(input_size, input_size, storage);
+      ModelSource recognizer_source(models["recognizer"]);
       const auto at_width = [&](int width) {
-        return load_model(recognizer_bytes, text::kRecognizerHeight, width, storage);
+        return recognizer_source.load(text::kRecognizerHeight, width, storage);
       };
       auto reader = std::make_unique<TextReader>(std::move(detector_model), detector_options, at_width, widths,
                                                  std::move(dictionary), recognizer_options);
       if (is_set(models["direction"])) {
         reader->recognizer.set_direction_classifier(
-            load_model(copy_bytes(models["direction"]), text::kDirectionHeight, text::kDirectionWidth, storage));
+            ModelSource(models["direction"]).load(text::kDirectionHeight, text::kDirectionWidth, storage));
       }
       hold(std::move(reader));
     });

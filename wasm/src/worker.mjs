@@ -32,7 +32,7 @@ async function handle({ id, op, method, handle: handleId, args = [] }) {
   switch (op) {
     case 'create': {
       garden = await createLocalGarden(args[0]);
-      return { threads: garden.threads, build: garden.build, isolated: garden.isolated };
+      return { threads: garden.threads, build: garden.build, isolated: garden.isolated, version: garden.version };
     }
     case 'load': {
       if (!garden) throw new GardenError('DISPOSED', 'the garden was disposed');

@@ -87,6 +87,8 @@ QuantizationReport quantize_weights(Model& model, WeightStorage storage);
 // the same graph. Error(kInvalidModel) for a graph the format's checks refuse,
 // Error(kLimitExceeded) beyond the format's bounds.
 std::vector<uint8_t> save_model_bytes(const Model& model);
+// The .garden format version save_model_bytes writes, the only one this runtime reads.
+uint32_t garden_format_version();
 // Writes save_model_bytes(model) to `path` through a temporary file next to it
 // renamed into place, so a failed write never leaves a partial file behind
 // (Error(kIo)). Returns the file's size in bytes.

@@ -1,0 +1,155 @@
+// The cache of imports: a model fetched by URL is kept as the runtime
+// imported it (a .garden file per input size and weight storage), and a
+// later load reads that instead of importing the file again. These tests
+// look into the cache through import_cache.mjs, the module the runtime uses.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, test } from 'node:test';
+import { pathToFileURL } from 'node:url';
+
+import { FIXTURES, PACKAGE, importPackage, readPage } from './helpers.mjs';
+
+const { createGarden } = await importPackage();
+const { ImportCache } = await import(pathToFileURL(path.join(PACKAGE, 'import_cache.mjs')).href);
+
+const folders = [];
+after(() => folders.forEach((folder) => fs.rmSync(folder, { recursive: true, force: true })));
+function cacheFolder() {
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'model-garden-imports-'));
+  folders.push(folder);
+  return folder;
+}
+
+const fixture = (name) => path.join(FIXTURES, name);
+const SELFIE = fixture('selfie_tflite/model.tflite');
+const DIRECTION = fixture('ppocr_cls/model.onnx');  // dynamic height and width
+const isGarden = (bytes) => Buffer.from(bytes.subarray(4, 8)).toString('latin1') === 'GRDN';
+
+/** The variants the cache holds for the file at `file`, and their bytes. */
+async function cached(file, garden, cacheDir) {
+  const imports = await ImportCache.open(fs.readFileSync(file), garden.version, { cacheDir });
+  return Object.fromEntries(imports.variants.map((variant) => [variant, imports.get(variant)]));
+}
+
+/** Keeps `bytes` as the import `variant` of the file at `file`, as a load would. */
+async function plant(file, variant, bytes, garden, cacheDir) {
+  const imports = await ImportCache.open(fs.readFileSync(file), garden.version, { cacheDir });
+  imports.put(variant, bytes);
+  await imports.save();
+}
+
+function patterned(shape) {
+  const values = new Float32Array(shape.reduce((a, b) => a * b, 1));
+  for (let i = 0; i < values.length; ++i) values[i] = Math.sin(i * 0.37) * 0.5 + 0.5;
+  return values;
+}
+
+async function outputsOf(garden, url, options) {
+  const model = await garden.loadModel(url, { warmup: false, ...options });
+  try {
+    return { inputs: model.inputs.map(({ shape }) => shape), outputs: await model.run(model.inputs.map(({ shape }) => patterned(shape))) };
+  } finally {
+    model.dispose();
+  }
+}
+
+test('a model loaded by URL is kept as imported, and read back with the same results', { timeout: 120_000 }, async () => {
+  const cacheDir = cacheFolder();
+  const garden = await createGarden({ threads: 1, cacheDir });
+  try {
+    assert.match(garden.version, /^garden\d+-\d+\.\d+\.\d+/);
+    assert.deepEqual(await cached(SELFIE, garden, cacheDir), {}, 'an empty cache');
+    const first = await outputsOf(garden, pathToFileURL(SELFIE));
+    const kept = await cached(SELFIE, garden, cacheDir);
+    assert.deepEqual(Object.keys(kept), ['0x0-f32'], 'one import: the model\'s own size, float32 weights');
+    assert.ok(isGarden(kept['0x0-f32']), 'kept as a .garden file');
+    const second = await outputsOf(garden, pathToFileURL(SELFIE));
+    assert.deepEqual(second, first, 'the same results from the kept import, to the bit');
+
+    // quantize: 'int8' and an input size are imports of their own.
+    await outputsOf(garden, pathToFileURL(SELFIE), { quantize: 'int8' });
+    await outputsOf(garden, pathToFileURL(DIRECTION), { inputHeight: 48, inputWidth: 192 });
+    assert.deepEqual(Object.keys(await cached(SELFIE, garden, cacheDir)).sort(), ['0x0-f32', '0x0-int8']);
+    assert.deepEqual(Object.keys(await cached(DIRECTION, garden, cacheDir)), ['48x192-f32']);
+
+    await garden.clearCache();
+    assert.deepEqual(await cached(SELFIE, garden, cacheDir), {}, 'clearCache() empties it');
+  } finally {
+    garden.dispose();
+  }
+});
+
+test('a later load reads the kept import instead of the file; a damaged one is imported again', { timeout: 120_000 }, async () => {
+  const cacheDir = cacheFolder();
+  const garden = await createGarden({ threads: 1, cacheDir });
+  try {
+    const selfie = await outputsOf(garden, pathToFileURL(SELFIE));
+    const direction = await outputsOf(garden, pathToFileURL(DIRECTION), { inputHeight: 48, inputWidth: 192 });
+    assert.notDeepEqual(selfie.inputs, direction.inputs);
+
+    // The selfie segmenter's import, kept under the direction classifier's
+    // file: what loads is the selfie segmenter, so the file was not imported.
+    const selfieGarden = (await cached(SELFIE, garden, cacheDir))['0x0-f32'];
+    await plant(DIRECTION, '48x192-f32', selfieGarden, garden, cacheDir);
+    assert.deepEqual(await outputsOf(garden, pathToFileURL(DIRECTION), { inputHeight: 48, inputWidth: 192 }), selfie);
+
+    // Damaged: not a .garden file, or a truncated one. The file is imported
+    // again, and its import replaces the damaged entry.
+    for (const damaged of [new TextEncoder().encode('not a model'), selfieGarden.subarray(0, selfieGarden.length >> 1)]) {
+      await plant(DIRECTION, '48x192-f32', damaged, garden, cacheDir);
+      assert.deepEqual(await outputsOf(garden, pathToFileURL(DIRECTION), { inputHeight: 48, inputWidth: 192 }), direction);
+      const [kept] = Object.values(await cached(DIRECTION, garden, cacheDir));
+      assert.ok(isGarden(kept) && kept.length > damaged.length, 'replaced by the import');
+    }
+  } finally {
+    garden.dispose();
+  }
+});
+
+test('nothing is kept for models given as bytes, with { cache: false }, or already .garden files', { timeout: 120_000 }, async () => {
+  const cacheDir = cacheFolder();
+  const garden = await createGarden({ threads: 1, cacheDir });
+  try {
+    await outputsOf(garden, fs.readFileSync(SELFIE));
+    await outputsOf(garden, pathToFileURL(SELFIE), { cache: false });
+    assert.deepEqual(await cached(SELFIE, garden, cacheDir), {});
+    assert.equal(fs.existsSync(path.join(cacheDir, 'imports')), false, 'no imports folder');
+
+    await outputsOf(garden, pathToFileURL(SELFIE));
+    const gardenFile = path.join(cacheFolder(), 'selfie.garden');
+    fs.writeFileSync(gardenFile, (await cached(SELFIE, garden, cacheDir))['0x0-f32']);
+    await outputsOf(garden, pathToFileURL(gardenFile));
+    assert.equal(await ImportCache.open(fs.readFileSync(gardenFile), garden.version, { cacheDir }), null, 'a .garden file has no imports');
+  } finally {
+    garden.dispose();
+  }
+});
+
+// The text reader imports its recognizer once per width: each is kept, and a
+// second load reads the page as the first did.
+test('the text reader keeps its detector and each width of its recognizer', { timeout: 180_000 }, async () => {
+  const cacheDir = cacheFolder();
+  const garden = await createGarden({ threads: 2, cacheDir });
+  const page = readPage();
+  const read = async () => {
+    const reader = await garden.loadTextReader({ recognizerWidth: 640, warmup: false });
+    try {
+      return await reader.read(page);
+    } finally {
+      reader.dispose();
+    }
+  };
+  try {
+    const first = await read();
+    assert.equal(first.length, 7, 'the 7 lines of page.png');
+    const detector = await cached(path.join(PACKAGE, 'models/ppocr_det.onnx'), garden, cacheDir);
+    const recognizer = await cached(path.join(PACKAGE, 'models/ppocr_rec.onnx'), garden, cacheDir);
+    assert.deepEqual(Object.keys(detector), ['640x640-f32']);
+    assert.deepEqual(Object.keys(recognizer).sort(), ['48x320-f32', '48x640-f32']);
+    assert.deepEqual(await read(), first);
+  } finally {
+    garden.dispose();
+  }
+});
