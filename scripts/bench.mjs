@@ -55,7 +55,8 @@ function parseArgs(argv) {
     else if (flag === '--threads') { options.threads = value.split(',').map(Number); ++i; }
     else if (flag === '--runs') { options.runs = Number(value); ++i; }
     else if (flag === '--browser') options.browser = true;
-    else throw new Error(`unknown argument ${flag} (use --models a,b --threads 1,2 --runs N --browser)`);
+    else if (flag === '--visits') options.visits = options.browser = true;
+    else throw new Error(`unknown argument ${flag} (use --models a,b --threads 1,2 --runs N --browser --visits)`);
   }
   options.models.filter((id) => id !== OCR_PAGE_ID && id !== FEW_SHOT_ID).forEach(modelById);  // throws for unknown ids
   return options;
@@ -281,6 +282,34 @@ function downloadReport() {
   return ['| runtime | files a page loads | raw MB | brotli (q11) MB |', '|---|---|---|---|', ...rows].join('\n');
 }
 
+/** --visits: garden's load of each ONNX model by URL on a first and a second visit (headless Chromium). */
+async function visitsReport(measurer, models, threadCounts, out, log) {
+  out('\n## Loading by URL on a first and a second visit (headless Chromium)\n');
+  const rows = ['| model @ input | threads | first visit ms (download, import) | second visit, imports not cached ms | second visit ms (the cached .garden) | second/first | wasm heap MB (first / second) |',
+    '|---|---|---|---|---|---|---|'];
+  const mb = (bytes) => (bytes / 2 ** 20).toFixed(0);
+  try {
+    for (const model of models.filter((m) => m.peer === 'ort' && !m.quantize)) {
+      for (const threads of threadCounts) {
+        log(`${model.id}, ${threads} thread(s): three visits (load average ${loadAverage()})`);
+        const result = await measurer.visits(model, threads);
+        if (result.error) {
+          rows.push(`| ${model.label} @${model.height}x${model.width} | ${threads} | ${result.error} | | | | |`);
+          continue;
+        }
+        const { first, downloadsOnly, second } = result;
+        rows.push(`| ${model.label} @${model.height}x${model.width} | ${threads} | ${first.loadMs.toFixed(0)} | ${downloadsOnly.loadMs.toFixed(0)} | ${second.loadMs.toFixed(0)} | ${(second.loadMs / first.loadMs).toFixed(2)} | ${mb(first.heapBytes)} / ${mb(second.heapBytes)} |`);
+        log(rows.at(-1));
+      }
+    }
+  } finally {
+    await measurer.close();
+  }
+  out(rows.join('\n'));
+  out('\nEach visit is a fresh load of the bench page in one browser context (so Cache Storage persists): `createGarden()`, then `loadModel(url, { warmup: false })` timed to its resolution, from the local bench server. First visit: nothing cached (the download, the import, the .garden file written to the cache of imports). Second visit, imports not cached: the cache of imports emptied first, so the file comes from Cache Storage and is imported again. Second visit: the .garden file from the cache of imports (the file is still read and hashed, to find it). Wasm heap: the instance\'s memory after the load.');
+  out(`Load average at the end: ${loadAverage()}.`);
+}
+
 // ---------------------------------------------------------------- main
 
 async function main() {
@@ -300,6 +329,10 @@ async function main() {
 
   out('## Machine\n');
   out(machineReport(environment));
+  if (options.visits) {
+    await visitsReport(measurer, models, options.threads, out, log);
+    return;
+  }
   out(`\n## Latency (${options.browser ? 'headless Chromium' : 'Node'}, wasm SIMD; median of timed runs after one warm-up run)\n`);
   const rows = [TABLE_HEADER];
   const notes = [];

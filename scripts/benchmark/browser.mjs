@@ -109,10 +109,36 @@ export async function openBrowserMeasurer(options) {
     }
   }
 
+  // Three visits to one page in one browser context (Cache Storage persists
+  // across them): the first (nothing cached), a second with the cache of
+  // imports dropped (the download from Cache Storage, imported again), and a
+  // second with both.
+  async function visits(model, threads) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const job = { url: `${origin}/data/fixtures/${model.fixture}/model.onnx`, threads,
+      ...(model.dynamic ? { height: model.height, width: model.width } : {}) };
+    const results = {};
+    try {
+      for (const [visit, dropImports] of [['first', false], ['downloadsOnly', true], ['second', false]]) {
+        await page.goto(`${origin}/bench/page.html`);
+        await page.waitForFunction(() => globalThis.benchReady === true, null, { timeout: 60000 });
+        results[visit] = await page.evaluate((args) => globalThis.measureVisit(args), { ...job, dropImports });
+      }
+      return results;
+    } catch (error) {
+      return { error: String(error.message ?? error).split('\n')[0] };
+    } finally {
+      await page.close();
+      await context.close();
+    }
+  }
+
   return {
     version: `Chromium ${browser.version()}`,
     peerSkip: () => null,
     measure,
+    visits,
     async close() {
       await browser.close();
       server.close();
