@@ -361,7 +361,7 @@ async function main() {
   out('\nInputs: ' + notes.join('; ') + '.');
   out(`Runs: ${options.runs} timed runs per line; lines whose runs take over 1 s get fewer (shown as "(n runs)", budget ${TIMED_BUDGET_MS / 1000} s, at least ${MIN_RUNS}).`);
   out('Every runtime copies the input in and the output out on each run (garden model.run, ORT session.run, tfjs execute + data()).');
-  out('Load = runtime instantiation + model load (garden loads the TF.js graphs as .garden files converted by garden-convert, so its load there excludes the import). Garden\'s load includes the warm-up runs its loaders make by default (`warmup`: repeated runs on a grey input for up to about 0.8 s, so that V8 has optimized the hot wasm code before the first call); the peers have no such step. First run = the first run after load.');
+  out('Load = runtime instantiation + model load (garden loads the TF.js graphs as .garden files converted by garden-convert, so its load there excludes the import). Garden\'s load includes the warm-up runs its loaders make by default (`warmup`: repeated runs on a grey input for up to about 0.8 s, or until two runs of 50 ms or more agree within 1.2x, so that V8 has optimized the hot wasm code before the first call); the peers have no such step. First run = the first run after load.');
   out('Wasm heap = size of the instance\'s WebAssembly memory after the runs (it never shrinks, so it is the peak).');
   out('CPU/wall = process CPU time over wall time during the timed runs (≈ threads actually busy; Node only).');
   const scaling = scalingLines(gardenResults);

@@ -110,5 +110,6 @@ test('the int8 text reader finds and reads the same 7 lines', async () => {
   const texts = await page.evaluate(() => [...document.querySelectorAll('ol.boxes li')].map((item) => item.textContent));
   assert.equal(texts.length, 7);
   assert.equal(texts[1], 'Let us first determine markers of the coins and the');
+  assert.match(await page.textContent('#stat-size'), /, run in int8$/);
   assert.deepEqual(errors, []);
 });

@@ -2,10 +2,18 @@
 // message: no camera, a model that fails to load, a page that is not
 // cross-origin isolated.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { openPage, setUp, waitForFrames } from './harness.mjs';
+import { PACKAGE_DIR, ROOT, openPage, setUp, waitForFrames } from './harness.mjs';
 
 const PAGES = ['segment.html', 'classify.html', 'detect.html'];
+// The files each page's default model downloads: nsfwjs' fixture, the text reader's shipped files.
+const nsfwjs = path.join(ROOT, 'build/fixtures/nsfwjs_mobilenet_v2');
+const DEFAULT_FILES = {
+  'classify.html': ['model.json', 'group1-shard1of2', 'group1-shard2of2'].map((file) => path.join(nsfwjs, file)),
+  'detect.html': ['ppocr_det.onnx', 'ppocr_rec.onnx', 'ppocr_keys_v1.txt'].map((file) => path.join(PACKAGE_DIR, 'models', file)),
+};
 
 let env;
 before(async () => { env = await setUp(); });  // no fake camera: this browser has none
@@ -31,6 +39,12 @@ test('each demo page starts isolated, with threads, and switches to the others',
     assert.equal(await page.textContent('#stat-isolated'), 'yes', name);
     assert.equal(await page.textContent('#stat-build'), 'simd-threads, in a worker', name);
     assert.ok(Number(await page.textContent('#stat-threads')) >= 1, name);
+    // What the model's load read (all of the text reader's files), and how long it took.
+    if (DEFAULT_FILES[name]) {
+      const bytes = DEFAULT_FILES[name].reduce((sum, file) => sum + fs.statSync(file).size, 0);
+      assert.equal(await page.textContent('#stat-size'), `${(bytes / 1e6).toFixed(1)} MB`, name);
+    }
+    assert.match(await page.textContent('#stat-load'), /^\d+ ms$/, name);
     assert.equal(await page.getAttribute('nav a[aria-current="page"]', 'href'), name);
     assert.deepEqual((await page.$$eval('nav a', (anchors) => anchors.map((anchor) => anchor.getAttribute('href')))), PAGES);
     assert.deepEqual(errors, [], name);

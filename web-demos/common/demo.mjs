@@ -36,6 +36,23 @@ async function catalogueModels(page) {
     ({ id, label, note, options: fixture ? { ...options, modelUrl: modelFile(fixture) } : options }));
 }
 
+/**
+ * The bytes a load read, from its onProgress reports: each file counts from 0
+ * again (a text reader loads three), so a report below the last one starts
+ * the next file.
+ */
+class DownloadSize {
+  #done = 0;
+  #current = 0;
+
+  report(loaded) {
+    if (loaded < this.#current) this.#done += this.#current;
+    this.#current = loaded;
+  }
+
+  megabytes() { return `${((this.#done + this.#current) / 1e6).toFixed(1)} MB`; }
+}
+
 function errorText(error) {
   return error?.code ? `${error.message} (${error.code})` : String(error?.message ?? error);
 }
@@ -77,7 +94,7 @@ class Demo {
       progress: $('progress'), samples: $('samples'), file: $('file'), stage: $('stage'),
       canvas: $('canvas'), hint: $('hint'), busy: $('busy'), results: $('results'),
       build: $('stat-build'), threads: $('stat-threads'), isolated: $('stat-isolated'),
-      latency: $('stat-latency'), fps: $('stat-fps'),
+      latency: $('stat-latency'), fps: $('stat-fps'), size: $('stat-size'), loadTime: $('stat-load'),
     };
     this.#messages = new Messages($('messages'));
     this.#camera = new Camera({
@@ -156,15 +173,19 @@ class Demo {
   async #loadModel(model) {
     if (!this.#garden) return;
     const token = ++this.#loadToken;
-    const { progress, modelNote } = this.#elements;
+    const { progress, modelNote, size, loadTime } = this.#elements;
+    const int8 = model.options.quantize === 'int8';
     modelNote.textContent = model.note;
     this.status = 'loading';
     this.#messages.show('model', 'info', `Loading ${model.label}…`);
     progress.hidden = false;
     progress.removeAttribute('value');
     await this.#releaseRunner();
+    size.textContent = loadTime.textContent = '–';
+    const download = new DownloadSize();
     const onProgress = ({ loaded, total }) => {
       if (token !== this.#loadToken) return;
+      download.report(loaded);
       if (total > 0) { progress.max = total; progress.value = loaded; }
     };
     const started = performance.now();
@@ -174,7 +195,10 @@ class Demo {
       if (token !== this.#loadToken) { object.dispose(); return; }
       this.#runner = { model, object };
       this.status = 'ready';
-      this.#messages.show('model', 'info', `${model.label} loaded in ${Math.round(performance.now() - started)} ms.`);
+      const milliseconds = Math.round(performance.now() - started);
+      size.textContent = `${download.megabytes()}${int8 ? ', run in int8' : ''}`;
+      loadTime.textContent = `${milliseconds} ms`;
+      this.#messages.show('model', 'info', `${model.label} loaded in ${milliseconds} ms.`);
       if (this.#image && !this.#camera.running) await this.#process(this.#image);
     } catch (error) {
       if (token !== this.#loadToken) return;

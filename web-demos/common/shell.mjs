@@ -64,6 +64,8 @@ function demoMarkup({ modelLabel, canvasLabel, resultsLabel }, display) {
           <dt>Build</dt><dd id="stat-build">loading…</dd>
           <dt>Threads</dt><dd id="stat-threads">–</dd>
           <dt>Cross-origin isolated</dt><dd id="stat-isolated">–</dd>
+          <dt>Model download</dt><dd id="stat-size">–</dd>
+          <dt>Model load</dt><dd id="stat-load">–</dd>
           <dt>Latency</dt><dd id="stat-latency">–</dd>
           <dt>Frames per second</dt><dd id="stat-fps">–</dd>
         </dl>
