@@ -41,6 +41,11 @@ TensorId GraphBuilder::constant_tensor(const std::string& name, const Constant& 
   return graph_.add_tensor(constant.to_tensor(unique_name(name)));
 }
 
+void GraphBuilder::forget_constant(const std::string& key) {
+  const auto it = values_.find(key);
+  if (it != values_.end()) it->second.constant.reset();
+}
+
 const Value* GraphBuilder::find_value(const std::string& key) const {
   const auto it = values_.find(key);
   return it == values_.end() ? nullptr : &it->second;

@@ -37,6 +37,11 @@ class GraphBuilder {
   bool has_value(const std::string& key) const { return values_.count(key) != 0; }
   void set_constant(const std::string& key, Constant constant);
   void set_alias(const std::string& key, const Value& value) { values_[key] = value; }
+  // Drops the import-time values of `key` (its graph tensor, if it has one,
+  // stays), for an importer that knows nothing will read them again: the
+  // importer's copy of a weight then lives only until its last reader is
+  // translated, and the import never holds all weights twice.
+  void forget_constant(const std::string& key);
   // Charges a folded result of `count` elements to the import's folding
   // budget (kMaxFoldedElementsTotal); kLimitExceeded naming `where` once spent.
   void charge_folded_elements(int64_t count, const std::string& where) { folding_budget_.charge(count, where); }

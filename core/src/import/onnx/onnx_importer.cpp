@@ -130,10 +130,23 @@ void translate_node(ImportContext& context, const onnx::Node& node, const SwishP
   (*translator)(context, node);
 }
 
+// How many nodes read each value; the graph's outputs count as one more
+// reader that never comes, so their values stay.
+std::unordered_map<std::string, int> readers_of(const onnx::GraphProto& graph) {
+  std::unordered_map<std::string, int> readers;
+  for (const onnx::Node& node : graph.nodes)
+    for (const std::string& name : node.inputs) ++readers[name];
+  for (const onnx::ValueInfo& output : graph.outputs) ++readers[output.name];
+  return readers;
+}
+
 // Every node that can be translated is; the ones that cannot (and those
 // reading what they would have made) are collected, so the error names them all.
+// A constant (an initializer's decoded weights, a folded value) is dropped
+// once its last reader is done: by then its graph tensor, if any, holds it.
 void translate_nodes(ImportContext& context, const onnx::GraphProto& graph) {
   SwishPattern swish = find_swish_patterns(graph);
+  std::unordered_map<std::string, int> readers = readers_of(graph);
   importer::UnsupportedList unsupported;
   std::unordered_set<std::string> missing;  // values a refused node would have made
   for (const onnx::Node& node : graph.nodes) {
@@ -152,6 +165,8 @@ void translate_nodes(ImportContext& context, const onnx::GraphProto& graph) {
         })) {
       missing.insert(node.outputs.begin(), node.outputs.end());
     }
+    for (const std::string& name : node.inputs)
+      if (--readers[name] == 0) context.forget_constant(name);
   }
   unsupported.throw_if_any();
 }

@@ -107,7 +107,8 @@ void pass_through_final_argmax(ImportContext& context, const TfNode& node, bool 
   context.set_alias(tfjs::value_key(node.name, 0), context.input(node, 0));
 }
 
-void translate_node(ImportContext& context, const TfModel& model, const TfNode& node, bool is_read,
+// A Const node's weights move from the model into the import's values.
+void translate_node(ImportContext& context, TfModel& model, const TfNode& node, bool is_read,
                     const ImportOptions& options) {
   if (node.op == "Placeholder") {
     context.define_input(tfjs::value_key(node.name, 0), placeholder_shape(node, options));
@@ -115,7 +116,8 @@ void translate_node(ImportContext& context, const TfModel& model, const TfNode& 
     const auto it = model.weights.find(node.name);
     require(it != model.weights.end(), ErrorCode::kInvalidModel,
             "TF.js model: Const node '" + node.name + "' has no entry in weightsManifest");
-    context.set_constant(tfjs::value_key(node.name, 0), it->second);
+    context.set_constant(tfjs::value_key(node.name, 0), std::move(it->second));
+    model.weights.erase(it);
   } else if (node.op == "NoOp") {
     // control-flow anchor only
   } else if (node.op == "ArgMax" && !is_read) {
@@ -128,14 +130,32 @@ void translate_node(ImportContext& context, const TfModel& model, const TfNode& 
   }
 }
 
+// A signature output's value key: "node:1" as it is, "node" as "node:0".
+std::string signature_key(const std::string& name) {
+  const size_t colon = name.rfind(':');
+  const bool indexed = colon != std::string::npos && colon + 1 < name.size() &&
+                       name.find_first_not_of("0123456789", colon + 1) == std::string::npos;
+  return indexed ? name : tfjs::value_key(name, 0);
+}
+
+// The readers still to come for each node's values: the nodes reading them,
+// and one more for what the import reads after the nodes (the signature's
+// outputs, a cut loop's inputs), so those are never dropped.
+std::unordered_map<std::string, int> pending_readers(const TfModel& model,
+                                                     const std::unordered_map<std::string, int>& readers) {
+  std::unordered_map<std::string, int> pending = readers;
+  for (const std::string& name : model.signature_outputs) {
+    const std::string key = signature_key(name);
+    ++pending[key.substr(0, key.rfind(':'))];
+  }
+  if (model.loop_cut)
+    for (const tfjs::NodeInput& in : model.loop_cut->loop_inputs) ++pending[in.node];
+  return pending;
+}
+
 std::vector<std::string> output_keys(const TfModel& model, const std::unordered_map<std::string, int>& readers) {
   std::vector<std::string> keys;
-  for (const std::string& name : model.signature_outputs) {
-    const size_t colon = name.rfind(':');
-    const bool indexed = colon != std::string::npos && colon + 1 < name.size() &&
-                         name.find_first_not_of("0123456789", colon + 1) == std::string::npos;
-    keys.push_back(indexed ? name : tfjs::value_key(name, 0));
-  }
+  for (const std::string& name : model.signature_outputs) keys.push_back(signature_key(name));
   if (!keys.empty()) return keys;
   for (const TfNode& node : model.nodes) {
     const bool source = node.op == "Const" || node.op == "Placeholder" || node.op == "NoOp";
@@ -271,13 +291,16 @@ Graph import_tfjs(const std::string& model_json, const std::vector<std::vector<u
   require(options.input_height >= 0 && options.input_width >= 0 && options.input_height <= kMaxInputSide &&
               options.input_width <= kMaxInputSide,
           ErrorCode::kInvalidArgument, "input size must be between 0 and 65536");
-  const TfModel model = tfjs::parse_model(model_json, weight_files);
+  TfModel model = tfjs::parse_model(model_json, weight_files);
   const std::unordered_map<std::string, int> readers = count_readers(model);
+  std::unordered_map<std::string, int> pending = pending_readers(model, readers);
   Graph graph;
   graph.info.source = "TF.js graph model";
   ImportContext context(graph);
   // Every node that can be translated is; the ones that cannot (and those
   // reading what they would have made) are collected, so the error names them all.
+  // A constant is dropped once its last reader is done (its graph tensor, if
+  // any, holds it), so the import never holds all weights twice.
   importer::UnsupportedList unsupported;
   std::unordered_set<std::string> missing;  // nodes refused or skipped
   for (size_t k : dependency_order(model)) {
@@ -290,6 +313,8 @@ Graph import_tfjs(const std::string& model_json, const std::vector<std::vector<u
     if (blocked ||
         !unsupported.attempt([&] { translate_node(context, model, node, readers.count(node.name) != 0, options); }))
       missing.insert(node.name);
+    for (const tfjs::NodeInput& in : node.inputs)
+      if (--pending[in.node] == 0) context.forget_constant(tfjs::value_key(in.node, in.index));
   }
   unsupported.throw_if_any();
   const std::vector<std::string> keys = model.loop_cut ? cut_output_keys(context, model) : output_keys(model, readers);
