@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "format/garden_format.h"
+#include "graph/quantize_weights.h"
 #include "garden/error.h"
 #include "import/importers.h"
 #include "ops/op_card.h"
@@ -175,8 +176,11 @@ Model load_model_bytes(const uint8_t* data, size_t size, ModelFormat format,
       import_options.input_width = options.input_width;
       return optimize_imported(import_onnx(data, size, import_options));
     }
-    case ModelFormat::kTflite:
-      return optimize_imported(import_tflite(data, size, import_options_from(options)));
+    case ModelFormat::kTflite: {
+      Model model = optimize_imported(import_tflite(data, size, import_options_from(options)));
+      run_published_int8(model);
+      return model;
+    }
     case ModelFormat::kTfjs:
       return load_tfjs_bundle(data, size, options);
     case ModelFormat::kUnknown:

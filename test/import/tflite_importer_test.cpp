@@ -159,6 +159,81 @@ TEST_CASE("TFLite: f16 DEQUANTIZE, depthwise with multiplier, SAME padding, RELU
   }
 }
 
+// A quantized TFLite model's symmetric per-channel int8 weights run in int8
+// as published: the layer's weights stay the file's int8 values (its scales
+// are max |q| / 127 per channel, as TFLite's quantizer makes them), and the
+// input is quantized per image at run time (XNNPACK's QD8 layers).
+TEST_CASE("TFLite: int8 per-channel conv weights run in int8 as the file stores them", "[tflite][quantize]") {
+  constexpr int kIn = 32, kOut = 8, kPixels = 16;
+  std::vector<int8_t> q(kOut * kIn);
+  std::vector<float> scales(kOut), bias(kOut);
+  for (int o = 0; o < kOut; ++o) {
+    scales[o] = 0.004f * float(o + 1);
+    bias[o] = 0.1f * float(o) - 0.3f;
+    for (int i = 0; i < kIn; ++i) q[o * kIn + i] = static_cast<int8_t>((o * 37 + i * 11) % 255 - 127);
+    q[o * kIn + o] = o % 2 ? 127 : -127;  // the channel's largest |q| is 127
+  }
+  TfliteModel m;
+  m.tensors = {
+      {{1, 4, 4, kIn}},                                                        // 0 input
+      {{kOut, 1, 1, kIn}, kInt8, bytes_of(q), scales, std::vector<int64_t>(kOut, 0), 0},  // 1 int8 weights
+      {{kOut}, kFloat32, bytes_of(bias)},                                      // 2 bias
+      {{1, 4, 4, kOut}},                                                       // 3 output
+  };
+  m.ops = {TfliteOp{kOpConv2D, "", {0, 1, 2}, {3}, kConv2DOptions, [](flatbuffers::FlatBufferBuilder& b) {
+                      return tfl::CreateConv2DOptions(b, 1, 1, 1, 0).Union();  // VALID, no activation
+                    }}};
+  m.inputs = {0};
+  m.outputs = {3};
+  const Model model = load(build_tflite(m));
+  const garden::Node& conv = model.graph.nodes.back();
+  REQUIRE(conv.op == OpType::kConv2D);
+  const Tensor& w = model.graph.tensor(conv.inputs[1]);
+  REQUIRE(w.dtype == DType::kQI8);
+  CHECK(std::equal(q.begin(), q.end(), reinterpret_cast<const int8_t*>(w.data.data())));
+  for (int o = 0; o < kOut; ++o) CHECK(w.scales[o] == Approx(scales[o]).epsilon(1e-6));
+  CHECK(model.graph.info.int8_weights.empty());
+
+  // Against the conv on the dequantized weights in f64. Tolerance, per
+  // output: the input, quantized to 8 bits over its range [0, 1), is off by
+  // at most half a step (0.5 / 255) in each of the 32 products, so the
+  // output by at most 0.5 / 255 x the sum of |w| (plus f32 rounding);
+  // measured 0.029 where the bounds are 0.08 to 0.25 (outputs up to 15).
+  const std::vector<float> x = random_values(kPixels * kIn, 3);
+  std::vector<float> input(x.size());
+  for (size_t i = 0; i < x.size(); ++i) input[i] = std::fabs(x[i]) - std::floor(std::fabs(x[i]));
+  std::vector<double> expected(kPixels * kOut), bound(kOut, 1e-4);
+  for (int o = 0; o < kOut; ++o)
+    for (int i = 0; i < kIn; ++i) bound[o] += 0.5 / 255 * std::fabs(double(scales[o]) * q[o * kIn + i]);
+  for (int p = 0; p < kPixels; ++p)
+    for (int o = 0; o < kOut; ++o) {
+      double sum = bias[o];
+      for (int i = 0; i < kIn; ++i) sum += double(input[p * kIn + i]) * scales[o] * q[o * kIn + i];
+      expected[p * kOut + o] = sum;
+    }
+  for (int threads : {1, 2}) {
+    Session session(model, {threads, false});
+    std::copy(input.begin(), input.end(), session.input(0).data);
+    session.run();
+    const float* out = session.output(0).data;
+    double largest_error = 0;
+    for (size_t k = 0; k < expected.size(); ++k) {
+      const double error = std::fabs(out[k] - expected[k]);
+      largest_error = std::max(largest_error, error);
+      INFO("output " << k << ": " << out[k] << " against " << expected[k]);
+      CHECK(error <= bound[k % kOut]);
+    }
+    CHECK(largest_error > 1e-5);  // quantized arithmetic, not the f32 path
+  }
+}
+
+// Weights with zero points are not symmetric: they are dequantized and the
+// layer runs in f32 (SmallModel's conv), as before.
+TEST_CASE("TFLite: int8 weights with zero points run in f32", "[tflite][quantize]") {
+  const Model model = load(build_tflite(SmallModel().model));
+  CHECK(model.graph.tensor(model.graph.nodes.back().inputs[1]).dtype == DType::kF32);
+}
+
 // Found by load_model_fuzzer: FlatBuffers reads through typed pointers, so a
 // model at an odd address (a slice of a larger buffer) was misaligned access.
 TEST_CASE("TFLite: a model at an unaligned address loads as it does aligned", "[tflite][hostile]") {

@@ -196,6 +196,10 @@ struct ModelInfo {
   std::array<float, 3> mean{0.f, 0.f, 0.f};  // input = (pixel/255 - mean) / std
   std::array<float, 3> std{1.f, 1.f, 1.f};
   std::string notes;  // what the import changed that users should know (a graph cut at a loop), or ""
+  // Constants the source file stored as symmetric per-channel int8 (a
+  // quantized TFLite model); loading runs the layers they weigh in int8
+  // (see run_published_int8). Not kept in .garden files.
+  std::vector<std::string> int8_weights;
 };
 
 // The element type a model declares for an output. Activations are computed

@@ -1,9 +1,14 @@
 // quantize_weights (garden/model.h): the weights of a model stored as
-// float16, or as per-channel int8 for the layers XNNPACK runs in int8.
+// float16, or as per-channel int8 for the layers XNNPACK runs in int8; and
+// run_published_int8 (quantize_weights.h), for weights the source file
+// stored in int8 already.
+#include "graph/quantize_weights.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <string>
+#include <unordered_set>
 
 #include "garden/model.h"
 #include "graph/graph_utils.h"
@@ -60,14 +65,31 @@ bool has_weights(const Node& node) {
   return weighted && node.inputs.size() >= 2;
 }
 
-// Why a layer with weights keeps them in floating point, or "" when they can be int8.
-std::string float_reason(const Graph& graph, const Node& node, const std::vector<int>& readers) {
+// Why a layer's weights cannot be int8 (XNNPACK has no kernel for it, or
+// they are not one float constant of its own), or "".
+std::string no_int8_reason(const Graph& graph, const Node& node, const std::vector<int>& readers) {
   const Tensor& w = graph.tensor(node.inputs[1]);
   if (!w.is_constant() || (w.dtype != DType::kF32 && w.dtype != DType::kF16)) return "weights are not float constants";
   if (readers[static_cast<size_t>(node.inputs[1])] != 1) return "its weights are shared";
   if (node.op == OpType::kConv2D && node.attrs.groups != 1)
     return node.attrs.groups == w.shape[0] ? "depthwise (no int8 kernel)" : "grouped (no int8 kernel)";
   if (node.op == OpType::kConvTranspose2D) return "transposed convolution (no int8 kernel)";
+  return "";
+}
+
+std::vector<int> count_readers(const Graph& graph) {
+  std::vector<int> readers(graph.tensors.size(), 0);
+  for (const Node& node : graph.nodes)
+    for (TensorId id : node.inputs)
+      if (id >= 0) ++readers[static_cast<size_t>(id)];
+  return readers;
+}
+
+// Why a layer with weights keeps them in floating point, or "" when they can be int8.
+std::string float_reason(const Graph& graph, const Node& node, const std::vector<int>& readers) {
+  const std::string reason = no_int8_reason(graph, node, readers);
+  if (!reason.empty()) return reason;
+  const Tensor& w = graph.tensor(node.inputs[1]);
   // Measured on PP-OCRv4's detector: its few layers this narrow (the first
   // ones, on the image) cost the most accuracy in int8 (the street sign's
   // boxes: F 0.78 against f32's with them in int8, 1.0 without) and little time.
@@ -91,10 +113,7 @@ QuantizationReport quantize_weights(Model& model, WeightStorage storage) {
       if (w.is_constant() && w.dtype == DType::kF32) store_as_f16(w);
     }
   } else if (storage == WeightStorage::kInt8) {
-    std::vector<int> readers(graph.tensors.size(), 0);
-    for (const Node& node : graph.nodes)
-      for (TensorId id : node.inputs)
-        if (id >= 0) ++readers[static_cast<size_t>(id)];
+    const std::vector<int> readers = count_readers(graph);
     for (const Node& node : graph.nodes) {
       if (!has_weights(node)) continue;
       const std::string reason = float_reason(graph, node, readers);
@@ -109,6 +128,26 @@ QuantizationReport quantize_weights(Model& model, WeightStorage storage) {
   graph.validate();
   report.bytes_after = constant_bytes(graph);
   return report;
+}
+
+int run_published_int8(Model& model) {
+  Graph& graph = model.graph;
+  const std::unordered_set<std::string> published(graph.info.int8_weights.begin(), graph.info.int8_weights.end());
+  graph.info.int8_weights.clear();
+  if (published.empty()) return 0;
+  const std::vector<int> readers = count_readers(graph);
+  int layers = 0;
+  for (const Node& node : graph.nodes) {
+    if (!has_weights(node) || published.count(graph.tensor(node.inputs[1]).name) == 0) continue;
+    if (!no_int8_reason(graph, node, readers).empty()) continue;
+    // The file's scales are max |q| / 127 per channel (TFLite's symmetric
+    // quantizer), so requantizing its dequantized values gives back its int8
+    // values exactly.
+    store_as_int8(graph.tensor(node.inputs[1]));
+    ++layers;
+  }
+  graph.validate();
+  return layers;
 }
 
 }  // namespace garden

@@ -85,6 +85,19 @@ std::vector<float> dequantize(const fb::Tensor& tensor, const Shape& shape, cons
   return values;
 }
 
+// int8 with one scale per index of axis 0 and zero points all 0: what
+// XNNPACK's int8 layers take as they are (TFLite's per-channel weights).
+bool is_symmetric_per_channel_int8(const fb::Tensor& tensor, const Shape& shape) {
+  constexpr int8_t kInt8 = 9;
+  if (tensor.type() != kInt8 || !is_quantized(tensor) || shape.size() < 2) return false;
+  const fb::QuantizationParameters& q = *tensor.quantization();
+  if (q.quantized_dimension() != 0 || static_cast<int64_t>(q.scale()->size()) != shape[0]) return false;
+  if (q.zero_point() != nullptr)
+    for (int64_t zero : *q.zero_point())
+      if (zero != 0) return false;
+  return true;
+}
+
 Tensor constant_tensor(const fb::Tensor& tensor, const Shape& shape, const Bytes& bytes, const std::string& name) {
   const int8_t type = tensor.type();
   const size_t size = tensor_type(type).bytes;
@@ -239,8 +252,10 @@ TensorId ImportContext::materialize(int32_t index) {
   const Bytes bytes = model_.buffer_of(tensor);
   if (bytes.size == 0)
     fail_op(ErrorCode::kInvalidModel, "reads tensor '" + tensor_name(index) + "' before any operator writes it");
-  const TensorId id = graph_.add_tensor(constant_tensor(tensor, declared_shape(index), bytes, tensor_name(index)));
+  const Shape shape = declared_shape(index);
+  const TensorId id = graph_.add_tensor(constant_tensor(tensor, shape, bytes, tensor_name(index)));
   ids_[static_cast<size_t>(index)] = id;
+  if (is_symmetric_per_channel_int8(tensor, shape)) graph_.info.int8_weights.push_back(graph_.tensor(id).name);
   return id;
 }
 
