@@ -82,6 +82,14 @@ TfliteModel quantized_chain() {
   return m;
 }
 
+// The same chain with symmetric int8 conv weights (no zero points), which
+// load keeps in int8 and runs as XNNPACK's QD8 convolution.
+TfliteModel published_int8_chain() {
+  TfliteModel m = quantized_chain();
+  m.tensors[5].zero_points = {0, 0, 0};
+  return m;
+}
+
 // [1,8,8,4] through convolution, pooling, element-wise, concatenation, resize,
 // transposed convolution, reduction and a classifier head -> [1,3].
 TfliteModel mixed_ops() {
@@ -213,6 +221,7 @@ int main(int argc, char** argv) {
   }
   const std::string dir = argv[1];
   const bool ok = write_seed(dir + "/quantized_chain.tflite", garden_test::build_tflite(quantized_chain())) &
+                  write_seed(dir + "/published_int8.tflite", garden_test::build_tflite(published_int8_chain())) &
                   write_seed(dir + "/mixed_ops.tflite", garden_test::build_tflite(mixed_ops())) &
                   write_seed(dir + "/reductions.tflite", garden_test::build_tflite(reductions())) &
                   write_seed(dir + "/packed_labels.tflite", with_packed_labels(garden_test::build_tflite(quantized_chain())));
