@@ -39,6 +39,14 @@ void cut_line(const uint8_t* data) {
   garden::text::turn_half(crop);
   garden::text::turn_half(crop);
   if (crop.rgba != cut) std::abort();
+  // As the recognizer cuts it: a line lower than 48 px warped straight to 48 px.
+  constexpr int kLineHeight = 48;
+  if (size.height >= kLineHeight || int64_t{size.width} * kLineHeight / size.height * kLineHeight > kFuzzMaxCropPixels)
+    return;
+  const garden::text::LineCrop tall = garden::text::crop_line({rgba.data(), width, height, width * 4}, quad, kLineHeight);
+  if (tall.height != kLineHeight || tall.width < size.width || tall.width > garden::text::kMaxCropSide ||
+      tall.rgba.size() != size_t{4} * tall.width * tall.height)
+    std::abort();
 }
 
 void decode(const uint8_t* data, size_t size) {

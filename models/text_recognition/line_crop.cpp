@@ -49,21 +49,33 @@ struct SquareToQuad {
   }
 };
 
-// Bilinear sample at (x, y) in pixel-index coordinates, clamped to the border.
-// A self-intersecting quad can map a pixel to infinity: it reads the corner.
+// Bicubic sample (OpenCV's INTER_CUBIC: a = -0.75) at (x, y) in pixel-index
+// coordinates, clamped to the border. A self-intersecting quad can map a
+// pixel to infinity: it reads the corner.
 void sample(const ImageView& image, Point p, uint8_t* out) {
   if (!std::isfinite(p.x) || !std::isfinite(p.y)) p = {0.f, 0.f};
   const float x = std::min(std::max(p.x, 0.f), float(image.width - 1));
   const float y = std::min(std::max(p.y, 0.f), float(image.height - 1));
-  const int x0 = static_cast<int>(x), y0 = static_cast<int>(y);
-  const int x1 = std::min(x0 + 1, image.width - 1), y1 = std::min(y0 + 1, image.height - 1);
-  const float wx = x - float(x0), wy = y - float(y0);
-  const uint8_t* row0 = image.rgba + static_cast<size_t>(y0) * image.stride_bytes;
-  const uint8_t* row1 = image.rgba + static_cast<size_t>(y1) * image.stride_bytes;
+  const int x0 = static_cast<int>(std::floor(x)), y0 = static_cast<int>(std::floor(y));
+  const auto weights = [](float t, float w[4]) {
+    constexpr float a = -0.75f;
+    const auto near = [](float d) { return ((a + 2) * d - (a + 3)) * d * d + 1; };
+    const auto far = [](float d) { return ((a * d - 5 * a) * d + 8 * a) * d - 4 * a; };
+    w[0] = far(1 + t); w[1] = near(t); w[2] = near(1 - t); w[3] = far(2 - t);
+  };
+  float wx[4], wy[4];
+  weights(x - float(x0), wx);
+  weights(y - float(y0), wy);
   for (int c = 0; c < 4; ++c) {
-    const float top = row0[x0 * 4 + c] * (1 - wx) + row0[x1 * 4 + c] * wx;
-    const float bottom = row1[x0 * 4 + c] * (1 - wx) + row1[x1 * 4 + c] * wx;
-    out[c] = static_cast<uint8_t>(std::lround(top * (1 - wy) + bottom * wy));
+    float sum = 0.f;
+    for (int j = 0; j < 4; ++j) {
+      const int yy = std::min(std::max(y0 - 1 + j, 0), image.height - 1);
+      const uint8_t* row = image.rgba + static_cast<size_t>(yy) * image.stride_bytes;
+      float line = 0.f;
+      for (int i = 0; i < 4; ++i) line += wx[i] * row[std::min(std::max(x0 - 1 + i, 0), image.width - 1) * 4 + c];
+      sum += wy[j] * line;
+    }
+    out[c] = static_cast<uint8_t>(std::lround(std::min(std::max(sum, 0.f), 255.f)));
   }
 }
 
@@ -106,9 +118,16 @@ CropSize line_crop_size(const Quad& quad) {
   return turned(size) ? CropSize{size.height, size.width} : size;
 }
 
-LineCrop crop_line(const ImageView& image, const Quad& quad) {
+LineCrop crop_line(const ImageView& image, const Quad& quad, int min_height) {
   validate_image(image);
-  const CropSize size = upright_size(quad);
+  CropSize size = upright_size(quad);
+  const bool turn = turned(size);
+  const int line_height = turn ? size.width : size.height;
+  if (min_height > line_height) {
+    const double scale = double(min_height) / line_height;
+    const auto scaled = [scale](int side) { return static_cast<int>(std::min<double>(std::ceil(side * scale), kMaxCropSide)); };
+    size = turn ? CropSize{min_height, scaled(size.height)} : CropSize{scaled(size.width), min_height};
+  }
   const SquareToQuad to_source(quad);
   LineCrop crop;
   crop.width = size.width;
@@ -118,7 +137,7 @@ LineCrop crop_line(const ImageView& image, const Quad& quad) {
     for (int x = 0; x < crop.width; ++x)
       sample(image, to_source.map(double(x) / crop.width, double(y) / crop.height),
              &crop.rgba[(static_cast<size_t>(y) * crop.width + x) * 4]);
-  if (turned(size)) return turned_counter_clockwise(crop);
+  if (turn) return turned_counter_clockwise(crop);
   return crop;
 }
 

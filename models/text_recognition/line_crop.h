@@ -36,12 +36,17 @@ struct CropSize {
 CropSize line_crop_size(const Quad& quad);
 
 // The crop is max(top, bottom edge) wide and max(left, right edge) high,
-// sampled bilinearly through the perspective map from the rectangle to the
-// quad, with pixels beyond the image replicating its border. A crop at least
+// sampled bicubically (OpenCV's INTER_CUBIC, as PaddleOCR's warp) through the
+// perspective map from the rectangle to the quad, with pixels beyond the
+// image replicating its border. A crop at least
 // 1.5 times taller than wide is turned a quarter counter-clockwise (vertical
 // text reads left to right then). Non-finite corners, a crop under one pixel
 // or over the limits above, and a degenerate quad are Error(kInvalidArgument).
-LineCrop crop_line(const ImageView& image, const Quad& quad);
+// With `min_height` > 0, a line lower than that (after the turn) is warped
+// straight to that height instead, its width scaled alike (rounded up, as
+// PaddleOCR sizes a line): one interpolation from the image, not a crop
+// enlarged again.
+LineCrop crop_line(const ImageView& image, const Quad& quad, int min_height = 0);
 
 // Turns a crop 180 degrees in place (a line the direction classifier finds
 // upside down; cv2.rotate(ROTATE_180) in PaddleOCR).

@@ -91,7 +91,7 @@ void TextRecognizer::set_direction_classifier(runner::ModelRef model, float min_
 }
 
 DecodedText TextRecognizer::recognize(const ImageView& image, const Quad& box) {
-  LineCrop crop = crop_line(image, box);
+  LineCrop crop = crop_line(image, box, input_height());
   if (direction_ && direction_->upside_down(crop.view())) turn_half(crop);
   runner::ImageRunner& runner = runner_for(crop);
   last_ = &runner;

@@ -111,3 +111,28 @@ TEST_CASE("a half turn reverses the pixels, each kept whole", "[text_recognition
     CHECK(crop.rgba == original.rgba);
   }
 }
+
+// The recognizer's cut: a line lower than its input height is warped straight
+// to that height (one interpolation from the image), its width scaled alike.
+TEST_CASE("a low line is warped straight to the height asked, its width scaled alike", "[text_recognition]") {
+  const Gradient image;
+  const auto crop = crop_line(image.view(), {{{5, 7}, {25, 7}, {25, 15}, {5, 15}}}, 24);
+  REQUIRE(crop.width == 60);
+  REQUIRE(crop.height == 24);
+  // Every third pixel lands on a source pixel, which the cubic kernel reads as it is.
+  for (int y = 0; y < 24; y += 3)
+    for (int x = 0; x < 60; x += 3) check_source(crop, x, y, 5 + x / 3, 7 + y / 3);
+  // Between them, values in between (the gradient is linear, so exactly).
+  CHECK(int(pixel(crop, 1, 0)[0]) == 5);  // 5 + 1/3, rounded
+  CHECK(int(pixel(crop, 2, 0)[0]) == 6);  // 5 + 2/3
+
+  // A turned line: its height is the box's width.
+  const auto turned = crop_line(image.view(), {{{10, 2}, {14, 2}, {14, 22}, {10, 22}}}, 12);
+  REQUIRE(turned.width == 60);
+  REQUIRE(turned.height == 12);
+  check_source(turned, 0, 11, 10, 2);  // the box's top-left corner: the bottom-left after the turn
+  check_source(turned, 3, 8, 11, 3);
+  // A line as high as asked, or higher, is cut at its own size.
+  CHECK(crop_line(image.view(), {{{5, 7}, {25, 7}, {25, 15}, {5, 15}}}, 8).height == 8);
+  CHECK(crop_line(image.view(), {{{5, 7}, {25, 7}, {25, 15}, {5, 15}}}, 4).height == 8);
+}

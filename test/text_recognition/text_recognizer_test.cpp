@@ -122,15 +122,17 @@ TEST_CASE("PP-OCRv4 reads a printed paragraph line by line, in reading order", "
   CHECK(rate <= 0.02);
 }
 
-// A low-resolution scan (text 10 px high): PP-OCRv4 drops some of its narrow
-// spaces, as it reads a space with a probability close to the blank's.
-// Measured natively and in wasm: 10 edits in 293 characters (3.4 %).
+// A low-resolution scan (text 10 px high), its lines warped straight to 48 px
+// high. Measured: 6 edits in 293 characters (2.05 %), all in the code line at
+// the photo's bottom edge (">>markers np.zeros 1ike(coins)"); cut at the
+// box's own size and enlarged afterwards (bilinear, as before) the narrow
+// spaces of four more lines went too: 10 edits.
 TEST_CASE("PP-OCRv4 reads a scanned page line by line, in reading order", "[text_recognition][e2e]") {
   const garden_test::RawImage page = garden_test::read_raw_rgba(GARDEN_PAGE_RGBA);
   garden::text::TextRecognizer recognizer = ppocr_recognizer();
   CHECK(recognizer.input_height() == 48);
   const std::vector<std::string> expected = transcription("page.txt");
-  CHECK(character_error_rate(recognizer, page, expected) <= 0.04);
+  CHECK(character_error_rate(recognizer, page, expected) <= 0.025);
   const std::vector<TextLine> lines = recognizer.read(page.view(), find_lines(page.view()));
   REQUIRE(lines.size() == expected.size());
   CHECK(lines[0].text == expected[0]);
@@ -140,13 +142,13 @@ TEST_CASE("PP-OCRv4 reads a scanned page line by line, in reading order", "[text
 
 // garden-convert --quantize int8: the recognizer's convolutions and fully
 // connected layers in int8 read both pages as well as f32 does (measured:
-// the paragraph 0 edits, the page 10, as f32).
+// the paragraph 0 edits as f32, the page 4 where f32 makes 6).
 TEST_CASE("PP-OCRv4's recognizer in int8 reads both pages as f32 does", "[text_recognition][e2e][quantize]") {
   garden::text::TextRecognizer recognizer = ppocr_recognizer(garden::WeightStorage::kInt8);
   const garden_test::RawImage paragraph = garden_test::read_raw_rgba(GARDEN_PARAGRAPH_RGBA);
   CHECK(character_error_rate(recognizer, paragraph, transcription("imageTextN.txt")) <= 0.02);
   const garden_test::RawImage page = garden_test::read_raw_rgba(GARDEN_PAGE_RGBA);
-  CHECK(character_error_rate(recognizer, page, transcription("page.txt")) <= 0.04);
+  CHECK(character_error_rate(recognizer, page, transcription("page.txt")) <= 0.025);
 }
 
 // The width buckets are one model at four input sizes: the packed weights
