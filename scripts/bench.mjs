@@ -380,7 +380,7 @@ async function main() {
     }
     out('\n## Whole-page OCR (Node): PP-OCRv4 det + rec on page.png\n');
     out(pageReport(results));
-    out('\nGarden: `reader.read(page)` on the 1000-px scan (fit into 640 x 640, detection, DB boxes, line crops, recognition at the width buckets, CTC). onnxruntime-web: the detector on a 640 x 640 input and the recognizer on each line\'s input as garden made it, decoded by greedy CTC in JS: no resizing, post-processing or cropping. Median of timed runs after one warm-up run.');
+    out('\nGarden: `reader.read(page)` on the 384 x 191 scan (placed unscaled in the detector\'s 640 x 640 input, detection, DB boxes, line crops, recognition at the width buckets, CTC). onnxruntime-web: the detector on a 640 x 640 input and the recognizer on each line\'s input as garden made it, decoded by greedy CTC in JS: no resizing, post-processing or cropping. Median of timed runs after one warm-up run.');
   }
   if (options.models.includes(FEW_SHOT_ID) && !options.browser) {
     const results = [];
