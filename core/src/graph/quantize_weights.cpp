@@ -77,14 +77,6 @@ std::string no_int8_reason(const Graph& graph, const Node& node, const std::vect
   return "";
 }
 
-std::vector<int> count_readers(const Graph& graph) {
-  std::vector<int> readers(graph.tensors.size(), 0);
-  for (const Node& node : graph.nodes)
-    for (TensorId id : node.inputs)
-      if (id >= 0) ++readers[static_cast<size_t>(id)];
-  return readers;
-}
-
 // Why a layer with weights keeps them in floating point, or "" when they can be int8.
 std::string float_reason(const Graph& graph, const Node& node, const std::vector<int>& readers) {
   const std::string reason = no_int8_reason(graph, node, readers);
@@ -113,7 +105,7 @@ QuantizationReport quantize_weights(Model& model, WeightStorage storage) {
       if (w.is_constant() && w.dtype == DType::kF32) store_as_f16(w);
     }
   } else if (storage == WeightStorage::kInt8) {
-    const std::vector<int> readers = count_readers(graph);
+    const std::vector<int> readers = reader_counts(graph);
     for (const Node& node : graph.nodes) {
       if (!has_weights(node)) continue;
       const std::string reason = float_reason(graph, node, readers);
@@ -135,7 +127,7 @@ int run_published_int8(Model& model) {
   const std::unordered_set<std::string> published(graph.info.int8_weights.begin(), graph.info.int8_weights.end());
   graph.info.int8_weights.clear();
   if (published.empty()) return 0;
-  const std::vector<int> readers = count_readers(graph);
+  const std::vector<int> readers = reader_counts(graph);
   int layers = 0;
   for (const Node& node : graph.nodes) {
     if (!has_weights(node) || published.count(graph.tensor(node.inputs[1]).name) == 0) continue;
