@@ -57,6 +57,12 @@ function checkIntegrityOption(integrity) {
   }
 }
 
+/** The SHA-256 of `bytes` as 64 hex digits. */
+export async function sha256Hex(bytes) {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+  return [...digest].map((byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
 function base64(bytes) {
   let text = '';
   for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
@@ -102,9 +108,7 @@ class FolderCache {
 
   async #path(key) {
     const { join } = await nodeBuiltin('node:path');
-    const name = [...new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(key)))]
-      .map((byte) => byte.toString(16).padStart(2, '0')).join('');
-    return join(this.folder, name);
+    return join(this.folder, await sha256Hex(new TextEncoder().encode(key)));
   }
 
   async get(key) {

@@ -11,18 +11,13 @@
 // listed in the entry's index. The runtime reads the variants it needs
 // through get() and gives those it imported to put() during the load (both
 // synchronous, from wasm); save() writes the new ones after it.
-import { openCache } from './fetch_model.mjs';
+import { openCache, sha256Hex } from './fetch_model.mjs';
 
 const KEY_PREFIX = 'https://imports.model-garden.invalid/';
 
 /** Whether `bytes` are a .garden file already (its FlatBuffers identifier "GRDN"). */
 function isGarden(bytes) {
   return bytes.length >= 8 && String.fromCharCode(...bytes.subarray(4, 8)) === 'GRDN';
-}
-
-async function sha256Hex(bytes) {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
-  return [...digest].map((byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
 export class ImportCache {
