@@ -27,15 +27,18 @@ const SELFIE = fixture('selfie_tflite/model.tflite');
 const DIRECTION = fixture('ppocr_cls/model.onnx');  // dynamic height and width
 const isGarden = (bytes) => Buffer.from(bytes.subarray(4, 8)).toString('latin1') === 'GRDN';
 
+/** The cache of imports of the file at `file`, as `garden`'s loads see it. */
+const importsOf = (file, garden, cacheDir) => ImportCache.open(fs.readFileSync(file), garden.version, { cacheDir });
+
 /** The variants the cache holds for the file at `file`, and their bytes. */
 async function cached(file, garden, cacheDir) {
-  const imports = await ImportCache.open(fs.readFileSync(file), garden.version, { cacheDir });
+  const imports = await importsOf(file, garden, cacheDir);
   return Object.fromEntries(imports.variants.map((variant) => [variant, imports.get(variant)]));
 }
 
 /** Keeps `bytes` as the import `variant` of the file at `file`, as a load would. */
 async function plant(file, variant, bytes, garden, cacheDir) {
-  const imports = await ImportCache.open(fs.readFileSync(file), garden.version, { cacheDir });
+  const imports = await importsOf(file, garden, cacheDir);
   imports.put(variant, bytes);
   await imports.save();
 }
@@ -121,7 +124,7 @@ test('nothing is kept for models given as bytes, with { cache: false }, or alrea
     const gardenFile = path.join(cacheFolder(), 'selfie.garden');
     fs.writeFileSync(gardenFile, (await cached(SELFIE, garden, cacheDir))['0x0-f32']);
     await outputsOf(garden, pathToFileURL(gardenFile));
-    assert.equal(await ImportCache.open(fs.readFileSync(gardenFile), garden.version, { cacheDir }), null, 'a .garden file has no imports');
+    assert.equal(await importsOf(gardenFile, garden, cacheDir), null, 'a .garden file has no imports');
   } finally {
     garden.dispose();
   }

@@ -9,19 +9,6 @@ namespace garden_js {
 
 using emscripten::val;
 
-std::vector<uint8_t> copy_bytes(const val& bytes) {
-  garden::require(!bytes.isUndefined() && !bytes.isNull() && bytes["byteLength"].isNumber(),
-                  garden::ErrorCode::kInvalidArgument, "model bytes must be a Uint8Array or ArrayBuffer");
-  const size_t length = bytes["byteLength"].as<size_t>();
-  std::vector<uint8_t> buffer(length);
-  // A byte window on the caller's memory (no copy), whatever view type it is.
-  val source = bytes.instanceof(val::global("ArrayBuffer"))
-                   ? val::global("Uint8Array").new_(bytes)
-                   : val::global("Uint8Array").new_(bytes["buffer"], bytes["byteOffset"], bytes["byteLength"]);
-  val(emscripten::typed_memory_view(length, buffer.data())).call<void>("set", source);
-  return buffer;
-}
-
 garden::WeightStorage quantize_option(const val& options) {
   const val value = options.isUndefined() || options.isNull() ? val::undefined() : options["quantize"];
   if (value.isUndefined() || value.isNull()) return garden::WeightStorage::kF32;
@@ -35,6 +22,20 @@ std::string import_cache_version() {
 }
 
 namespace {
+
+// Copies a Uint8Array / ArrayBuffer (any view type) into wasm memory in one bulk `set`.
+std::vector<uint8_t> copy_bytes(const val& bytes) {
+  garden::require(!bytes.isUndefined() && !bytes.isNull() && bytes["byteLength"].isNumber(),
+                  garden::ErrorCode::kInvalidArgument, "model bytes must be a Uint8Array or ArrayBuffer");
+  const size_t length = bytes["byteLength"].as<size_t>();
+  std::vector<uint8_t> buffer(length);
+  // A byte window on the caller's memory (no copy), whatever view type it is.
+  val source = bytes.instanceof(val::global("ArrayBuffer"))
+                   ? val::global("Uint8Array").new_(bytes)
+                   : val::global("Uint8Array").new_(bytes["buffer"], bytes["byteOffset"], bytes["byteLength"]);
+  val(emscripten::typed_memory_view(length, buffer.data())).call<void>("set", source);
+  return buffer;
+}
 
 bool is_bytes(const val& value) {
   return value.instanceof(val::global("ArrayBuffer")) || val::global("ArrayBuffer").call<bool>("isView", value);

@@ -12,9 +12,6 @@
 
 namespace garden_js {
 
-// Copies a Uint8Array / ArrayBuffer (any view type) into wasm memory in one bulk `set`.
-std::vector<uint8_t> copy_bytes(const emscripten::val& bytes);
-
 // The loaders' `quantize` option: unset (the model's weights as they are) or 'int8'.
 garden::WeightStorage quantize_option(const emscripten::val& options);
 
