@@ -215,6 +215,10 @@ Model load_model_file(const std::string& path, const LoadOptions& options) {
 
 Model load_model_file(const std::string& path) { return load_model_file(path, LoadOptions{}); }
 
+Model load_garden_in_parts(uint64_t file_size, const GardenFileReader& read) {
+  return Model{read_garden_in_parts(file_size, read)};
+}
+
 std::vector<uint8_t> save_model_bytes(const Model& model) { return write_garden(model.graph); }
 
 uint32_t garden_format_version() { return kGardenFormatVersion; }

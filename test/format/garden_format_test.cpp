@@ -371,3 +371,71 @@ TEST_CASE("buffers that are not .garden files are refused", "[garden][hostile]")
   root_past_end.resize(64, 0);
   CHECK(read_error(root_past_end) == ErrorCode::kInvalidModel);
 }
+
+namespace {
+
+// Reads `file` through read_garden_in_parts, checking every request lies in
+// the file; `largest` is set to the biggest single request.
+Graph read_in_parts(const std::vector<uint8_t>& file, uint64_t* largest = nullptr, uint64_t* total = nullptr) {
+  const GardenFileReader read = [&](uint64_t offset, uint64_t size, uint8_t* out) {
+    REQUIRE(offset <= file.size());
+    REQUIRE(size <= file.size() - offset);
+    if (largest) *largest = std::max(*largest, size);
+    if (total) *total += size;
+    std::memcpy(out, file.data() + offset, size);
+  };
+  return read_garden_in_parts(file.size(), read);
+}
+
+}  // namespace
+
+TEST_CASE("read in parts: the same graph, one constant at a time after the FlatBuffer part", "[garden]") {
+  const Graph original = every_op_graph();
+  const std::vector<uint8_t> file = write_garden(original);
+  uint64_t largest = 0, total = 0;
+  garden_test::require_same_graph(original, read_in_parts(file, &largest, &total));
+
+  const uint64_t head = fb::GetModel(file.data())->weight_section_offset();
+  uint64_t largest_constant = 0;
+  for (const Tensor& tensor : original.tensors) largest_constant = std::max<uint64_t>(largest_constant, tensor.data.size());
+  REQUIRE(largest_constant > 0);
+  // Never the whole file at once (unless the FlatBuffer part is most of it).
+  CHECK(largest <= std::max<uint64_t>({head, largest_constant, kGardenRootWindow}));
+  CHECK(largest < file.size());
+  // The first window, the FlatBuffer part and each constant once.
+  CHECK(total <= file.size() + kGardenRootWindow);
+}
+
+TEST_CASE("read in parts: truncations, corruptions and a failing reader are errors", "[garden][hostile]") {
+  const std::vector<uint8_t> file = write_garden(small_graph());
+  for (size_t size = 0; size < file.size(); ++size) {
+    INFO("truncated to " << size << " bytes");
+    const std::vector<uint8_t> truncated(file.begin(), file.begin() + static_cast<std::ptrdiff_t>(size));
+    REQUIRE(error_code_of([&] { read_in_parts(truncated); }) == ErrorCode::kInvalidModel);
+  }
+  // What it accepts, read_garden accepts as the same graph: reading in parts
+  // only adds the rule that the FlatBuffer part ends before the weights.
+  std::mt19937 random(20261207u);
+  int refused = 0;
+  for (int trial = 0; trial < 2000; ++trial) {
+    std::vector<uint8_t> corrupt = file;
+    for (uint32_t e = 0, edits = 1 + random() % 4; e < edits; ++e)
+      corrupt[random() % file.size()] = static_cast<uint8_t>(random());
+    Graph parts;
+    try {
+      parts = read_in_parts(corrupt);
+    } catch (const Error& error) {
+      INFO("trial " << trial << ": " << error.what());
+      REQUIRE(error.code() == ErrorCode::kInvalidModel);
+      ++refused;
+      continue;
+    }
+    INFO("trial " << trial);
+    garden_test::require_same_graph(read_exact_copy(corrupt, corrupt.size()), parts);
+  }
+  CHECK(refused > 400);
+  const GardenFileReader failing = [](uint64_t, uint64_t, uint8_t*) {
+    throw Error(ErrorCode::kIo, "the cache went away");
+  };
+  CHECK(error_code_of([&] { read_garden_in_parts(file.size(), failing); }) == ErrorCode::kIo);
+}

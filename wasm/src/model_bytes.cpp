@@ -67,8 +67,18 @@ std::optional<garden::Model> ModelSource::load_imported(const std::string& varia
   const val cached = imports_.call<val>("get", variant);
   if (cached.isUndefined() || cached.isNull()) return std::nullopt;
   try {
-    const std::vector<uint8_t> file = copy_bytes(cached);
-    return garden::load_model_bytes(file.data(), file.size(), garden::ModelFormat::kGarden);
+    // Read in parts, each constant straight from the JS copy into the graph:
+    // the whole file in wasm memory beside the graph would double the
+    // weights' share of the heap's peak.
+    garden::require(cached.instanceof(val::global("Uint8Array")), garden::ErrorCode::kInvalidModel,
+                    "a kept import is not a Uint8Array");
+    const auto read = [&cached](uint64_t offset, uint64_t size, uint8_t* out) {
+      const val part = cached.call<val>("subarray", static_cast<double>(offset), static_cast<double>(offset + size));
+      garden::require(part["byteLength"].as<double>() == static_cast<double>(size), garden::ErrorCode::kInvalidModel,
+                      "a kept import is shorter than its parts");
+      val(emscripten::typed_memory_view(static_cast<size_t>(size), out)).call<void>("set", part);
+    };
+    return garden::load_garden_in_parts(static_cast<uint64_t>(cached["byteLength"].as<double>()), read);
   } catch (const garden::Error&) {
     return std::nullopt;  // a damaged or foreign entry: imported again, and replaced
   }

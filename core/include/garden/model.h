@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -82,6 +83,18 @@ struct QuantizationReport {
 
 // Rewrites the model's weights for `storage` (kF32: nothing changes).
 QuantizationReport quantize_weights(Model& model, WeightStorage storage);
+
+// Copies bytes [offset, offset + size) of a file into `out` (or throws a
+// garden::Error).
+using GardenFileReader = std::function<void(uint64_t offset, uint64_t size, uint8_t* out)>;
+
+// A .garden file of `file_size` bytes that is not in memory as a whole (wasm
+// reading a file JavaScript holds): read through `read` a part at a time,
+// each constant straight into the graph, so the file's bytes and the graph
+// never take memory together. Checked as load_model_bytes(kGarden) checks it;
+// the FlatBuffer part must end before the weight section, as
+// save_model_bytes writes it.
+Model load_garden_in_parts(uint64_t file_size, const GardenFileReader& read);
 
 // The model as a .garden file, which load_model_bytes(kGarden) reads back to
 // the same graph. Error(kInvalidModel) for a graph the format's checks refuse,

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "garden/graph.h"
+#include "garden/model.h"
 
 namespace garden {
 
@@ -27,5 +28,13 @@ std::vector<uint8_t> write_garden(const Graph& graph);
 
 // Parses and fully checks a .garden file; `data` need not be aligned.
 Graph read_garden(const uint8_t* data, size_t size);
+
+// The same for a file of `file_size` bytes read through `read` a part at a
+// time: the first kGardenRootWindow bytes, the FlatBuffer part (which must end
+// before the weight section, as write_garden lays it out), then each constant
+// straight into its tensor.
+Graph read_garden_in_parts(uint64_t file_size, const GardenFileReader& read);
+// How much read_garden_in_parts reads first, to find the FlatBuffer's end.
+constexpr size_t kGardenRootWindow = 4096;
 
 }  // namespace garden

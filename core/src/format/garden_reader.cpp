@@ -3,6 +3,7 @@
 // that indexes something (tensor ids, weight ranges, dims, enums, attribute
 // tables) is checked before it is used, and the finished Graph is checked with
 // the same per-op contracts the writer applied.
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -28,19 +29,30 @@ void check(bool condition, const std::string& problem) {
 
 std::string str(const flatbuffers::String* s) { return s ? s->str() : std::string(); }
 
+// Where the constants' bytes come from: the file in memory, or a reader that
+// copies them from the file one constant at a time.
 struct WeightSection {
-  const uint8_t* begin;
-  uint64_t size;
+  uint64_t offset = 0;  // from the start of the file
+  uint64_t size = 0;
+  const uint8_t* file = nullptr;
+  const GardenFileReader* reader = nullptr;
+
+  void copy(uint64_t at, uint64_t count, uint8_t* out) const {
+    if (file) std::memcpy(out, file + offset + at, count);
+    else (*reader)(offset + at, count, out);
+  }
 };
 
 // The section runs to the end of the file, so a truncated or extended file
 // fails here even when its FlatBuffer part is intact.
-WeightSection locate_weights(const fb::Model& model, const uint8_t* file, size_t file_size) {
-  const uint64_t offset = model.weight_section_offset(), size = model.weight_section_size();
-  check(offset <= file_size && size == file_size - offset,
+WeightSection locate_weights(const fb::Model& model, uint64_t file_size) {
+  WeightSection section;
+  section.offset = model.weight_section_offset();
+  section.size = model.weight_section_size();
+  check(section.offset <= file_size && section.size == file_size - section.offset,
         "the weight section does not end at the end of the file (truncated?)");
-  check(offset % kGardenWeightAlignment == 0, "the weight section is not 64-byte aligned");
-  return {file + offset, size};
+  check(section.offset % kGardenWeightAlignment == 0, "the weight section is not 64-byte aligned");
+  return section;
 }
 
 std::vector<int32_t> read_ids(const flatbuffers::Vector<int32_t>* ids, size_t tensor_count,
@@ -93,8 +105,9 @@ std::vector<uint8_t> read_weight(const fb::WeightRef& ref, const WeightSection& 
   check(ref.size() == expected && expected > 0, what + " has " + std::to_string(ref.size()) +
                                                     " bytes, its shape needs " +
                                                     std::to_string(expected));
-  const uint8_t* begin = section.begin + ref.offset();
-  return std::vector<uint8_t>(begin, begin + ref.size());
+  std::vector<uint8_t> bytes(ref.size());
+  section.copy(ref.offset(), ref.size(), bytes.data());
+  return bytes;
 }
 
 Tensor read_tensor(const fb::Tensor& t, size_t index, const WeightSection& weights) {
@@ -142,12 +155,14 @@ ModelInfo read_info(const fb::ModelInfo* info) {
   return out;
 }
 
-Graph build_graph(const fb::Model& model, const uint8_t* file, size_t size) {
+void check_version(const fb::Model& model) {
   check(model.format_version() == kGardenFormatVersion,
         "format version " + std::to_string(model.format_version()) +
             " is not supported (this runtime reads version " +
             std::to_string(kGardenFormatVersion) + ")");
-  const WeightSection weights = locate_weights(model, file, size);
+}
+
+Graph build_graph(const fb::Model& model, const WeightSection& weights) {
   Graph graph;
   const size_t tensor_count = model.tensors() ? model.tensors()->size() : 0;
   graph.tensors.reserve(tensor_count);
@@ -173,6 +188,45 @@ Graph build_graph(const fb::Model& model, const uint8_t* file, size_t size) {
   return graph;
 }
 
+const fb::Model& verified_model(const uint8_t* file, size_t size) {
+  flatbuffers::Verifier::Options options;
+  options.max_depth = kMaxDepth;
+  options.max_tables = kMaxTables;
+  flatbuffers::Verifier verifier(file, size, options);
+  check(fb::VerifyModelBuffer(verifier), "the FlatBuffer structure is corrupt");
+  return *fb::GetModel(file);
+}
+
+// A little-endian scalar at any address (an unverified buffer may place it
+// unaligned).
+template <typename T>
+T load_scalar(const uint8_t* p) {
+  T value;
+  std::memcpy(&value, p, sizeof value);
+  return value;
+}
+
+// Model.weight_section_offset read by hand from the first `size` bytes, each
+// step bounds-checked: the buffer is not verified yet (this value decides how
+// much of it to verify). The root table and its vtable are written last, so
+// they come first in the file.
+uint64_t peek_weight_section_offset(const uint8_t* p, size_t size) {
+  const auto inside = [size](uint64_t at, uint64_t bytes) { return at <= size && bytes <= size - at; };
+  check(inside(0, 4), "the file is too short");
+  const uint64_t root = load_scalar<uint32_t>(p);
+  check(inside(root, 4), "the root table lies beyond the file's first " + std::to_string(size) + " bytes");
+  const int64_t vtable = static_cast<int64_t>(root) - load_scalar<int32_t>(p + root);
+  check(vtable >= 0 && inside(static_cast<uint64_t>(vtable), 4), "the root table's vtable lies outside");
+  const uint8_t* vt = p + vtable;
+  const auto field = static_cast<uint64_t>(fb::Model::VT_WEIGHT_SECTION_OFFSET);
+  const uint64_t vt_size = load_scalar<uint16_t>(vt);
+  if (field + 2 > vt_size || !inside(static_cast<uint64_t>(vtable) + field, 2)) return 0;  // absent: 0
+  const uint64_t at = load_scalar<uint16_t>(vt + field);
+  if (at == 0) return 0;
+  check(inside(root + at, 8), "the root table lies outside");
+  return load_scalar<uint64_t>(p + root + at);
+}
+
 }  // namespace
 
 Graph read_garden(const uint8_t* data, size_t size) {
@@ -182,13 +236,40 @@ Graph read_garden(const uint8_t* data, size_t size) {
   const AlignedBytes aligned(data, size);
   const uint8_t* file = aligned.data();
 
-  flatbuffers::Verifier::Options options;
-  options.max_depth = kMaxDepth;
-  options.max_tables = kMaxTables;
-  flatbuffers::Verifier verifier(file, size, options);
-  check(fb::VerifyModelBuffer(verifier), "the FlatBuffer structure is corrupt");
+  const fb::Model& model = verified_model(file, size);
+  check_version(model);
+  WeightSection weights = locate_weights(model, size);
+  weights.file = file;
+  Graph graph = build_graph(model, weights);
+  check_graph_for_format(graph);
+  return graph;
+}
 
-  Graph graph = build_graph(*fb::GetModel(file), file, size);
+Graph read_garden_in_parts(uint64_t file_size, const GardenFileReader& read) {
+  check(file_size >= 8, "the file is too short");
+  check(file_size < kGardenMaxFileBytes, "the file is 2 GiB or larger");
+  // The FlatBuffer part ends where the weight section starts: that offset,
+  // read from the root table near the start of the file, says how much to
+  // read and verify before any constant is touched.
+  std::vector<uint64_t> storage(kGardenRootWindow / 8);
+  auto* window = reinterpret_cast<uint8_t*>(storage.data());
+  const size_t window_size = static_cast<size_t>(std::min<uint64_t>(file_size, kGardenRootWindow));
+  read(0, window_size, window);
+  check(fb::ModelBufferHasIdentifier(window), "missing the \"GRDN\" file identifier");
+  const uint64_t head_size = peek_weight_section_offset(window, window_size);
+  check(head_size >= 8 && head_size <= file_size, "the weight section's offset lies outside the file");
+  if (head_size > window_size) {
+    storage.assign((head_size + 7) / 8, 0);
+    window = reinterpret_cast<uint8_t*>(storage.data());
+    read(0, head_size, window);
+  }
+  // Verified on its own: the FlatBuffer must lie wholly before the weights.
+  const fb::Model& model = verified_model(window, static_cast<size_t>(head_size));
+  check_version(model);
+  WeightSection weights = locate_weights(model, file_size);
+  check(weights.offset == head_size, "the weight section moved");
+  weights.reader = &read;
+  Graph graph = build_graph(model, weights);
   check_graph_for_format(graph);
   return graph;
 }
