@@ -306,7 +306,7 @@ async function visitsReport(measurer, models, threadCounts, out, log) {
     await measurer.close();
   }
   out(rows.join('\n'));
-  out('\nEach visit is a fresh load of the bench page in one browser context (so Cache Storage persists): `createGarden()`, then `loadModel(url, { warmup: false })` timed to its resolution, from the local bench server. First visit: nothing cached (the download, the import, the .garden file written to the cache of imports). Second visit, imports not cached: the cache of imports emptied first, so the file comes from Cache Storage and is imported again. Second visit: the .garden file from the cache of imports (the file is still read and hashed, to find it). Wasm heap: the instance\'s memory after the load.');
+  out('\nEach visit is a fresh load of the bench page in one browser context (so Cache Storage persists): `createGarden()`, then `loadModel(url, { warmup: false, integrity })` timed to its resolution, from the local bench server, with the file\'s SHA-256 integrity as the catalogue\'s loads have it (so every visit checks the file once). First visit: nothing cached (the download, the import, the .garden file written to the cache of imports). Second visit, imports not cached: the cache of imports emptied first, so the file comes from Cache Storage and is imported again. Second visit: the .garden file from the cache of imports (found by the integrity\'s SHA-256, not by hashing the file again). Wasm heap: the instance\'s memory after the load.');
   out(`Load average at the end: ${loadAverage()}.`);
 }
 

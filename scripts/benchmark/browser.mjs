@@ -3,6 +3,7 @@
 // work) serves this folder, the model manifest, the garden package,
 // node_modules and the fixture folders; every measurement gets a fresh browser context and page, so each
 // runtime instantiates anew, as in the Node worker threads.
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
@@ -116,7 +117,10 @@ export async function openBrowserMeasurer(options) {
   async function visits(model, threads) {
     const context = await browser.newContext();
     const page = await context.newPage();
+    // With the file's SHA-256 integrity, as the catalogue's loads have it.
+    const bytes = fs.readFileSync(path.join(options.folders.fixtures, model.fixture, 'model.onnx'));
     const job = { url: `${origin}/data/fixtures/${model.fixture}/model.onnx`, threads,
+      integrity: `sha256-${crypto.createHash('sha256').update(bytes).digest('base64')}`,
       ...(model.dynamic ? { height: model.height, width: model.width } : {}) };
     const results = {};
     try {

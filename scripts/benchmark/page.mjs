@@ -52,13 +52,13 @@ globalThis.benchReady = true;
 // does it (the runtime instantiated anew). `dropImports` empties the cache
 // of imports first, leaving the downloads: a second visit as it was before
 // imports were cached.
-globalThis.measureVisit = async ({ url, threads, height, width, dropImports }) => {
+globalThis.measureVisit = async ({ url, threads, height, width, integrity, dropImports }) => {
   if (dropImports) await caches.delete('model-garden-imports-v1');
   const { createGarden } = await import('/garden/garden.mjs');
   const garden = await createGarden({ threads });
   try {
     const start = performance.now();
-    const model = await garden.loadModel(url, { warmup: false, inputHeight: height, inputWidth: width });
+    const model = await garden.loadModel(url, { warmup: false, integrity, inputHeight: height, inputWidth: width });
     const loadMs = performance.now() - start;
     model.dispose();
     return { loadMs, heapBytes: await garden.heapBytes() };

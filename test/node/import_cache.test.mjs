@@ -3,6 +3,7 @@
 // later load reads that instead of importing the file again. These tests
 // look into the cache through import_cache.mjs, the module the runtime uses.
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -154,5 +155,55 @@ test('the text reader keeps its detector and each width of its recognizer', { ti
     assert.deepEqual(await read(), first);
   } finally {
     garden.dispose();
+  }
+});
+
+test('a file whose sha256 integrity was checked is keyed by it, not hashed again', { timeout: 120_000 }, async () => {
+  const cacheDir = cacheFolder();
+  const garden = await createGarden({ threads: 1, cacheDir });
+  try {
+    const bytes = fs.readFileSync(SELFIE);
+    const sha256 = (data) => crypto.createHash('sha256').update(data).digest('base64');
+    const open = (data, integrity) => ImportCache.open(data, garden.version, { cacheDir, integrity });
+    const planted = new Uint8Array([1, 2, 3]);
+
+    // The true checksum: the same key as hashing gives, so both find one entry.
+    const hashed = await open(bytes);
+    hashed.put('0x0-f32', planted);
+    await hashed.save();
+    assert.deepEqual((await open(bytes, `sha256-${sha256(bytes)}`)).get('0x0-f32'), planted);
+
+    // Another file's checksum finds nothing: the key came from the integrity,
+    // the bytes were not hashed.
+    const other = `sha256-${sha256(Buffer.from('another file'))}`;
+    assert.equal((await open(bytes, other)).get('0x0-f32'), undefined);
+
+    // Not taken from: an object by file name, other algorithms, two tokens,
+    // or a model.json (its integrity does not cover its weights).
+    const sha384 = `sha384-${crypto.createHash('sha384').update(Buffer.from('x')).digest('base64')}`;
+    for (const integrity of [{ 'model.tflite': other }, sha384, `${other} ${sha384}`]) {
+      assert.deepEqual((await open(bytes, integrity)).get('0x0-f32'), planted, JSON.stringify(integrity));
+    }
+    const json = new TextEncoder().encode('{"modelTopology": {}}');
+    const byJson = await open(json);
+    byJson.put('0x0-f32', planted);
+    await byJson.save();
+    assert.deepEqual((await open(json, other)).get('0x0-f32'), planted);
+
+  } finally {
+    garden.dispose();
+  }
+  // Through the runtime: a load with the file's integrity keeps its import
+  // where a load without one (hashing the file) finds it.
+  const freshDir = cacheFolder();
+  const fresh = await createGarden({ threads: 1, cacheDir: freshDir });
+  try {
+    const bytes = fs.readFileSync(SELFIE);
+    const integrity = `sha256-${crypto.createHash('sha256').update(bytes).digest('base64')}`;
+    await outputsOf(fresh, pathToFileURL(SELFIE), { integrity });
+    const kept = (await ImportCache.open(bytes, fresh.version, { cacheDir: freshDir })).get('0x0-f32');
+    assert.ok(kept && isGarden(kept), 'kept under the file\'s SHA-256');
+  } finally {
+    fresh.dispose();
   }
 });

@@ -4,8 +4,9 @@
 // a later load of the same file, in this page or on a later visit, reads the
 // .garden file instead of importing the ONNX, TF.js or TFLite file again.
 //
-// An entry is keyed by the file's SHA-256 and the runtime's version (the
-// .garden format and the package: another runtime imports anew), and holds
+// An entry is keyed by the file's SHA-256 (read from its integrity when the
+// fetch checked one) and the runtime's version (the .garden format and the
+// package: another runtime imports anew), and holds
 // one .garden file per import of it: an input size and a weight storage
 // ("48x640-f32"; the text reader imports its recognizer at four widths),
 // listed in the entry's index. The runtime reads the variants it needs
@@ -14,6 +15,20 @@
 import { openCache, sha256Hex } from './fetch_model.mjs';
 
 const KEY_PREFIX = 'https://imports.model-garden.invalid/';
+
+/**
+ * The file's SHA-256 in hex when its integrity already states it: one
+ * "sha256-" token, which the fetch has checked these bytes against, so the
+ * load need not hash them a second time (114 MB for PSENet). Not for a TF.js
+ * model.json: its integrity covers model.json, and the bytes here carry its
+ * weight files too.
+ */
+function sha256FromIntegrity(bytes, integrity) {
+  if (typeof integrity !== 'string' || bytes[0] === 0x7b) return null;  // '{': model.json
+  const match = /^sha256-([A-Za-z0-9+/]{43}=)$/.exec(integrity.trim());
+  if (!match) return null;
+  return [...atob(match[1])].map((c) => c.charCodeAt(0).toString(16).padStart(2, '0')).join('');
+}
 
 /** Whether `bytes` are a .garden file already (its FlatBuffers identifier "GRDN"). */
 function isGarden(bytes) {
@@ -36,13 +51,15 @@ export class ImportCache {
    * The imports of the model in `bytes` that earlier loads kept, by
    * `runtimeVersion` (the module's importCacheVersion()); null where nothing
    * can be kept (cache off or unavailable, no Web Crypto, a .garden file).
+   * `integrity`: the fetch's, which these bytes matched.
    */
-  static async open(bytes, runtimeVersion, { cache = true, cacheDir } = {}) {
+  static async open(bytes, runtimeVersion, { cache = true, cacheDir, integrity } = {}) {
     if (!cache || !globalThis.crypto?.subtle || isGarden(bytes)) return null;
     try {
       const store = await openCache({ cache, cacheDir }, 'imports');
       if (!store) return null;
-      const prefix = `${KEY_PREFIX}${encodeURIComponent(runtimeVersion)}/${await sha256Hex(bytes)}/`;
+      const sha256 = sha256FromIntegrity(bytes, integrity) ?? await sha256Hex(bytes);
+      const prefix = `${KEY_PREFIX}${encodeURIComponent(runtimeVersion)}/${sha256}/`;
       const found = new Map();
       for (const variant of await readIndex(store, prefix)) {
         const file = await store.get(prefix + variant).catch(() => null);
