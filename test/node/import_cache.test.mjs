@@ -184,11 +184,13 @@ test('a file whose sha256 integrity was checked is keyed by it, not hashed again
     for (const integrity of [{ 'model.tflite': other }, sha384, `${other} ${sha384}`]) {
       assert.deepEqual((await open(bytes, integrity)).get('0x0-f32'), planted, JSON.stringify(integrity));
     }
-    const json = new TextEncoder().encode('{"modelTopology": {}}');
-    const byJson = await open(json);
-    byJson.put('0x0-f32', planted);
-    await byJson.save();
-    assert.deepEqual((await open(json, other)).get('0x0-f32'), planted);
+    for (const text of ['{"modelTopology": {}}', ' \n{"modelTopology": {}}']) {
+      const json = new TextEncoder().encode(text);
+      const byJson = await open(json);
+      byJson.put('0x0-f32', planted);
+      await byJson.save();
+      assert.deepEqual((await open(json, other)).get('0x0-f32'), planted, JSON.stringify(text));
+    }
 
   } finally {
     garden.dispose();

@@ -57,10 +57,23 @@ function checkIntegrityOption(integrity) {
   }
 }
 
+const hex = (bytes) => [...bytes].map((byte) => byte.toString(16).padStart(2, '0')).join('');
+
 /** The SHA-256 of `bytes` as 64 hex digits. */
 export async function sha256Hex(bytes) {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
-  return [...digest].map((byte) => byte.toString(16).padStart(2, '0')).join('');
+  return hex(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes)));
+}
+
+/**
+ * The SHA-256 an integrity string states, as 64 hex digits, when it is one
+ * "sha256-" token (so any file that matched it has that hash); else null.
+ */
+export function sha256HexOfIntegrity(integrity) {
+  if (typeof integrity !== 'string') return null;
+  const tokens = parseIntegrity(integrity);
+  if (tokens.length !== 1 || tokens[0].algorithm !== 'sha256') return null;
+  const digest = Uint8Array.from(atob(tokens[0].digest), (c) => c.charCodeAt(0));
+  return digest.length === 32 ? hex(digest) : null;
 }
 
 function base64(bytes) {
@@ -229,15 +242,20 @@ export async function fetchModel(url, { onProgress, cache = true, integrity, fet
   return tfjsBundle(bytes, files);
 }
 
+/** Whether `bytes` start, after white space, with '{': a TF.js model.json (or a bundle of one). */
+export function isJsonObject(bytes) {
+  let first = 0;
+  while (first < bytes.length && ' \t\r\n'.includes(String.fromCharCode(bytes[first]))) ++first;
+  return bytes[first] === 0x7b;
+}
+
 /**
  * The weight file paths of a TF.js model.json, or [] for anything else (an
  * ONNX, TFLite or .garden file, or a model.json bundled with its weights
  * already, as the package ships nsfwjs).
  */
 export function tfjsWeightPaths(bytes) {
-  let first = 0;
-  while (first < bytes.length && ' \t\r\n'.includes(String.fromCharCode(bytes[first]))) ++first;
-  if (bytes[first] !== 0x7b) return [];  // not a JSON object: ONNX, TFLite, .garden
+  if (!isJsonObject(bytes)) return [];  // ONNX, TFLite, .garden
   if (bytes.includes(0)) return [];  // JSON ends at a NUL: a bundle (see tfjsBundle)
   let manifest;
   try {

@@ -12,23 +12,9 @@
 // listed in the entry's index. The runtime reads the variants it needs
 // through get() and gives those it imported to put() during the load (both
 // synchronous, from wasm); save() writes the new ones after it.
-import { openCache, sha256Hex } from './fetch_model.mjs';
+import { isJsonObject, openCache, sha256Hex, sha256HexOfIntegrity } from './fetch_model.mjs';
 
 const KEY_PREFIX = 'https://imports.model-garden.invalid/';
-
-/**
- * The file's SHA-256 in hex when its integrity already states it: one
- * "sha256-" token, which the fetch has checked these bytes against, so the
- * load need not hash them a second time (114 MB for PSENet). Not for a TF.js
- * model.json: its integrity covers model.json, and the bytes here carry its
- * weight files too.
- */
-function sha256FromIntegrity(bytes, integrity) {
-  if (typeof integrity !== 'string' || bytes[0] === 0x7b) return null;  // '{': model.json
-  const match = /^sha256-([A-Za-z0-9+/]{43}=)$/.exec(integrity.trim());
-  if (!match) return null;
-  return [...atob(match[1])].map((c) => c.charCodeAt(0).toString(16).padStart(2, '0')).join('');
-}
 
 /** Whether `bytes` are a .garden file already (its FlatBuffers identifier "GRDN"). */
 function isGarden(bytes) {
@@ -58,7 +44,12 @@ export class ImportCache {
     try {
       const store = await openCache({ cache, cacheDir }, 'imports');
       if (!store) return null;
-      const sha256 = sha256FromIntegrity(bytes, integrity) ?? await sha256Hex(bytes);
+      // The fetch checked the bytes against their integrity: when it states
+      // the SHA-256, the file need not be hashed again (114 MB for PSENet).
+      // Not for a TF.js model.json: its integrity covers model.json, and the
+      // bytes here carry its weight files too.
+      const stated = isJsonObject(bytes) ? null : sha256HexOfIntegrity(integrity);
+      const sha256 = stated ?? await sha256Hex(bytes);
       const prefix = `${KEY_PREFIX}${encodeURIComponent(runtimeVersion)}/${sha256}/`;
       const found = new Map();
       for (const variant of await readIndex(store, prefix)) {
