@@ -155,13 +155,6 @@ ModelInfo read_info(const fb::ModelInfo* info) {
   return out;
 }
 
-void check_version(const fb::Model& model) {
-  check(model.format_version() == kGardenFormatVersion,
-        "format version " + std::to_string(model.format_version()) +
-            " is not supported (this runtime reads version " +
-            std::to_string(kGardenFormatVersion) + ")");
-}
-
 Graph build_graph(const fb::Model& model, const WeightSection& weights) {
   Graph graph;
   const size_t tensor_count = model.tensors() ? model.tensors()->size() : 0;
@@ -195,6 +188,21 @@ const fb::Model& verified_model(const uint8_t* file, size_t size) {
   flatbuffers::Verifier verifier(file, size, options);
   check(fb::VerifyModelBuffer(verifier), "the FlatBuffer structure is corrupt");
   return *fb::GetModel(file);
+}
+
+// The graph of a verified model in a file of `file_size` bytes, its
+// constants copied from `file` when it is in memory, else through `reader`.
+Graph read_graph(const fb::Model& model, uint64_t file_size, const uint8_t* file, const GardenFileReader* reader) {
+  check(model.format_version() == kGardenFormatVersion,
+        "format version " + std::to_string(model.format_version()) +
+            " is not supported (this runtime reads version " +
+            std::to_string(kGardenFormatVersion) + ")");
+  WeightSection weights = locate_weights(model, file_size);
+  weights.file = file;
+  weights.reader = reader;
+  Graph graph = build_graph(model, weights);
+  check_graph_for_format(graph);
+  return graph;
 }
 
 // A little-endian scalar at any address (an unverified buffer may place it
@@ -236,13 +244,7 @@ Graph read_garden(const uint8_t* data, size_t size) {
   const AlignedBytes aligned(data, size);
   const uint8_t* file = aligned.data();
 
-  const fb::Model& model = verified_model(file, size);
-  check_version(model);
-  WeightSection weights = locate_weights(model, size);
-  weights.file = file;
-  Graph graph = build_graph(model, weights);
-  check_graph_for_format(graph);
-  return graph;
+  return read_graph(verified_model(file, size), size, file, nullptr);
 }
 
 Graph read_garden_in_parts(uint64_t file_size, const GardenFileReader& read) {
@@ -265,13 +267,8 @@ Graph read_garden_in_parts(uint64_t file_size, const GardenFileReader& read) {
   }
   // Verified on its own: the FlatBuffer must lie wholly before the weights.
   const fb::Model& model = verified_model(window, static_cast<size_t>(head_size));
-  check_version(model);
-  WeightSection weights = locate_weights(model, file_size);
-  check(weights.offset == head_size, "the weight section moved");
-  weights.reader = &read;
-  Graph graph = build_graph(model, weights);
-  check_graph_for_format(graph);
-  return graph;
+  check(model.weight_section_offset() == head_size, "the weight section moved");
+  return read_graph(model, file_size, nullptr, &read);
 }
 
 }  // namespace garden
