@@ -95,10 +95,18 @@ std::vector<uint8_t> write_flatbuffer(const Graph& graph, const WeightLayout& we
   std::vector<Offset<fb::Node>> nodes;
   nodes.reserve(graph.nodes.size());
   for (const Node& node : graph.nodes) nodes.push_back(write_node(b, node));
-  const auto model =
-      fb::CreateModel(b, kGardenFormatVersion, b.CreateVector(tensors), b.CreateVector(nodes),
-                      b.CreateVector(graph.inputs), b.CreateVector(graph.outputs),
-                      write_info(b, graph.info), kUnknownOffset, weights.section_size, write_output_types(b, graph));
+  // One statement per part: the order of a call's arguments is the
+  // compiler's choice, and it would decide the file's bytes (GCC and Clang
+  // choose differently, so a native convert and the wasm runtime would write
+  // two different files for one model).
+  const auto tensor_vector = b.CreateVector(tensors);
+  const auto node_vector = b.CreateVector(nodes);
+  const auto inputs = b.CreateVector(graph.inputs);
+  const auto outputs = b.CreateVector(graph.outputs);
+  const auto info = write_info(b, graph.info);
+  const auto output_types = write_output_types(b, graph);
+  const auto model = fb::CreateModel(b, kGardenFormatVersion, tensor_vector, node_vector, inputs, outputs, info,
+                                     kUnknownOffset, weights.section_size, output_types);
   fb::FinishModelBuffer(b, model);
   std::vector<uint8_t> buffer(b.GetBufferPointer(), b.GetBufferPointer() + b.GetSize());
   const bool patched =
