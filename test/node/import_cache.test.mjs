@@ -3,6 +3,7 @@
 // later load reads that instead of importing the file again. These tests
 // look into the cache through import_cache.mjs, the module the runtime uses.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -10,7 +11,7 @@ import path from 'node:path';
 import { after, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 
-import { FIXTURES, PACKAGE, importPackage, readPage } from './helpers.mjs';
+import { FIXTURES, PACKAGE, ROOT, importPackage, readPage } from './helpers.mjs';
 
 const { createGarden } = await importPackage();
 const { ImportCache } = await import(pathToFileURL(path.join(PACKAGE, 'import_cache.mjs')).href);
@@ -207,5 +208,38 @@ test('a file whose sha256 integrity was checked is keyed by it, not hashed again
     assert.ok(kept && isGarden(kept), 'kept under the file\'s SHA-256');
   } finally {
     fresh.dispose();
+  }
+});
+
+// The wasm runtime is built by Clang (Emscripten), garden-convert by the
+// native compiler (GCC here): the .garden file of one model must be the same
+// bytes from both, or a file's bytes would depend on the compiler that wrote
+// it. One model per importer, a dynamic input size, and int8 weights.
+test('the runtime keeps the same .garden bytes garden-convert writes', { timeout: 120_000 }, async () => {
+  const convert = process.env.GARDEN_CONVERT ?? path.join(ROOT, 'build/native/tools/garden-convert');
+  assert.ok(fs.existsSync(convert), `${convert} missing (run scripts/build native)`);
+  const cacheDir = cacheFolder();
+  const out = path.join(cacheFolder(), 'converted.garden');
+  const garden = await createGarden({ threads: 1, cacheDir });
+  const files = (folder) => fs.readdirSync(folder, { recursive: true }).map((name) => path.join(folder, name))
+    .filter((file) => fs.statSync(file).isFile());
+  try {
+    const cases = [
+      { file: fixture('tfjs_tiny_mixed_uint8/model.json'), options: {}, args: [] },
+      { file: SELFIE, options: { quantize: 'int8' }, args: ['--quantize', 'int8'] },
+      { file: DIRECTION, options: { inputHeight: 48, inputWidth: 192 }, args: ['--input-size', '48x192'] },
+    ];
+    for (const { file, options, args } of cases) {
+      const before = new Set(files(cacheDir));
+      await outputsOf(garden, pathToFileURL(file), options);
+      const kept = files(cacheDir).filter((name) => !before.has(name)).map((name) => fs.readFileSync(name))
+        .filter(isGarden);
+      assert.equal(kept.length, 1, `one import kept for ${file}`);
+      const converted = spawnSync(convert, [file, out, ...args], { encoding: 'utf8' });
+      assert.equal(converted.status, 0, converted.stderr);
+      assert.ok(kept[0].equals(fs.readFileSync(out)), `${path.relative(FIXTURES, file)} ${args.join(' ')}: the runtime's import and garden-convert's file differ`);
+    }
+  } finally {
+    garden.dispose();
   }
 });
