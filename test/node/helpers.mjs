@@ -13,6 +13,8 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 /** The assembled npm package (scripts/build wasm), or GARDEN_WASM_PACKAGE. */
 export const PACKAGE = process.env.GARDEN_WASM_PACKAGE ?? path.join(ROOT, 'build/wasm/wasm/package');
 export const FIXTURES = process.env.GARDEN_FIXTURE_DIR ?? path.join(ROOT, 'build/fixtures');
+/** The native garden-convert (scripts/build native), or GARDEN_CONVERT. */
+export const GARDEN_CONVERT = process.env.GARDEN_CONVERT ?? path.join(ROOT, 'build/native/tools/garden-convert');
 const CACHE = process.env.GARDEN_CACHE ?? path.join(process.env.HOME ?? '/root', '.cache/model-garden');
 
 export const importPackage = () => import(pathToFileURL(path.join(PACKAGE, 'garden.mjs')).href);

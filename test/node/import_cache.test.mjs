@@ -11,7 +11,7 @@ import path from 'node:path';
 import { after, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 
-import { FIXTURES, PACKAGE, ROOT, importPackage, readPage } from './helpers.mjs';
+import { FIXTURES, GARDEN_CONVERT, PACKAGE, importPackage, readPage } from './helpers.mjs';
 
 const { createGarden } = await importPackage();
 const { ImportCache } = await import(pathToFileURL(path.join(PACKAGE, 'import_cache.mjs')).href);
@@ -216,8 +216,7 @@ test('a file whose sha256 integrity was checked is keyed by it, not hashed again
 // bytes from both, or a file's bytes would depend on the compiler that wrote
 // it. One model per importer, a dynamic input size, and int8 weights.
 test('the runtime keeps the same .garden bytes garden-convert writes', { timeout: 120_000 }, async () => {
-  const convert = process.env.GARDEN_CONVERT ?? path.join(ROOT, 'build/native/tools/garden-convert');
-  assert.ok(fs.existsSync(convert), `${convert} missing (run scripts/build native)`);
+  assert.ok(fs.existsSync(GARDEN_CONVERT), `${GARDEN_CONVERT} missing (run scripts/build native)`);
   const cacheDir = cacheFolder();
   const out = path.join(cacheFolder(), 'converted.garden');
   const garden = await createGarden({ threads: 1, cacheDir });
@@ -235,7 +234,7 @@ test('the runtime keeps the same .garden bytes garden-convert writes', { timeout
       const kept = files(cacheDir).filter((name) => !before.has(name)).map((name) => fs.readFileSync(name))
         .filter(isGarden);
       assert.equal(kept.length, 1, `one import kept for ${file}`);
-      const converted = spawnSync(convert, [file, out, ...args], { encoding: 'utf8' });
+      const converted = spawnSync(GARDEN_CONVERT, [file, out, ...args], { encoding: 'utf8' });
       assert.equal(converted.status, 0, converted.stderr);
       assert.ok(kept[0].equals(fs.readFileSync(out)), `${path.relative(FIXTURES, file)} ${args.join(' ')}: the runtime's import and garden-convert's file differ`);
     }

@@ -15,7 +15,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 
 import {
-  FIXTURES, ROOT, characterErrorRate, importPackage, readChelsea, readParagraph, readSkimagePhoto, rejection, transcription,
+  FIXTURES, GARDEN_CONVERT, characterErrorRate, importPackage, readChelsea, readParagraph, readSkimagePhoto, rejection, transcription,
 } from './helpers.mjs';
 
 const { createGarden } = await importPackage();
@@ -76,7 +76,7 @@ test('a model in int8, quantized at load or converted ahead, stays close to f32'
     const inputBytes = fs.readFileSync(path.join(FIXTURES, 'efficientnet_b0/input.bin'));
     const input = new Float32Array(inputBytes.buffer.slice(inputBytes.byteOffset, inputBytes.byteOffset + inputBytes.length));
     const converted = path.join(folder, 'b0_int8.garden');
-    execFileSync(path.join(ROOT, 'build/native/tools/garden-convert'), [path.join(FIXTURES, 'efficientnet_b0/model.onnx'), converted, '--quantize', 'int8']);
+    execFileSync(GARDEN_CONVERT, [path.join(FIXTURES, 'efficientnet_b0/model.onnx'), converted, '--quantize', 'int8']);
     assert.ok(fs.statSync(converted).size < onnx.length / 3, 'a third of the size or less');
 
     const [f32] = await (await garden.loadModel(onnx)).run([input]);
