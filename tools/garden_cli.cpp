@@ -391,7 +391,7 @@ std::string read_file(const std::string& path) {
 void save_line_inputs(garden::text::TextRecognizer& recognizer, const RgbaImage& image,
                       const std::vector<garden::text::TextLine>& lines, const std::string& dir) {
   for (size_t i = 0; i < lines.size(); ++i) {
-    recognizer.recognize(image.view(), lines[i].box);  // as read() did: the same input again
+    recognizer.recognize(image.view(), lines[i].line);  // as read() did: the same input again
     const garden::TensorView input = recognizer.last_input();
     std::vector<float> nchw(input.data, input.data + garden::element_count(input.shape));
     if (input.layout == garden::Layout::kNHWC) {  // the runner's own ports: back to the model's NCHW

@@ -142,12 +142,16 @@ std::vector<TextBox> DbPostprocessor::run(const MapView& map, const MapTransform
     const RotatedRect grown = min_area_rect(offset_convex_polygon(corners, offset));
     if (short_side(grown) < static_cast<float>(options_.min_size + 2)) continue;
 
-    std::array<Point, 4> mapped;
-    for (int c = 0; c < 4; ++c) mapped[c] = to_image.to_image(grown.corners[c]);
+    std::array<Point, 4> mapped, line;
+    for (int c = 0; c < 4; ++c) {
+      mapped[c] = to_image.to_image(grown.corners[c]);
+      line[c] = to_image.to_image_unclipped(grown.corners[c]);
+    }
     mapped = order_clockwise_from_top_left(mapped);
+    line = order_clockwise_from_top_left(line);
     // As PaddleOCR's final filter: a box squeezed to a sliver by clipping is noise.
     if (distance(mapped[0], mapped[1]) <= 3.f || distance(mapped[0], mapped[3]) <= 3.f) continue;
-    boxes.push_back({{mapped.begin(), mapped.end()}, score});
+    boxes.push_back({{mapped.begin(), mapped.end()}, score, {line.begin(), line.end()}});
   }
   return boxes;
 }

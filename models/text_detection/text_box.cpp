@@ -11,11 +11,12 @@
 namespace garden {
 namespace text {
 
+Point MapTransform::to_image_unclipped(Point p) const { return {p.x * scale_x + offset_x, p.y * scale_y + offset_y}; }
+
 Point MapTransform::to_image(Point p) const {
-  const float x = p.x * scale_x + offset_x;
-  const float y = p.y * scale_y + offset_y;
-  return {std::clamp(x, 0.f, static_cast<float>(image_width - 1)),
-          std::clamp(y, 0.f, static_cast<float>(image_height - 1))};
+  const Point q = to_image_unclipped(p);
+  return {std::clamp(q.x, 0.f, static_cast<float>(image_width - 1)),
+          std::clamp(q.y, 0.f, static_cast<float>(image_height - 1))};
 }
 
 void validate_map(const MapView& map, const char* what) {

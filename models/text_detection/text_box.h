@@ -28,7 +28,8 @@ struct MapTransform {
   int image_width = 0;
   int image_height = 0;
 
-  Point to_image(Point p) const;
+  Point to_image(Point p) const;  // clipped to the image
+  Point to_image_unclipped(Point p) const;
 };
 
 struct TextBox {
@@ -36,6 +37,12 @@ struct TextBox {
   // rectangles; hull or contour vertices, clockwise on screen, otherwise.
   std::vector<Point> points;
   float score = 0.f;  // mean text probability of the region
+  // DB boxes: the line's whole rectangle (4 corners, clockwise from the
+  // top-left) before `points` were clipped to the image, so it may reach
+  // past the edge. The recognizer reads along it: clipping a tilted line that
+  // runs off the image turns its rectangle into a trapezoid, and a warp of
+  // that squeezes the text near the edge. Empty: read along `points`.
+  std::vector<Point> line;
 };
 
 // Throws garden::Error(kInvalidArgument / kLimitExceeded) on a bad view or

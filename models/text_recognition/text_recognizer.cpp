@@ -28,10 +28,12 @@ std::vector<int> recognizer_widths(int max_width) {
   return widths;
 }
 
-Quad line_quad(const TextBox& box) {
-  if (box.points.size() == 4) return {box.points[0], box.points[1], box.points[2], box.points[3]};
-  return min_area_rect(box.points).corners;
+Quad box_quad(const std::vector<Point>& points) {
+  if (points.size() == 4) return {points[0], points[1], points[2], points[3]};
+  return min_area_rect(points).corners;
 }
+
+Quad line_quad(const TextBox& box) { return box_quad(box.line.size() == 4 ? box.line : box.points); }
 
 TextRecognizer::TextRecognizer(runner::ModelRef model, Dictionary dictionary, const TextRecognizerOptions& options)
     : dictionary_(std::move(dictionary)), options_(options) {
@@ -107,12 +109,13 @@ DecodedText TextRecognizer::recognize(const ImageView& image, const Quad& box) {
 std::vector<TextLine> TextRecognizer::read(const ImageView& image, const std::vector<TextBox>& boxes) {
   std::vector<Quad> quads;
   quads.reserve(boxes.size());
-  for (const TextBox& box : boxes) quads.push_back(line_quad(box));
+  for (const TextBox& box : boxes) quads.push_back(box_quad(box.points));
   std::vector<TextLine> lines;
   for (size_t index : reading_order(quads)) {
-    DecodedText decoded = recognize(image, quads[index]);
+    const Quad line = line_quad(boxes[index]);
+    DecodedText decoded = recognize(image, line);
     if (decoded.text.empty() || decoded.score < options_.min_score) continue;
-    lines.push_back({std::move(decoded.text), decoded.score, quads[index]});
+    lines.push_back({std::move(decoded.text), decoded.score, quads[index], line});
   }
   return lines;
 }

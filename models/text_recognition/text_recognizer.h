@@ -39,6 +39,7 @@ struct TextLine {
   std::string text;
   float score = 0.f;  // mean probability of the characters read
   Quad box;           // source-image pixels, clockwise from the top-left
+  Quad line;          // what was read: line_quad() of the box, which may reach past the image
 };
 
 struct TextRecognizerOptions : runner::RunnerOptions {
@@ -56,8 +57,11 @@ constexpr int kMinRecognizerWidth = 320;
 // `max_width` (a multiple of 32, at least 320), which is always the last.
 std::vector<int> recognizer_widths(int max_width);
 
-// The four corners a line is cut along: a 4-point box as it is (clockwise
-// from the top-left), any other outline by its smallest enclosing rectangle.
+// The four corners of a box: a 4-point box as it is (clockwise from the
+// top-left), any other outline by its smallest enclosing rectangle.
+Quad box_quad(const std::vector<Point>& points);
+// The four corners a box's line is cut along: its unclipped rectangle when
+// the detector gave one (TextBox::line), else box_quad(box.points).
 Quad line_quad(const TextBox& box);
 
 // Imports the recognizer with an input `width` px wide (and 48 high).

@@ -22,8 +22,8 @@ const HEIGHT = 48;
 
 const PAGES = [
   { name: 'imageTextN.png', file: paragraphPath, read: readParagraph, written: 'imageTextN.txt', maxRate: 0.02 },
-  // A 10-px-high scan: the code line at its bottom edge is misread (6 edits; see text_recognizer_test.cpp).
-  { name: 'page.png', file: pagePath, read: readPage, written: 'page.txt', maxRate: 0.025 },
+  // A 10-px-high scan whose tilted bottom line runs off the image (see text_recognizer_test.cpp).
+  { name: 'page.png', file: pagePath, read: readPage, written: 'page.txt', maxRate: 0.01 },
 ];
 
 // `garden ocr` on a page: its lines, and each line's recognizer input.

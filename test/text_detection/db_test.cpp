@@ -52,11 +52,18 @@ TEST_CASE("DB finds two rectangles with PaddleOCR's unclipped extents", "[db]") 
             [](const TextBox& a, const TextBox& b) { return a.points[0].x < b.points[0].x; });
   check_unclipped(boxes[0], 10, 10, 39, 19);
   check_unclipped(boxes[1], 50, 35, 89, 44);
+  for (const TextBox& box : boxes) {  // nothing to clip: the line is the box
+    REQUIRE(box.line.size() == 4);
+    for (int c = 0; c < 4; ++c) {
+      CHECK(box.line[c].x == box.points[c].x);
+      CHECK(box.line[c].y == box.points[c].y);
+    }
+  }
   CHECK(boxes[0].score == Approx(0.9f).epsilon(1e-6));
   CHECK(boxes[1].score == Approx(0.8f).epsilon(1e-6));
 }
 
-TEST_CASE("DB boxes are scaled to the image and clipped to it", "[db]") {
+TEST_CASE("DB boxes are scaled to the image and clipped to it; their line is kept whole", "[db]") {
   ProbabilityMap map(64, 32);
   map.fill(2, 8, 30, 16, 0.9f);   // unclip pushes it past the left edge
   MapTransform half = identity(32, 16);
@@ -76,6 +83,15 @@ TEST_CASE("DB boxes are scaled to the image and clipped to it", "[db]") {
     CHECK(q.x <= 31.f);
     CHECK(q.y >= 0.f);
     CHECK(q.y <= 15.f);
+  }
+  // The line the recognizer reads is the same rectangle, not clipped.
+  const auto& line = boxes[0].line;
+  REQUIRE(line.size() == 4);
+  CHECK(line[0].x == Approx((2 - d) / 2).margin(1e-3));
+  CHECK(line[3].x == Approx((2 - d) / 2).margin(1e-3));
+  for (int c = 0; c < 4; ++c) {
+    CHECK(line[c].y == Approx(p[c].y).margin(1e-6));
+    if (c == 1 || c == 2) CHECK(line[c].x == Approx(p[c].x).margin(1e-6));
   }
 }
 

@@ -114,6 +114,19 @@ double character_error_rate(garden::text::TextRecognizer& recognizer, const gard
 
 }  // namespace
 
+TEST_CASE("a box clipped by the image's edge is read along its whole line", "[text_recognition]") {
+  garden::text::TextBox box;
+  box.points = {{0.f, 4.f}, {20.f, 4.f}, {20.f, 12.f}, {0.f, 12.f}};
+  CHECK(garden::text::line_quad(box)[0].x == 0.f);  // no line given: the box itself
+  box.line = {{-3.f, 4.f}, {20.f, 4.f}, {20.f, 12.f}, {-3.f, 12.f}};
+  const garden::text::Quad line = garden::text::line_quad(box);
+  CHECK(line[0].x == -3.f);
+  CHECK(line[3].x == -3.f);
+  CHECK(line[2].y == 12.f);
+  // What a read reports is the box, inside the image.
+  CHECK(garden::text::box_quad(box.points)[0].x == 0.f);
+}
+
 // Measured natively and in wasm: 0 edits in 1025 characters.
 TEST_CASE("PP-OCRv4 reads a printed paragraph line by line, in reading order", "[text_recognition][e2e]") {
   const garden_test::RawImage paragraph = garden_test::read_raw_rgba(GARDEN_PARAGRAPH_RGBA);
@@ -123,16 +136,18 @@ TEST_CASE("PP-OCRv4 reads a printed paragraph line by line, in reading order", "
 }
 
 // A low-resolution scan (text 10 px high), its lines warped straight to 48 px
-// high. Measured: 6 edits in 293 characters (2.05 %), all in the code line at
-// the photo's bottom edge (">>markers np.zeros 1ike(coins)"); cut at the
-// box's own size and enlarged afterwards (bilinear, as before) the narrow
-// spaces of four more lines went too: 10 edits.
+// high. Measured natively: 1 edit in 293 characters (0.34 %). The code line
+// at the photo's bottom edge is tilted and runs off the image: read along its
+// box clipped to the image (a trapezoid), it cost 5 to 6 edits (">>markers
+// np.zeros 1ike(coins)"), hence the bound of 1 %. Cut at the box's own size
+// and enlarged afterwards (bilinear), the narrow spaces of four more lines
+// went too: 10 edits.
 TEST_CASE("PP-OCRv4 reads a scanned page line by line, in reading order", "[text_recognition][e2e]") {
   const garden_test::RawImage page = garden_test::read_raw_rgba(GARDEN_PAGE_RGBA);
   garden::text::TextRecognizer recognizer = ppocr_recognizer();
   CHECK(recognizer.input_height() == 48);
   const std::vector<std::string> expected = transcription("page.txt");
-  CHECK(character_error_rate(recognizer, page, expected) <= 0.025);
+  CHECK(character_error_rate(recognizer, page, expected) <= 0.01);
   const std::vector<TextLine> lines = recognizer.read(page.view(), find_lines(page.view()));
   REQUIRE(lines.size() == expected.size());
   CHECK(lines[0].text == expected[0]);
@@ -142,13 +157,13 @@ TEST_CASE("PP-OCRv4 reads a scanned page line by line, in reading order", "[text
 
 // garden-convert --quantize int8: the recognizer's convolutions and fully
 // connected layers in int8 read both pages as well as f32 does (measured:
-// the paragraph 0 edits as f32, the page 4 where f32 makes 6).
+// the paragraph 0 edits as f32, the page 0 where f32 makes 1).
 TEST_CASE("PP-OCRv4's recognizer in int8 reads both pages as f32 does", "[text_recognition][e2e][quantize]") {
   garden::text::TextRecognizer recognizer = ppocr_recognizer(garden::WeightStorage::kInt8);
   const garden_test::RawImage paragraph = garden_test::read_raw_rgba(GARDEN_PARAGRAPH_RGBA);
   CHECK(character_error_rate(recognizer, paragraph, transcription("imageTextN.txt")) <= 0.02);
   const garden_test::RawImage page = garden_test::read_raw_rgba(GARDEN_PAGE_RGBA);
-  CHECK(character_error_rate(recognizer, page, transcription("page.txt")) <= 0.025);
+  CHECK(character_error_rate(recognizer, page, transcription("page.txt")) <= 0.01);
 }
 
 // The width buckets are one model at four input sizes: the packed weights
@@ -274,7 +289,7 @@ TEST_CASE("the text recognizer reads an upside-down paragraph with the direction
 }
 
 TEST_CASE("the text recognizer reads an upside-down scanned page with the direction classifier", "[text_recognition][e2e]") {
-  check_upside_down_page(garden_test::read_raw_rgba(GARDEN_PAGE_RGBA), transcription("page.txt"), 0.04);
+  check_upside_down_page(garden_test::read_raw_rgba(GARDEN_PAGE_RGBA), transcription("page.txt"), 0.01);
 }
 
 TEST_CASE("a direction classifier needs two scores out", "[text_recognition]") {
