@@ -15,13 +15,13 @@ import { createRequire } from 'node:module';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
-import zlib from 'node:zlib';
 
 import { MODELS, PEER_NAMES, convertedPath, loadFixture, modelById } from './benchmark/models.mjs';
 import { TABLE_HEADER, lineRow, scalingLines } from './benchmark/report.mjs';
 import { OCR_PAGE_ID, measurePage, pageReport } from './benchmark/ocr_page.mjs';
 import { FEW_SHOT_ID, fewShotReport, measureFewShot } from './benchmark/few_shot.mjs';
 import { MIN_RUNS, TARGET_RUNS, TIMED_BUDGET_MS, measure } from './benchmark/runners.mjs';
+import { brotliSize, pageFiles } from './lib/download_size.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 // GARDEN_WASM_PACKAGE overrides where the built package is (default: the wasm build).
@@ -205,25 +205,6 @@ function machineReport(environment) {
   ].join('\n');
 }
 
-// Brotli q11 of a 100 MB model takes minutes: each file is compressed once.
-const compressedSizes = new Map();
-
-function brotliSize(files) {
-  let raw = 0;
-  let compressed = 0;
-  for (const file of files) {
-    const bytes = fs.readFileSync(file);
-    raw += bytes.length;
-    if (!compressedSizes.has(file)) {
-      compressedSizes.set(file, zlib.brotliCompressSync(bytes, {
-        params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: bytes.length },
-      }).length);
-    }
-    compressed += compressedSizes.get(file);
-  }
-  return { raw, compressed };
-}
-
 /** For each quantized model measured with its f32 twin: f32 median / quantized median, per thread count. */
 function quantizedLines(models, gardenResults) {
   const lines = [];
@@ -262,11 +243,9 @@ function modelSizeReport(models) {
 
 function downloadReport() {
   const inPackage = (dir, files) => files.map((f) => path.join(dir, f)).filter((f) => fs.existsSync(f));
-  // The package's own modules (garden.mjs and what it imports) plus one wasm build.
-  const modules = fs.readdirSync(GARDEN_PACKAGE).filter((f) => f.endsWith('.mjs'));
   const builds = [
-    ['garden (SIMD + threads)', inPackage(GARDEN_PACKAGE, [...modules, 'dist/garden_wasm.mjs', 'dist/garden_wasm.worker.txt', 'dist/garden_wasm.wasm'])],
-    ['garden (SIMD, single thread)', inPackage(GARDEN_PACKAGE, [...modules, 'dist/garden_wasm_st.mjs', 'dist/garden_wasm_st.wasm'])],
+    ['garden (SIMD + threads)', pageFiles(GARDEN_PACKAGE)],
+    ['garden (SIMD, single thread)', pageFiles(GARDEN_PACKAGE, { threads: false })],
     ['onnxruntime-web', inPackage(ORT_PACKAGE, ['dist/ort.wasm.bundle.min.mjs', 'dist/ort-wasm-simd-threaded.wasm'])],
     ['tfjs-backend-wasm', [
       ...inPackage(path.join(ROOT, 'node_modules/@tensorflow'), ['tfjs-core/dist/tf-core.min.js', 'tfjs-converter/dist/tf-converter.min.js']),
