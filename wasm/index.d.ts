@@ -436,7 +436,11 @@ export interface TextLine {
   text: string;
   /** Mean probability of the characters read, 0..1. */
   score: number;
-  /** The line's 4 corners, clockwise from the top-left, in image pixels. */
+  /**
+   * The line's 4 corners, clockwise from the top-left, in image pixels,
+   * clipped to the image. A tilted line that runs off the edge is read along
+   * its whole rectangle (the edge's pixels repeated), not along this box.
+   */
   box: Point[];
 }
 
