@@ -381,6 +381,17 @@ TEST_CASE("TFLite: out-of-range indices are invalid models", "[tflite][hostile]"
   }
 }
 
+TEST_CASE("TFLite: a declared shape too large to count is refused, not overflowed", "[tflite][hostile]") {
+  // Each dimension within the per-dimension limit (2^24); their product
+  // (2^96) beyond int64. Found by load_model_fuzzer as a signed overflow.
+  SmallModel small;
+  small.model.tensors[0].shape = {1 << 24, 1 << 24, 1 << 24, 1 << 24};
+  require_error([&] { load(build_tflite(small.model)); }, ErrorCode::kLimitExceeded,
+                "has more than 1073741824 elements");
+  small.model.tensors[0].shape = {1 << 10, 1 << 10, 1 << 10, 2};  // 2^31: countable, over the limit
+  require_error([&] { load(build_tflite(small.model)); }, ErrorCode::kLimitExceeded, "has more than 1073741824 elements");
+}
+
 TEST_CASE("TFLite: every truncation of a small model is refused", "[tflite][hostile]") {
   const std::vector<uint8_t> bytes = build_tflite(SmallModel().model);
   REQUIRE_NOTHROW(load(bytes));

@@ -8,6 +8,7 @@
 
 #include "graph/graph_utils.h"
 #include "graph/half.h"
+#include "import/common/constant.h"
 
 namespace garden {
 namespace tflite {
@@ -15,7 +16,6 @@ namespace {
 
 constexpr size_t kMaxRank = 8;
 constexpr int64_t kMaxDim = int64_t{1} << 24;
-constexpr int64_t kMaxElements = int64_t{1} << 30;
 
 template <typename T>
 T load(const uint8_t* bytes, size_t index) {
@@ -154,8 +154,7 @@ Shape ImportContext::declared_shape(int32_t index) const {
     require(d <= kMaxDim, ErrorCode::kLimitExceeded, "tensor '" + tensor_name(index) + "' is too large");
     shape.push_back(d);
   }
-  require(element_count(shape) <= kMaxElements, ErrorCode::kLimitExceeded,
-          "tensor '" + tensor_name(index) + "' has too many elements");
+  importer::checked_element_count(shape, "tensor '" + tensor_name(index) + "'");  // the product of kMaxRank dims can overflow
   return shape;
 }
 
