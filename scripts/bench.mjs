@@ -21,7 +21,7 @@ import { TABLE_HEADER, lineRow, scalingLines } from './benchmark/report.mjs';
 import { OCR_PAGE_ID, measurePage, pageReport } from './benchmark/ocr_page.mjs';
 import { FEW_SHOT_ID, fewShotReport, measureFewShot } from './benchmark/few_shot.mjs';
 import { MIN_RUNS, TARGET_RUNS, TIMED_BUDGET_MS, measure } from './benchmark/runners.mjs';
-import { brotliSize, pageFiles } from './lib/download_size.mjs';
+import { brotliSize, existingFiles as inPackage, pageFiles } from './lib/download_size.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 // GARDEN_WASM_PACKAGE overrides where the built package is (default: the wasm build).
@@ -242,7 +242,6 @@ function modelSizeReport(models) {
 }
 
 function downloadReport() {
-  const inPackage = (dir, files) => files.map((f) => path.join(dir, f)).filter((f) => fs.existsSync(f));
   const builds = [
     ['garden (SIMD + threads)', pageFiles(GARDEN_PACKAGE)],
     ['garden (SIMD, single thread)', pageFiles(GARDEN_PACKAGE, { threads: false })],

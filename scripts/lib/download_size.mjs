@@ -19,7 +19,12 @@ export function pageFiles(packageDir, { threads = true } = {}) {
   const build = threads
     ? ['dist/garden_wasm.mjs', 'dist/garden_wasm.worker.txt', 'dist/garden_wasm.wasm']
     : ['dist/garden_wasm_st.mjs', 'dist/garden_wasm_st.wasm'];
-  return [...modules, ...build].map((f) => path.join(packageDir, f)).filter((f) => fs.existsSync(f));
+  return existingFiles(packageDir, [...modules, ...build]);
+}
+
+/** `files` (relative to `dir`) that exist, as paths. */
+export function existingFiles(dir, files) {
+  return files.map((f) => path.join(dir, f)).filter((f) => fs.existsSync(f));
 }
 
 // Brotli q11 of a 100 MB model takes minutes: each file is compressed once.
