@@ -5,7 +5,6 @@
 
 #include <cstdint>
 #include <cstring>
-#include <fstream>
 #include <string>
 #include <vector>
 
@@ -14,20 +13,6 @@
 #include "text_detection/text_detector.h"
 
 using garden::text::TextBox;
-
-namespace {
-
-// Writes the boxes as text, one box per line, for drawing and inspection.
-void write_boxes(const std::string& path, const std::vector<TextBox>& boxes) {
-  std::ofstream out(path);
-  for (const TextBox& box : boxes) {
-    out << box.score;
-    for (const auto& p : box.points) out << ' ' << p.x << ' ' << p.y;
-    out << '\n';
-  }
-}
-
-}  // namespace
 
 TEST_CASE("PP-OCRv4 DB finds the 7 text lines of a scanned page", "[text_detection][e2e]") {
   const garden_test::RawImage page = garden_test::read_raw_rgba(GARDEN_PAGE_RGBA);
@@ -52,7 +37,6 @@ TEST_CASE("PP-OCRv4 DB finds the 7 text lines of a scanned page", "[text_detecti
   options.db.score_mode = garden::text::ScoreMode::kSlow;
   garden::text::TextDetector detector(model, options);
   const std::vector<TextBox> boxes = detector.detect(view);
-  write_boxes("page_boxes.txt", boxes);
 
   CHECK(boxes.size() == 7);
   for (const TextBox& box : boxes) {
