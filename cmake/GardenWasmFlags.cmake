@@ -16,6 +16,8 @@ endif()
 set(ENV{NODE_PATH} "/usr/share/nodejs")
 set_property(GLOBAL PROPERTY RULE_LAUNCH_LINK "${CMAKE_COMMAND} -E env NODE_PATH=/usr/share/nodejs")
 
+include(GardenEmccDirect)  # compiles run emcc's clang command without emcc's start-up
+
 # emcmake sets the emulator to `node --experimental-wasm-threads`, which Node 20
 # rejects; Node's global fetch breaks Emscripten's loader, hence no fetch.
 find_program(GARDEN_NODE NAMES node nodejs REQUIRED)

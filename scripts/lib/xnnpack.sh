@@ -14,6 +14,8 @@ GARDEN_XNNPACK_TAG="20241108.4ea82e5"
 garden_recipe() {
   local flavor="$1" file folders=("cmake/deps/xnnpack-$1")
   [[ "$flavor" == wasm-st ]] && folders+=("cmake/deps/xnnpack-wasm")
+  # The wasm flavors compile through the launcher the project uses too.
+  [[ "$flavor" == wasm* ]] && folders+=("cmake/GardenEmccDirect.cmake" "cmake/emcc_direct.py")
   while read -r file; do
     printf '%s %s\n' "$file" "$(sha256sum "$GARDEN_ROOT/$file" | cut -d' ' -f1)"
   done < <(cd "$GARDEN_ROOT" && LC_ALL=C find "${folders[@]}" -type f | LC_ALL=C sort)
